@@ -1,0 +1,5 @@
+"""``python -m kepulint``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Static data: the Traditional→Simplified character table."""

@@ -1,0 +1,127 @@
+"""The values that flow through kepulint: severities, findings and diagnostics."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How serious a diagnostic is; ordered so that ``error > warning > info``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        return cls[name.upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    def lowered(self) -> Severity:
+        return Severity(max(self - 1, Severity.INFO))
+
+    def raised(self) -> Severity:
+        return Severity(min(self + 1, Severity.ERROR))
+
+
+class ExitCode(enum.IntEnum):
+    CLEAN = 0
+    FINDINGS = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule kind reports: a span in the *original* text plus context notes.
+
+    ``start``/``end`` are 0-based code-point offsets into the original file text,
+    end exclusive. ``notes`` say why the severity moved (hedge, booster, citation…).
+    """
+
+    code: str
+    start: int
+    end: int
+    severity: Severity
+    message: str
+    notes: tuple[str, ...] = ()
+    context: str = ""  # normalised sentence text, used for baseline fingerprints
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An in-source directive that silenced a diagnostic, with its reason."""
+
+    kind: str  # disable | disable-next-line | disable-file | config | baseline
+    justification: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding placed in a file: 1-based lines and columns in Unicode code points, end exclusive."""
+
+    path: str
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    match: str
+    help: str
+    fingerprint: str = ""
+    suppression: Suppression | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "path": self.path,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "match": self.match,
+            "help": self.help,
+            "fingerprint": self.fingerprint,
+        }
+        if self.suppression is not None:
+            data["suppression"] = {"kind": self.suppression.kind, "justification": self.suppression.justification}
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be linted (unreadable, undecodable, binary, too large)."""
+
+    path: str
+    message: str
+    kind: str = "error"  # error | skipped
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message, "kind": self.kind}
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything kepulint says about one file."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    error: FileError | None = None
+    notice: str = ""  # e.g. "decoded as gb18030"

@@ -1,0 +1,1 @@
+"""JSON Schemas: rules, configuration and the JSON report."""
