@@ -38,6 +38,8 @@ class Vocabulary:
     falsity: re.Pattern[str]
     quotes: tuple[tuple[str, str], ...]
     hedge: re.Pattern[str]
+    hedge_notes: re.Pattern[str]
+    preclinical: re.Pattern[str]
     not_hedges: re.Pattern[str]
     booster: re.Pattern[str]
     publisher: re.Pattern[str]
@@ -59,6 +61,8 @@ class Vocabulary:
             falsity=_alternation(data["debunk"]["falsity"]),
             quotes=tuple((q[0], q[1]) for q in data["debunk"]["quotes"]),
             hedge=_alternation(data["hedge"]["cues"]),
+            hedge_notes=_alternation(data["hedge"]["notes"]),
+            preclinical=_alternation(data["preclinical"]["cues"]),
             not_hedges=_alternation(data["hedge"]["not_hedges"]),
             booster=_alternation(data["booster"]["cues"]),
             publisher=_alternation(data["publisher"]["cues"]),
@@ -169,20 +173,33 @@ class Context:
         return False
 
     def hedge(self, doc: Document, start: int, end: int) -> str | None:
-        """A hedge (有望, 可能, 初步, 尚需验证…) in the span's sentence, or None."""
+        """A hedge (有望, 可能, 初步…) in the span's clause, or an uncertainty note (尚需验证…)
+        in its sentence; None when there is neither."""
         norm = doc.norm
-        sent_start, sent_end = doc.sentence_at(start)
-        blocked = [m.span() for m in self.v.not_hedges.finditer(norm, sent_start, sent_end)]
-        for m in self.v.hedge.finditer(norm, sent_start, sent_end):
+        lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
+        blocked = [m.span() for m in self.v.not_hedges.finditer(norm, lo, hi)]
+        for m in self.v.hedge.finditer(norm, lo, hi):
             if not any(a <= m.start() < b for a, b in blocked):
                 return m.group()
-        return None
+        sent_start, sent_end = doc.sentence_at(start)
+        m = self.v.hedge_notes.search(norm, sent_start, sent_end)
+        return m.group() if m else None
+
+    def preclinical(self, doc: Document, start: int, end: int) -> str | None:
+        """An animal or in-vitro marker in the span's sentence, or None."""
+        sent_start, sent_end = doc.sentence_at(start)
+        m = self.v.preclinical.search(doc.norm, sent_start, sent_end)
+        return m.group() if m else None
 
     def booster(self, doc: Document, start: int, end: int) -> str | None:
-        """A certainty booster (必将, 彻底, 100%…) in the clause before or inside the span."""
+        """A certainty booster (必将, 彻底, 100%…) just before the span, in its clause.
+
+        A booster that is part of the matched term (彻底改写) is the claim itself and is
+        not counted twice.
+        """
         clause = self.clause_start(doc, start)
         m = None
-        for m in self.v.booster.finditer(doc.norm, max(clause, start - 8), end):  # noqa: B007
+        for m in self.v.booster.finditer(doc.norm, max(clause, start - 6), start):  # noqa: B007
             pass
         return m.group() if m else None
 

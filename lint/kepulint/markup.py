@@ -44,18 +44,19 @@ def is_markdown(path: str | None) -> bool:
 
 
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
+URL_FILL = "\ue000"  # private-use placeholder: URLs stay visible to citation detection
 
 
-def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    """Replace every non-newline character inside ``spans`` with a space."""
+def _blank_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Replace every non-newline character inside each span with that span's filler."""
     out: list[str] = []
     pos = 0
-    for start, end in sorted(spans):
+    for start, end, fill in sorted(spans):
         start = max(start, pos)
         if end <= start:
             continue
         out.append(text[pos:start])
-        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        out.append(_NOT_NEWLINE.sub(fill, text[start:end]))
         pos = end
     out.append(text[pos:])
     return "".join(out)
@@ -90,7 +91,8 @@ def mask(text: str, markdown: bool) -> Masked:
         spans.append(m.span())
         result.urls.append(m.span())
     if spans:
-        result.text = _blank_spans(text, spans)
+        urls = set(result.urls)
+        result.text = _blank_spans(text, [(a, b, URL_FILL if (a, b) in urls else " ") for a, b in spans])
     return result
 
 

@@ -125,3 +125,4 @@ class FileResult:
     suppressed: list[Diagnostic] = field(default_factory=list)
     error: FileError | None = None
     notice: str = ""  # e.g. "decoded as gb18030"
+    excerpts: dict[int, str] = field(default_factory=dict)  # line -> text, for lines with diagnostics

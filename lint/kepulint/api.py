@@ -1,0 +1,98 @@
+"""The library API: lint a string the way the CLI lints a file.
+
+:func:`lint_source` is the one pipeline (document → rules → diagnostics → inline
+suppressions) that the CLI, its worker processes and :func:`lint_text` all call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from .document import Document
+from .engine import run_rules, to_diagnostics
+from .model import Diagnostic, FileResult, Severity
+from .rules import RuleSet, load_rules
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one run decides for every file (picklable, so workers get the same)."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    profile: str = "cn"
+    today: str = field(default_factory=lambda: date.today().isoformat())
+    rule_paths: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=4)
+def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
+    """The built-in rules plus rule packs, loaded once per process."""
+    return load_rules([Path(p) for p in rule_paths])
+
+
+def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
+                markdown: bool | None = None) -> FileResult:
+    """Lint one file's text. ``select`` (codes) overrides the settings' selection."""
+    ruleset = ruleset_for(settings.rule_paths)
+    if select is not None:
+        rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
+    else:
+        rules = ruleset.select(settings.select, settings.ignore)
+    doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
+    findings = run_rules(doc, rules, ruleset.compiled)
+    overrides = {code: Severity.parse(level) for code, level in settings.severity}
+    diagnostics = to_diagnostics(doc, findings, ruleset.by_code, overrides)
+    from .suppress import apply_suppressions
+
+    outcome = apply_suppressions(doc, diagnostics, known_codes=ruleset.codes,
+                                 active_codes=[r.code for r in rules], rules=ruleset.by_code)
+    active = sorted(outcome.active + outcome.tool, key=lambda d: d.sort_key)
+    excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
+    return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts)
+
+
+def lint_text(
+    text: str,
+    path: str = "<text>",
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    severity: dict[str, str] | None = None,
+    profile: str = "cn",
+    today: str | None = None,
+    markdown: bool | None = None,
+    config: object | None = None,
+) -> list[Diagnostic]:
+    """Lint ``text`` as if it were the file ``path``; return the sorted active diagnostics.
+
+    ``config`` may be a :class:`kepulint.config.Config`: its selection (including
+    per-file ignores for ``path``), severities, profile and rule packs apply; explicit
+    keyword arguments win. Diagnostics are frozen dataclasses (picklable); positions are
+    1-based Unicode code points of ``text``. Inline suppression directives are honoured.
+    """
+    codes: list[str] | None = None
+    rule_paths: tuple[str, ...] = ()
+    sev = dict(severity or {})
+    if config is not None:
+        rule_paths = tuple(str(p) for p in getattr(config, "rule_paths", ()))
+        if select is None:
+            codes = list(config.selected_codes(ruleset_for(rule_paths).codes, path))  # type: ignore[attr-defined]
+        sev = {**dict(getattr(config, "severity", {}) or {}), **sev}
+        profile = getattr(config, "profile", None) or profile
+    settings = Settings(
+        select=tuple(select) if select is not None else None,
+        ignore=tuple(ignore),
+        severity=tuple(sorted(sev.items())),
+        profile=profile,
+        today=today or date.today().isoformat(),
+        rule_paths=rule_paths,
+    )
+    if codes is not None and ignore:
+        codes = [c for c in codes if not c.startswith(tuple(ignore))]
+    return lint_source(text, path, settings, select=codes, markdown=markdown).diagnostics

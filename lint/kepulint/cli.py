@@ -1,0 +1,172 @@
+"""The ``kepulint`` command line: parse arguments, run, report, exit.
+
+No lint logic lives here; see :mod:`kepulint.runner` (files → results) and
+:mod:`kepulint.api` (one text → diagnostics). Exit codes: 0 clean, 1 findings at or
+above ``--fail-on``, 2 usage/config/rule-pack error or an unreadable file, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .model import ExitCode
+
+FORMATS = ["text", "json", "concise", "sarif", "github"]
+LEVELS = ["error", "warning", "info", "never"]
+PROFILES = ["cn", "tw", "hk"]
+
+
+class KepulintError(Exception):
+    """A usage or configuration problem: one line for the user, exit 2."""
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--select CLM,DSC001 --select EVD`` → ('CLM', 'DSC001', 'EVD')."""
+    if not values:
+        return None
+    out = [c.strip().upper() for v in values for c in v.replace("，", ",").split(",") if c.strip()]
+    return tuple(out)
+
+
+def _debug() -> bool:
+    return os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="kepulint")
+@click.option("--debug", is_flag=True, help="Show tracebacks (also KEPULINT_DEBUG=1).")
+def cli(debug: bool) -> None:
+    """Compliance linter for Chinese medical popular-science (科普) drafts."""
+    if debug:
+        os.environ["KEPULINT_DEBUG"] = "1"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format [default: text; github when GITHUB_ACTIONS=true].")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--select", multiple=True, help="Codes or prefixes to enable (comma-separated).")
+@click.option("--extend-select", multiple=True, help="Codes or prefixes to add to the selection.")
+@click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
+@click.option("--fail-on", type=click.Choice(LEVELS), default=None,
+              help="Lowest severity that fails the run [default: error].")
+@click.option("--profile", type=click.Choice(PROFILES), default=None, help="Jurisdiction: cn, tw or hk [default: cn].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this config file (pyproject.toml or .kepulint.yaml).")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@click.option("--stdin-filename", help="Name (and so format) of the text read from stdin ('-').")
+@click.option("--today", help="Date for date-relative rules, YYYY-MM-DD [default: today].")
+@click.option("--encoding", help="Decode inputs with this codec, or 'auto' to detect [default: utf-8].")
+@click.option("--max-file-size", help="Skip larger files, e.g. 20MB [default: 20MB].")
+@click.option("--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Extra directory of rule YAML files (a rule pack).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
+@click.option("--cache/--no-cache", default=None, help="Reuse results for unchanged files [default: on].")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Cache folder [.kepulint_cache].")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record today's findings in this file (and exit 0).")
+@click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
+@click.option("--color/--no-color", default=None, help="Colour output [default: on a TTY unless NO_COLOR].")
+def check(paths: tuple[str, ...], **opts: Any) -> None:
+    """Lint drafts: files, directories (*.md, *.markdown, *.txt) or '-' for stdin."""
+    from .runner import run_check
+
+    code = run_check(list(paths) or ["."], opts)
+    sys.exit(int(code))
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--verify", is_flag=True, help="Run every rule's examples and report failures.")
+@click.option("--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+def rules_cmd(fmt: str, verify: bool, rule_paths: tuple[Path, ...]) -> None:
+    """List every rule: code, name, severity, kind, summary."""
+    from .explain import list_rules, verify_rules
+
+    if verify:
+        failures = verify_rules(rule_paths)
+        for line in failures:
+            click.echo(line)
+        click.echo(f"{len(failures)} example(s) failed." if failures else "All rule examples pass.")
+        sys.exit(1 if failures else 0)
+    click.echo(list_rules(rule_paths, fmt), nl=False)
+
+
+@cli.command("rule")
+@click.argument("code")
+@click.option("--profile", type=click.Choice(PROFILES), default="cn")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+def rule_cmd(code: str, profile: str, fmt: str, rule_paths: tuple[Path, ...]) -> None:
+    """Explain one rule: why it matters, legal basis, how to rewrite, examples."""
+    from .explain import explain_rule
+
+    click.echo(explain_rule(code.upper(), profile, fmt, rule_paths), nl=False)
+
+
+@cli.command("schema")
+@click.argument("which", type=click.Choice(["report", "config", "rule"]), default="report")
+def schema_cmd(which: str) -> None:
+    """Print a JSON Schema: the JSON report (default), the config or a rule file."""
+    from importlib import resources
+
+    click.echo(resources.files("kepulint.schemas").joinpath(f"{which}.schema.json").read_text("utf-8"), nl=False)
+
+
+@cli.command("config")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-config", is_flag=True)
+def config_cmd(config_file: Path | None, no_config: bool) -> None:
+    """Print the effective settings and where each came from."""
+    from .runner import load_settings
+
+    config, _ = load_settings({"config_file": config_file, "no_config": no_config})
+    click.echo(config.describe())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: turn every expected failure into one line and exit 2."""
+    try:
+        cli.main(args=argv, prog_name="kepulint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.USAGE)
+    except click.exceptions.Abort:
+        click.echo("kepulint: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("kepulint: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except SystemExit:
+        raise
+    except Exception as exc:  # one line, exit 2; tracebacks only with --debug
+        if _debug():
+            raise
+        from .runner import user_error_message
+
+        message = user_error_message(exc)
+        click.echo(f"kepulint: error: {message}", err=True)
+        sys.exit(ExitCode.USAGE)
+
+
+def _quiet_broken_pipe() -> None:
+    """Output went to a closed pipe (``| head``): stop quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    sys.exit(141)

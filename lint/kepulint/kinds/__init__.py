@@ -1,0 +1,37 @@
+"""Rule kinds: the few pieces of Python that all rules are made of.
+
+A kind turns one rule's ``params`` into findings. It does no I/O and reads no
+configuration; the engine gives it the document, the rule's lexicon hits and the shared
+:class:`~kepulint.context.Context`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rules import Rule
+    from .base import Kind
+
+_MODULES = {
+    "phrase": "phrase",
+    "document": "document",
+    "proximity": "proximity",
+    "cooccurrence": "cooccurrence",
+    "registry": "registry",
+    "tool": "tool",
+}
+
+
+def kind_class(name: str) -> type[Kind]:
+    """The class implementing kind ``name`` (imported on demand)."""
+    import importlib
+
+    module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    return module.KIND  # type: ignore[no-any-return]
+
+
+def validate_params(rule: Rule) -> str | None:
+    """Check a rule's params against its kind; return ``"/key: problem"`` or None."""
+    cls = kind_class(rule.kind)
+    return cls.validate(rule.params)

@@ -1,0 +1,236 @@
+"""What every kind shares: the params contract and the context judgement."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..context import Context
+from ..document import Document
+from ..model import Finding, Severity
+from ..rules import Rule
+
+Hit = tuple[int, int, str]  # start, end (folded offsets), term
+Hits = Mapping[str, list[Hit]]  # role -> hits
+
+CONTEXT_DEFAULTS = {
+    "negation": "suppress",
+    "question": "suppress",
+    "debunk": "suppress",
+    "hedge": "ignore",
+    "booster": "ignore",
+    "citation": "ignore",
+    "publisher_ignores_hedge": False,
+    "publisher_ignores_citation": False,
+    "ad_label": "ignore",
+    "preclinical": "ignore",
+}
+
+
+def compile_patterns(patterns: list[str], where: str) -> list[re.Pattern[str]]:
+    """Compile regexes from a rule file; a bad one raises ValueError naming ``where``."""
+    out = []
+    for i, p in enumerate(patterns):
+        try:
+            out.append(re.compile(p))
+        except re.error as exc:
+            raise ValueError(f"/{where}/{i}: regex does not compile: {exc}") from None
+    return out
+
+
+@dataclass
+class Verdict:
+    """The outcome of judging a candidate in context."""
+
+    severity: Severity | None  # None: suppressed
+    notes: tuple[str, ...] = ()
+    reason: str = ""  # why it was suppressed (for debugging and tests)
+
+
+class Kind:
+    """Base class: subclasses set ``ROLES`` and implement :meth:`check`."""
+
+    ROLES: ClassVar[tuple[str, ...]] = ()
+    LEXICON_KEYS: ClassVar[dict[str, str]] = {}  # params key -> role
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.params = rule.params
+        self.context_opts = {**CONTEXT_DEFAULTS, **self.params.get("context", {})}
+
+    @classmethod
+    def validate(cls, params: Mapping[str, Any]) -> str | None:
+        """Return ``/key: problem`` for bad params, else None."""
+        for key, value in params.items():
+            if key.endswith("patterns") and isinstance(value, list):
+                try:
+                    compile_patterns(value, key)
+                except ValueError as exc:
+                    return str(exc)
+        return None
+
+    def lexicon(self) -> dict[str, list[str]]:
+        """Terms to find with the shared automaton, by role."""
+        out: dict[str, list[str]] = {}
+        for key, role in self.LEXICON_KEYS.items():
+            terms = self.params.get(key) or []
+            if terms:
+                out.setdefault(role, []).extend(terms)
+        return out
+
+    def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    # -- helpers for subclasses -------------------------------------------------
+    def finding(self, doc: Document, start: int, end: int, severity: Severity, *,
+                notes: tuple[str, ...] = (), message: str | None = None) -> Finding:
+        """A finding at folded span [start, end), mapped to original offsets."""
+        o_start, o_end = doc.to_orig_span(start, end)
+        s_start, s_end = doc.sentence_at(start)
+        return Finding(
+            code=self.rule.code,
+            start=o_start,
+            end=o_end,
+            severity=severity,
+            message=message or self.rule.message_for(doc.profile),
+            notes=notes,
+            context=doc.norm[s_start:s_end],
+        )
+
+    def judge(self, doc: Document, start: int, end: int, ctx: Context, *,
+              cited: bool = False) -> Verdict:
+        """Apply negation, question, debunk, hedge, booster and citation handling."""
+        o = self.context_opts
+        sev = self.rule.severity
+        notes: list[str] = []
+        if o["negation"] == "suppress":
+            cue = ctx.negation(doc, start, end)
+            if cue:
+                return Verdict(None, reason=f"negated by {cue}")
+        if o["question"] == "suppress" and ctx.question(doc, start, end):
+            return Verdict(None, reason="question")
+        if o["debunk"] == "suppress":
+            cue = ctx.debunk(doc, start, end)
+            if cue:
+                return Verdict(None, reason=f"debunked by {cue}")
+        if o["preclinical"] == "suppress":
+            cue = ctx.preclinical(doc, start, end)
+            if cue:
+                return Verdict(None, reason=f"about a preclinical model ({cue})")
+        if o["ad_label"] == "suppress" and ctx.ad_labelled(doc):
+            return Verdict(None, reason="labelled as advertisement")
+        publisher = None
+        if o["hedge"] != "ignore":
+            hedge = ctx.hedge(doc, start, end)
+            if hedge:
+                publisher = ctx.publisher(doc) if o["publisher_ignores_hedge"] else False
+                if publisher:
+                    notes.append(f"“{hedge}”不降级：本文推广发布者自身服务")
+                elif o["hedge"] == "suppress":
+                    return Verdict(None, reason=f"hedged by {hedge}")
+                else:
+                    sev = sev.lowered()
+                    notes.append(f"含保留语“{hedge}”，降为{sev.label}")
+        if o["booster"] != "ignore":
+            boost = ctx.booster(doc, start, end)
+            if boost:
+                if o["booster"] == "upgrade" and sev < Severity.ERROR:
+                    sev = sev.raised()
+                    notes.append(f"含强化词“{boost}”，升为{sev.label}")
+                else:
+                    notes.append(f"含强化词“{boost}”")
+        if cited and o["citation"] != "ignore":
+            if publisher is None:
+                publisher = ctx.publisher(doc) if o["publisher_ignores_citation"] else False
+            if publisher and o["publisher_ignores_citation"]:
+                notes.append("引用不降级：本文推广发布者自身服务")
+            elif o["citation"] == "suppress":
+                return Verdict(None, reason="cited")
+            else:
+                sev = sev.lowered()
+                notes.append(f"附近有引用来源，降为{sev.label}")
+        return Verdict(sev, tuple(notes))
+
+
+def drop_covered(hits: list[Hit], covers: list[Hit]) -> list[Hit]:
+    """Hits not lying inside any cover span (longest-match exceptions: 治愈率 covers 治愈)."""
+    if not covers:
+        return hits
+    covers = sorted(covers)
+    starts = [c[0] for c in covers]
+    longest = max(c[1] - c[0] for c in covers)
+    kept = []
+    for h in hits:
+        i = bisect_right(starts, h[0]) - 1
+        covered = False
+        while i >= 0 and starts[i] >= h[0] - longest:
+            c = covers[i]
+            if c[1] >= h[1] and (c[0], c[1]) != (h[0], h[1]):
+                covered = True
+                break
+            i -= 1
+        if not covered:
+            kept.append(h)
+    return kept
+
+
+def dedupe_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Keep the longest of overlapping hits, leftmost first (彻底治愈 over 治愈)."""
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
+        if out and h[0] < out[-1][1]:
+            if h[1] - h[0] > out[-1][1] - out[-1][0] and h[0] == out[-1][0]:
+                out[-1] = h
+            elif h[1] > out[-1][1] and (h[1] - h[0]) > (out[-1][1] - out[-1][0]):
+                out[-1] = h
+            continue
+        out.append(h)
+    return out
+
+
+class TermGroup:
+    """A lexicon group from rule params: terms (+ Traditional-only), regexes, exceptions.
+
+    ``spec`` keys: ``terms``, ``terms_traditional``, ``patterns``, ``exceptions``,
+    ``exception_patterns``. Automaton roles are ``role`` and ``role + "!x"``.
+    """
+
+    def __init__(self, spec: Mapping[str, Any] | None, role: str) -> None:
+        spec = spec or {}
+        self.role = role
+        self.terms = list(spec.get("terms", [])) + list(spec.get("terms_traditional", []))
+        self.exceptions = list(spec.get("exceptions", []))
+        self.patterns = compile_patterns(list(spec.get("patterns", [])), f"{role}/patterns")
+        self.exception_patterns = compile_patterns(list(spec.get("exception_patterns", [])),
+                                                   f"{role}/exception_patterns")
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.patterns)
+
+    def lexicon(self) -> dict[str, list[str]]:
+        out = {}
+        if self.terms:
+            out[self.role] = self.terms
+        if self.exceptions:
+            out[self.role + "!x"] = self.exceptions
+        return out
+
+    def find(self, doc: Document, hits: Hits) -> list[Hit]:
+        """Hits of this group in ``doc``: longest match, exceptions removed, sorted."""
+        found = list(hits.get(self.role, []))
+        norm = doc.norm
+        for pat in self.patterns:
+            found.extend((m.start(), m.end(), m.group()) for m in pat.finditer(norm) if m.end() > m.start())
+        covers = list(hits.get(self.role + "!x", []))
+        for pat in self.exception_patterns:
+            covers.extend((m.start(), m.end(), m.group()) for m in pat.finditer(norm))
+        return dedupe_overlaps(drop_covered(found, covers))
+
+
+def any_within(starts: list[int], lo: int, hi: int) -> bool:
+    """True when some sorted start lies in [lo, hi)."""
+    i = bisect_right(starts, lo - 1)
+    return i < len(starts) and starts[i] < hi

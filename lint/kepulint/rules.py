@@ -1,0 +1,194 @@
+"""Rules as data: load ``rules/*.yaml``, validate them, and build their kinds.
+
+A rule file is validated against ``schemas/rule.schema.json``; a broken one raises
+:class:`RuleError` naming the file and the key path. Codes must be unique and equal to
+the file stem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .model import Severity
+
+PROFILES = ("cn", "tw", "hk")
+DOCS_URL = "https://github.com/kepulint/kepulint/blob/main/rules/{code}.yaml"
+
+
+class RuleError(Exception):
+    """A rule file or rule pack that cannot be loaded (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule's metadata and parameters, exactly as its YAML file says."""
+
+    code: str
+    name: str
+    kind: str
+    severity: Severity
+    summary: str
+    message: str
+    help: str
+    basis: dict[str, list[dict[str, str]]]
+    jurisdictions: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    examples: dict[str, list[Any]] = field(default_factory=dict, hash=False, compare=False)
+    message_by_profile: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    status: str = "stable"
+    since: str = "0.1.0"
+    source: str = ""
+
+    @property
+    def help_uri(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    def message_for(self, profile: str) -> str:
+        return self.message_by_profile.get(profile, self.message)
+
+    def basis_for(self, profile: str) -> list[dict[str, str]]:
+        return list(self.basis.get(profile, [])) + list(self.basis.get("all", []))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], source: str = "") -> Rule:
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            severity=Severity.parse(data["severity"]),
+            summary=data["summary"].strip(),
+            message=data["message"].strip(),
+            help=data["help"].strip(),
+            basis=data["basis"],
+            jurisdictions=tuple(data["jurisdictions"]),
+            params=data.get("params", {}),
+            examples=data["examples"],
+            message_by_profile=data.get("message_by_profile", {}),
+            status=data.get("status", "stable"),
+            since=str(data.get("since", "0.1.0")),
+            source=source,
+        )
+
+
+def _yaml_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class RuleSet:
+    """All loaded rules, in code order, with their compiled kinds."""
+
+    rules: list[Rule]
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        self.rules.sort(key=lambda r: r.code)
+        self.by_code = {r.code: r for r in self.rules}
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.rules]
+
+    def select(self, select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[Rule]:
+        """Rules whose code starts with a selected prefix and with no ignored prefix."""
+        sel = tuple(select) if select else ("",)
+        ign = tuple(ignore)
+        return [r for r in self.rules if r.code.startswith(sel) and not (ign and r.code.startswith(ign))]
+
+    @cached_property
+    def compiled(self) -> Any:
+        from .engine import CompiledRules
+
+        return CompiledRules(self.rules)
+
+
+def builtin_rule_dir() -> Path:
+    """The shipped rules: ``kepulint/builtin_rules`` when installed, ``rules/`` in a checkout."""
+    try:
+        return Path(str(resources.files("kepulint.builtin_rules")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "rules"
+
+
+def _schema_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files("kepulint.schemas").joinpath("rule.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _format_path(parts: Iterable[Any]) -> str:
+    return "/" + "/".join(str(p) for p in parts) if parts else "/"
+
+
+def parse_rule_file(path: Path, validator: Any = None) -> Rule:
+    """Parse and validate one rule file; raise :class:`RuleError` on any problem."""
+    import yaml
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+    try:
+        data = yaml.load(raw, Loader=_yaml_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise RuleError(f"{path}{where}: invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: a rule file must be a mapping with code, name, kind, …")
+    validator = validator or _schema_validator()
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        raise RuleError(f"{path}: {_format_path(err.absolute_path)}: {err.message}")
+    if data["code"] != path.stem:
+        raise RuleError(f"{path}: /code: '{data['code']}' must equal the file name '{path.stem}'")
+    rule = Rule.from_data(data, source=str(path))
+    from .kinds import validate_params
+
+    problem = validate_params(rule)
+    if problem:
+        raise RuleError(f"{path}: /params{problem}")
+    return rule
+
+
+def load_rules(dirs: Iterable[Path] | None = None) -> RuleSet:
+    """Load the built-in rules plus any extra rule directories (rule packs)."""
+    paths = [builtin_rule_dir()] + [Path(d) for d in (dirs or [])]
+    files: list[Path] = []
+    for d in paths:
+        if not d.is_dir():
+            raise RuleError(f"{d}: rule directory not found")
+        files.extend(sorted(d.glob("*.yaml")))
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    validator = _schema_validator()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        rule = parse_rule_file(f, validator)
+        if rule.code in seen:
+            raise RuleError(f"{f}: /code: '{rule.code}' is already defined in {seen[rule.code]}")
+        seen[rule.code] = str(f)
+        rules.append(rule)
+    return RuleSet(rules, digest=digest.hexdigest())

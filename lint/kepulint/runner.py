@@ -1,0 +1,223 @@
+"""``kepulint check`` end to end: settings → files → results → report → exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .api import Settings, lint_source, ruleset_for
+from .model import ExitCode, FileError, FileResult, Severity
+from .rules import RuleError, RuleSet
+
+
+@dataclass
+class Job:
+    """One file to lint: where to read it, how to show it, which codes apply."""
+
+    path: str  # display path (relative, posix) or the stdin filename
+    source: Path | None  # None: stdin
+    codes: tuple[str, ...]
+
+
+def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
+    """The effective configuration (file + command line) and the rule set it selects."""
+    from .config import ConfigError, load_config
+
+    builtin = ruleset_for(())
+    try:
+        config = load_config(Path.cwd(), explicit=opts.get("config_file"), no_config=bool(opts.get("no_config")),
+                             known_codes=builtin.codes)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    rule_paths = tuple(str(p) for p in (*config.rule_paths, *(opts.get("rule_paths") or ())))
+    ruleset = ruleset_for(rule_paths) if rule_paths else builtin
+    overrides = {
+        "select": _codes(opts.get("select")),
+        "ignore": _codes(opts.get("ignore")),
+        "extend_select": _codes(opts.get("extend_select")),
+        "fail_on": opts.get("fail_on"),
+        "profile": opts.get("profile"),
+        "encoding": opts.get("encoding"),
+        "max_file_size": _size(opts.get("max_file_size")),
+        "jobs": opts.get("jobs"),
+        "cache_dir": opts.get("cache_dir"),
+        "baseline": opts.get("baseline"),
+        "rule_paths": tuple(Path(p) for p in rule_paths) if opts.get("rule_paths") else None,
+    }
+    try:
+        config = config.with_overrides(**overrides)
+        config.check_codes(ruleset.codes)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return config, ruleset
+
+
+class UsageError(Exception):
+    """A problem with the invocation or configuration: one line, exit 2."""
+
+
+def _codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(c.strip().upper() for v in values for c in v.replace("，", ",").split(",") if c.strip())
+
+
+def _size(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from .config import ConfigError, parse_size
+
+    try:
+        return parse_size(value)
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(f"--max-file-size: {exc}") from None
+
+
+def _today(value: str | None) -> str:
+    if not value:
+        return date.today().isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"--today: '{value}' is not a date in YYYY-MM-DD form") from None
+
+
+def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
+    """Lint ``paths`` with the command-line ``opts``; write the report; return the exit code."""
+    from . import files
+
+    config, ruleset = load_settings(opts)
+    settings = Settings(
+        severity=tuple(sorted(config.severity.items())),
+        profile=config.profile,
+        today=_today(opts.get("today")),
+        rule_paths=tuple(str(p) for p in config.rule_paths),
+    )
+    on_disk = [p for p in paths if p != "-"]
+    found, errors = files.discover(on_disk, include=config.include, exclude=config.exclude, root=config.root) \
+        if on_disk else ([], [])
+    jobs: list[Job] = []
+    results: list[FileResult] = [FileResult(path=e.path, error=e) for e in errors]
+    if "-" in paths:
+        name = opts.get("stdin_filename") or "-"
+        try:
+            text, notice = files.read_stdin(sys.stdin.buffer, encoding=config.encoding,
+                                            max_bytes=config.max_file_size)
+        except files.InputError as exc:
+            results.append(FileResult(path=name, error=exc.to_file_error(name)))
+        else:
+            codes = tuple(config.selected_codes(ruleset.codes, name))
+            result = lint_source(text, name, settings, select=codes)
+            result.notice = notice
+            results.append(result)
+    for path in found:
+        display = files.relative_display(path)
+        jobs.append(Job(display, path, tuple(config.selected_codes(ruleset.codes, display))))
+    from .parallel import lint_jobs
+
+    results.extend(lint_jobs(jobs, settings, config, opts))
+    results.sort(key=lambda r: r.path)
+    return _report(results, ruleset, config, settings, opts)
+
+
+def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: Settings,
+            opts: dict[str, Any]) -> ExitCode:
+    from .reporters import get
+
+    baseline_info = None
+    if opts.get("write_baseline"):
+        from .baseline import write_baseline
+
+        count = write_baseline(Path(opts["write_baseline"]), results)
+        print(f"kepulint: wrote {count} finding(s) to baseline {opts['write_baseline']}", file=sys.stderr)
+        return ExitCode.USAGE if _unreadable(results) else ExitCode.CLEAN
+    if config.baseline:
+        from .baseline import Baseline, BaselineError
+
+        try:
+            baseline = Baseline.load(Path(config.baseline))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        results, matched, stale = baseline.filter(results)
+        baseline_info = {"path": str(config.baseline), "matched": matched, "stale": stale}
+        if stale:
+            print(f"kepulint: {stale} baseline entr{'y' if stale == 1 else 'ies'} no longer match; "
+                  f"run --write-baseline again to prune", file=sys.stderr)
+    enabled = [r for r in ruleset if r.code in set(config.selected_codes(ruleset.codes, None))]
+    fmt = opts.get("fmt") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if opts.get("statistics"):
+        from .reporters import statistics
+
+        output = statistics.render(results, enabled, version=_version(), profile=config.profile)
+    elif fmt == "text":
+        from .reporters import text
+
+        output = text.render(results, enabled, version=_version(), profile=config.profile,
+                             color=_color(opts))
+    elif fmt == "json":
+        from .reporters import json_report
+
+        output = json_report.render(results, enabled, version=_version(), profile=config.profile,
+                                    baseline=baseline_info)
+    else:
+        output = get(fmt)(results, enabled, version=_version(), profile=config.profile)
+    _write(output, opts.get("output_file"))
+    return exit_code(results, config.fail_on)
+
+
+def exit_code(results: Sequence[FileResult], fail_on: str) -> ExitCode:
+    """2 if a file could not be read; 1 if a finding is at or above ``fail_on``; else 0."""
+    if _unreadable(results):
+        return ExitCode.USAGE
+    if fail_on == "never":
+        return ExitCode.CLEAN
+    threshold = Severity.parse(fail_on)
+    if any(d.severity >= threshold for r in results for d in r.diagnostics):
+        return ExitCode.FINDINGS
+    return ExitCode.CLEAN
+
+
+def _unreadable(results: Sequence[FileResult]) -> bool:
+    return any(r.error is not None and r.error.kind == "error" for r in results)
+
+
+def _color(opts: dict[str, Any]) -> bool:
+    if opts.get("color") is not None:
+        return bool(opts["color"])
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(not opts.get("output_file") and sys.stdout.isatty())
+
+
+def _write(output: str, target: Path | None) -> None:
+    if target:
+        from .fsutil import write_atomic
+
+        write_atomic(Path(target), output)
+        return
+    sys.stdout.write(output)
+    sys.stdout.flush()
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def user_error_message(exc: BaseException) -> str:
+    """One line for an expected failure (rule pack, config, usage); else the internal error."""
+    if isinstance(exc, (UsageError, RuleError)):
+        return str(exc)
+    name = type(exc).__name__
+    if name in {"ConfigError", "BaselineError", "InputError"}:
+        return str(exc)
+    return f"internal error: {name}: {exc} (run with --debug for the traceback and report it)"
+
+
+__all__ = ["FileError", "Job", "UsageError", "exit_code", "load_settings", "run_check"]
