@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from jsonschema.validators import validator_for
+
 from kepulint import reporters
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
 from kepulint.reporters import concise, github, sarif, statistics

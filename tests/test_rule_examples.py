@@ -59,10 +59,7 @@ def _is_traditional(text: str) -> bool:
 @pytest.mark.parametrize("rule", list(RULESET), ids=lambda r: r.code)
 def test_rule_has_enough_examples(rule) -> None:  # type: ignore[no-untyped-def]
     """At least 8 firing and 8 passing examples, at least a third of each in Traditional."""
-    if rule.kind == "tool":
-        minimum = 4
-    else:
-        minimum = 8
+    minimum = 4 if rule.kind == "tool" else 8
     for key in ("fire", "pass"):
         texts = [e if isinstance(e, str) else e["text"] for e in rule.examples[key]]
         assert len(texts) >= minimum, f"{rule.code} has {len(texts)} {key} examples"

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .document import Document
-from .engine import run_rules, to_diagnostics
+from .engine import apply_overrides, run_rules, to_diagnostics
 from .model import Diagnostic, FileResult, Severity
 from .rules import RuleSet, load_rules
 
@@ -46,13 +46,15 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         rules = ruleset.select(settings.select, settings.ignore)
     doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
     findings = run_rules(doc, rules, ruleset.compiled)
-    overrides = {code: Severity.parse(level) for code, level in settings.severity}
-    diagnostics = to_diagnostics(doc, findings, ruleset.by_code, overrides)
+    diagnostics = to_diagnostics(doc, findings, ruleset.by_code)
     from .suppress import apply_suppressions
 
     outcome = apply_suppressions(doc, diagnostics, known_codes=ruleset.codes,
                                  active_codes=[r.code for r in rules], rules=ruleset.by_code)
-    active = sorted(outcome.active + outcome.tool, key=lambda d: d.sort_key)
+    overrides = {code: Severity.parse(level) for code, level in settings.severity}
+    active = apply_overrides(sorted(outcome.active + outcome.tool, key=lambda d: d.sort_key),
+                             ruleset.by_code, overrides)
+    outcome.suppressed = apply_overrides(outcome.suppressed, ruleset.by_code, overrides)
     excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
     return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts)
 
@@ -83,7 +85,7 @@ def lint_text(
         rule_paths = tuple(str(p) for p in getattr(config, "rule_paths", ()))
         if select is None:
             codes = list(config.selected_codes(ruleset_for(rule_paths).codes, path))  # type: ignore[attr-defined]
-        sev = {**dict(getattr(config, "severity", {}) or {}), **sev}
+        sev = {**config.severity_overrides(ruleset_for(rule_paths).codes), **sev}  # type: ignore[attr-defined]
         profile = getattr(config, "profile", None) or profile
     settings = Settings(
         select=tuple(select) if select is not None else None,

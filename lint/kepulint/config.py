@@ -247,6 +247,11 @@ class Config:
         best = max((p for p in self.severity if code.startswith(p)), key=len, default=None)
         return None if best is None else self.severity[best]
 
+    def severity_overrides(self, all_codes: Iterable[str]) -> dict[str, str]:
+        """``severity`` with prefixes expanded to the concrete codes they match (longest prefix wins)."""
+        found = {code: self.severity_for(code) for code in all_codes}
+        return {code: level for code, level in found.items() if level is not None}
+
     def is_excluded(self, path: Path) -> bool:
         """True when ``exclude`` matches the path, its file name or any directory above it (below root)."""
         rel = self._relative(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from .context import Context
 from .document import Document
@@ -83,11 +84,9 @@ def fingerprint(code: str, match: str, context: str) -> str:
     return hashlib.sha256(f"{code}\x1f{norm_match}\x1f{norm_ctx}".encode()).hexdigest()[:20]
 
 
-def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, Rule],
-                   severity_overrides: dict[str, Severity] | None = None) -> list[Diagnostic]:
+def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, Rule]) -> list[Diagnostic]:
     """Place findings in the file: lines, columns, matched text, fingerprints."""
     out: list[Diagnostic] = []
-    overrides = severity_overrides or {}
     seen: set[tuple[str, int, int]] = set()
     for f in findings:
         key = (f.code, f.start, f.end)
@@ -98,17 +97,28 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
         line, col = doc.lines.position(f.start)
         end_line, end_col = doc.lines.position(f.end)
         match = doc.text[f.start : f.end]
-        severity = f.severity
-        if f.code in overrides:
-            # an override moves the base level; context adjustments keep their direction
-            severity = Severity(max(1, min(3, overrides[f.code] + (f.severity - rule.severity))))
         message = f.message.replace("{match}", match)
         if f.notes:
             message += "（" + "；".join(f.notes) + "）"
         out.append(Diagnostic(
-            path=doc.path, code=f.code, name=rule.name, severity=severity, message=message,
+            path=doc.path, code=f.code, name=rule.name, severity=f.severity, message=message,
             line=line, column=col, end_line=end_line, end_column=end_col, match=match,
             help=rule.help, fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
         ))
     out.sort(key=lambda d: d.sort_key)
+    return out
+
+
+def apply_overrides(diagnostics: list[Diagnostic], rules: dict[str, Rule],
+                    overrides: dict[str, Severity]) -> list[Diagnostic]:
+    """Configured severities: an override moves the rule's base level, and a context
+    adjustment (a hedge lowering a finding one level) keeps its direction."""
+    if not overrides:
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        if d.code in overrides:
+            shift = d.severity - rules[d.code].severity
+            d = replace(d, severity=Severity(max(1, min(3, overrides[d.code] + shift))))
+        out.append(d)
     return out

@@ -479,6 +479,8 @@ def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_F
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(_os_message(exc)) from None
+    except ValueError:  # e.g. an embedded NUL character in the path
+        raise InputError("invalid path") from None
     if len(data) > max_bytes:  # grew since stat, or not a regular file
         raise _too_large(f"file is over {format_size(max_bytes)}", max_bytes)
     return decode(data, encoding=encoding, path=str(path))
@@ -491,12 +493,15 @@ def read_stdin(
     raw = getattr(stream, "buffer", stream)
     try:
         data = raw.read(max_bytes + 1)
+        if len(data) > max_bytes:  # drain the rest so the writer does not see a broken pipe
+            size = len(data)
+            while chunk := raw.read(1 << 20):
+                size += len(chunk)
+            raise _too_large(f"input is {format_size(size)}", max_bytes)
     except OSError as exc:
         raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
-    if isinstance(data, str):  # a text stream without a buffer (e.g. io.StringIO in tests)
+    if isinstance(data, str):  # a text stream without a buffer (e.g. io.StringIO)
         data = data.encode("utf-8", "surrogateescape")
-    if len(data) > max_bytes:
-        raise _too_large(f"input is over {format_size(max_bytes)}", max_bytes)
     return decode(data, encoding=encoding, path="<stdin>")
 
 
@@ -508,10 +513,11 @@ def relative_display(path: Path, cwd: Path | None = None) -> str:
     if str(path) == STDIN:
         return "<stdin>"
     base = os.path.abspath(cwd if cwd is not None else os.getcwd())
-    for here, there in ((os.path.abspath(path), base), (os.path.realpath(path), os.path.realpath(base))):
+    full = os.path.join(base, path)  # relative paths are relative to ``cwd``
+    for resolve in (os.path.normpath, os.path.realpath):
         try:
-            rel = os.path.relpath(here, there)
-        except ValueError:  # another drive on Windows
+            rel = os.path.relpath(resolve(full), resolve(base))
+        except (OSError, ValueError):  # another drive on Windows, NUL in the path
             continue
         if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
             return Path(rel).as_posix()
@@ -624,7 +630,7 @@ def discover(
             seen.add(key)
             found.append(Path(p))
 
-    for arg in paths:
+    for arg in map(os.fspath, paths):
         if arg == STDIN:
             add(arg)
             continue

@@ -32,7 +32,7 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(lint_one, j, settings, config.encoding, config.max_file_size) for j in jobs]
         out = []
-        for job, fut in zip(jobs, futures):
+        for job, fut in zip(jobs, futures, strict=True):
             try:
                 out.append(fut.result())
             except Exception as exc:  # a crashed worker is an internal error for that file

@@ -51,7 +51,6 @@ def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
     }
     try:
         config = config.with_overrides(**overrides)
-        config.check_codes(ruleset.codes)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return config, ruleset
@@ -93,7 +92,7 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
 
     config, ruleset = load_settings(opts)
     settings = Settings(
-        severity=tuple(sorted(config.severity.items())),
+        severity=tuple(sorted(config.severity_overrides(ruleset.codes).items())),
         profile=config.profile,
         today=_today(opts.get("today")),
         rule_paths=tuple(str(p) for p in config.rule_paths),
@@ -104,7 +103,7 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
     jobs: list[Job] = []
     results: list[FileResult] = [FileResult(path=e.path, error=e) for e in errors]
     if "-" in paths:
-        name = opts.get("stdin_filename") or "-"
+        name = opts.get("stdin_filename") or "<stdin>"
         try:
             text, notice = files.read_stdin(sys.stdin.buffer, encoding=config.encoding,
                                             max_bytes=config.max_file_size)

@@ -182,9 +182,7 @@ def dedupe_overlaps(hits: list[Hit]) -> list[Hit]:
     out: list[Hit] = []
     for h in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
         if out and h[0] < out[-1][1]:
-            if h[1] - h[0] > out[-1][1] - out[-1][0] and h[0] == out[-1][0]:
-                out[-1] = h
-            elif h[1] > out[-1][1] and (h[1] - h[0]) > (out[-1][1] - out[-1][0]):
+            if h[1] - h[0] > out[-1][1] - out[-1][0]:
                 out[-1] = h
             continue
         out.append(h)

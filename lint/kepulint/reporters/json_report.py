@@ -17,8 +17,9 @@ def build(results: list[FileResult], rules: Sequence[Rule], *, version: str, pro
     diagnostics = [d.to_dict() for r in results for d in r.diagnostics]
     suppressed = [d.to_dict() for r in results for d in r.suppressed]
     errors = [r.error.to_dict() for r in results if r.error]
+    unreadable = sum(1 for r in results if r.error and r.error.kind == "error")
     summary = {"files": sum(1 for r in results if r.error is None), "error": 0, "warning": 0, "info": 0,
-               "suppressed": len(suppressed), "unreadable": sum(1 for r in results if r.error and r.error.kind == "error")}
+               "suppressed": len(suppressed), "unreadable": unreadable}
     for d in diagnostics:
         summary[d["severity"]] += 1  # type: ignore[index]
     report: dict[str, Any] = {

@@ -44,15 +44,29 @@ def _rewrite_hint(help_text: str) -> str:
     return ""
 
 
+EXCERPT_CONTEXT = 24  # characters shown on each side of the match in long lines
+
+
+def _excerpt(line: str, start: int, length: int) -> tuple[str, str]:
+    """The line (or a window of it around the match) and the text before the match in it."""
+    if _width(line) <= 2 * EXCERPT_CONTEXT + 40:
+        return line, line[:start]
+    lo = max(0, start - EXCERPT_CONTEXT)
+    hi = min(len(line), start + length + EXCERPT_CONTEXT)
+    head = "…" if lo > 0 else ""
+    tail = "…" if hi < len(line) else ""
+    return head + line[lo:hi] + tail, head + line[lo:start]
+
+
 def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False) -> list[str]:
     head = f"{d.path}:{d.line}:{d.column}: "
     sev = _paint(f"[{d.severity.label}]", _COLORS[d.severity], color)
     out = [f"{_paint(head, '1', color)}{_paint(d.code, '1', color)} {sev} {d.message}"]
     if source is not None and d.match:
         gutter = f"{d.line:>5} | "
-        out.append(gutter + source.rstrip("\r\n"))
-        prefix = source[: d.column - 1]
         span = d.match.split("\n")[0].split("\r")[0]
+        shown, prefix = _excerpt(source.rstrip("\r\n"), d.column - 1, len(span))
+        out.append(gutter + shown)
         marker = " " * _width(prefix) + "^" * max(_width(span), 1)
         out.append(" " * (len(gutter) - 2) + "| " + _paint(marker, _COLORS[d.severity], color))
     elif not d.match:

@@ -1,0 +1,155 @@
+"""The command line as a user runs it: real processes, real exit codes, real output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+CURE = "干细胞可以根治糖尿病。\n"
+CLEAN = "# 干细胞研究进展\n\n免责声明：本文仅供科普参考，不构成医疗建议，如有不适请及时就医。\n"
+
+
+def run(*args: str, input: str | bytes | None = None, cwd: Path | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "lint"), "NO_COLOR": "1", **(env or {})}
+    full_env.pop("GITHUB_ACTIONS", None) if not env or "GITHUB_ACTIONS" not in env else None
+    data = input.encode("utf-8") if isinstance(input, str) else input
+    proc = subprocess.run([sys.executable, "-m", "kepulint", *args], input=data, capture_output=True,
+                          cwd=cwd or ROOT, env=full_env, timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8"),
+                                       proc.stderr.decode("utf-8"))
+
+
+def test_seeds_text_output_and_exit_1() -> None:
+    proc = run("check", "seeds/", "--no-config")
+    assert proc.returncode == 1, proc.stderr
+    assert "seeds/003_b48d7aa5fb21ac6e.txt:1:1: DSC001 [error]" in proc.stdout
+    assert "= 怎么改：" in proc.stdout
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("Found ")
+
+
+def test_json_output_validates_and_matches_text(tmp_path: Path) -> None:
+    proc = run("check", "--format", "json", "seeds/", "--no-config")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    schema = json.loads(run("schema").stdout)
+    jsonschema.Draft202012Validator(schema).validate(report)
+    keys = [(d["path"], d["line"], d["column"]) for d in report["diagnostics"]]
+    assert keys == sorted(keys)
+    text = run("check", "--format", "concise", "seeds/", "--no-config").stdout
+    assert text.count(": ") >= len(report["diagnostics"])
+    assert report["summary"]["files"] == 5
+
+
+def test_stdin_with_filename() -> None:
+    proc = run("check", "-", "--stdin-filename", "draft.md", "--no-config", "--select", "CLM002", input=CURE)
+    assert proc.returncode == 1
+    assert "draft.md:1:6: CLM002 [error]" in proc.stdout
+
+
+def test_clean_input_exits_0() -> None:
+    proc = run("check", "-", "--stdin-filename", "ok.md", "--no-config", "--ignore", "META", input=CLEAN)
+    assert proc.returncode == 0, proc.stdout
+    assert "All checks passed." in proc.stdout
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("error", 0), ("warning", 1), ("never", 0)])
+def test_fail_on_levels(fail_on: str, code: int) -> None:
+    text = CLEAN + "\n这是一次革命性的治疗方法。\n"  # CLM006 is a warning
+    proc = run("check", "-", "--stdin-filename", "x.md", "--no-config", "--select", "CLM006",
+               "--fail-on", fail_on, input=text)
+    assert proc.returncode == code, proc.stdout
+
+
+def test_select_prefix_and_ignore() -> None:
+    proc = run("check", "--format", "json", "seeds/", "--no-config", "--select", "CLM", "--ignore", "CLM006")
+    codes = {d["code"] for d in json.loads(proc.stdout)["diagnostics"]}
+    assert codes and all(c.startswith("CLM") and c != "CLM006" for c in codes)
+
+
+def test_unknown_code_is_usage_error() -> None:
+    proc = run("check", "seeds/", "--no-config", "--select", "XYZ999")
+    assert proc.returncode == 2
+    assert "XYZ999" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_unreadable_file_exit_2_but_others_linted(tmp_path: Path) -> None:
+    (tmp_path / "gbk.txt").write_bytes("干细胞可以根治糖尿病。".encode("gbk"))
+    (tmp_path / "ok.md").write_text(CURE, encoding="utf-8")
+    proc = run("check", str(tmp_path), "--no-config", "--select", "CLM002")
+    assert proc.returncode == 2
+    assert "gb18030" in proc.stdout.lower() or "gbk" in proc.stdout.lower()
+    assert "ok.md:1:6: CLM002" in proc.stdout
+
+
+def test_rules_table_and_json() -> None:
+    table = run("rules").stdout
+    rows = json.loads(run("rules", "--format", "json").stdout)
+    codes = {r["code"] for r in rows}
+    assert {"DSC001", "CLM002", "CLM006"} <= codes
+    assert all({"code", "name", "severity", "kind", "summary"} <= set(r) for r in rows)
+    for code in codes:
+        assert code in table
+
+
+def test_rule_explains_with_basis() -> None:
+    proc = run("rule", "CLM002")
+    assert proc.returncode == 0
+    assert "广告法" in proc.stdout and "## 怎么改" in proc.stdout and "https://" in proc.stdout
+    tw = run("rule", "clm002", "--profile", "tw").stdout
+    assert "醫療法" in tw
+
+
+def test_rule_unknown_code() -> None:
+    proc = run("rule", "CLM999")
+    assert proc.returncode == 2 and "CLM999" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_version() -> None:
+    from kepulint import __version__
+
+    assert run("--version").stdout.strip().endswith(__version__)
+
+
+def test_schema_commands_are_json() -> None:
+    for which in ("report", "config", "rule"):
+        json.loads(run("schema", which).stdout)
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    proc = run("check", "--format", "json", "-o", str(out), "seeds/", "--no-config")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["diagnostics"]
+
+
+def test_bad_today_is_usage_error() -> None:
+    proc = run("check", "seeds/", "--no-config", "--today", "2025-13-40")
+    assert proc.returncode == 2 and "--today" in proc.stderr
+
+
+def test_lint_text_api_matches_cli() -> None:
+    import kepulint
+
+    text = (SEEDS / "004_5364250a9dfa7818.txt").read_text(encoding="utf-8")
+    api = [(d.code, d.line, d.column) for d in kepulint.lint_text(text, path="seeds/004_5364250a9dfa7818.txt")]
+    report = json.loads(run("check", "--format", "json", "seeds/004_5364250a9dfa7818.txt", "--no-config").stdout)
+    assert api == [(d["code"], d["line"], d["column"]) for d in report["diagnostics"]]
+
+
+def test_diagnostics_pickle() -> None:
+    import pickle
+
+    import kepulint
+
+    diags = kepulint.lint_text(CURE, path="a.md")
+    assert pickle.loads(pickle.dumps(diags)) == diags
