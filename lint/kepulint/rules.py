@@ -170,18 +170,73 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
     return rule
 
 
-def load_rules(dirs: Iterable[Path] | None = None) -> RuleSet:
-    """Load the built-in rules plus any extra rule directories (rule packs)."""
+def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) -> RuleSet:
+    """Load the built-in rules plus any extra rule directories (rule packs).
+
+    Parsing YAML and validating against the schema happens only when the rule files (or
+    kepulint) changed: the validated, compiled rule set is kept in the user cache folder,
+    keyed by a digest of every rule file's content.
+    """
     paths = [builtin_rule_dir()] + [Path(d) for d in (dirs or [])]
     files: list[Path] = []
     for d in paths:
         if not d.is_dir():
             raise RuleError(f"{d}: rule directory not found")
         files.extend(sorted(d.glob("*.yaml")))
-    digest = hashlib.sha256()
+    from . import __version__
+
+    digest = hashlib.sha256(__version__.encode())
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
+    key = digest.hexdigest()
+    if use_cache:
+        cached = _read_cached(key)
+        if cached is not None:
+            return cached
+    ruleset = _parse_and_validate(files, key)
+    if use_cache:
+        _write_cached(key, ruleset)
+    return ruleset
+
+
+def _cache_file(key: str) -> Path:
+    import os
+
+    base = os.environ.get("KEPULINT_RULE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kepulint")
+    return Path(base) / f"rules-{key[:32]}.pickle"
+
+
+def _read_cached(key: str) -> RuleSet | None:
+    import pickle
+
+    try:
+        data = _cache_file(key).read_bytes()
+        ruleset = pickle.loads(data)
+    except Exception:  # missing, unreadable or stale: rebuild
+        return None
+    return ruleset if isinstance(ruleset, RuleSet) and ruleset.digest == key else None
+
+
+def _write_cached(key: str, ruleset: RuleSet) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        ruleset.compiled  # noqa: B018 - build the automaton once, store it with the rules
+        path = _cache_file(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # a read-only home or a full disk only costs start-up time
+        return
+
+
+def _parse_and_validate(files: list[Path], key: str) -> RuleSet:
     validator = _schema_validator()
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -191,4 +246,4 @@ def load_rules(dirs: Iterable[Path] | None = None) -> RuleSet:
             raise RuleError(f"{f}: /code: '{rule.code}' is already defined in {seen[rule.code]}")
         seen[rule.code] = str(f)
         rules.append(rule)
-    return RuleSet(rules, digest=digest.hexdigest())
+    return RuleSet(rules, digest=key)
