@@ -79,8 +79,12 @@ class Document:
         import yaml
 
         try:
-            data = yaml.safe_load(raw)
-        except yaml.YAMLError:
+            # the pure-Python loader on purpose: libyaml's (CSafeLoader) overflows the C stack
+            # and kills the process on deeply nested input such as 50 000 "[" characters
+            data = yaml.load(raw, Loader=yaml.SafeLoader)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+            # a draft's front matter is not ours to validate: invalid dates (2024-13-45 raises
+            # ValueError in PyYAML), deep nesting (RecursionError) read as no front matter
             return {}
         return data if isinstance(data, dict) else {}
 

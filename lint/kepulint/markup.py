@@ -4,6 +4,10 @@
 (fenced, indented, inline), HTML comments and tags, URLs and link targets are blanked
 with spaces (newlines kept), plus the spans it blanked, so that citation detection can
 still see URLs and suppression parsing can still see comments.
+
+Lines end at CR, LF or CRLF, as in :mod:`kepulint.source`: the patterns run on a view of
+the text of the same length in which CRLF reads as " LF" and a lone CR as LF, so that a
+file saved on Windows (or an old Mac) is masked exactly like the same file with LF.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ _URL = re.compile(
     re.I,
 )
 _INDENTED_LINE = re.compile(r"^(?: {4}|\t)")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 @dataclass
@@ -62,32 +67,40 @@ def _blank_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def _lf_view(text: str) -> str:
+    """``text`` with the same length in which every line ends in LF: CRLF -> " LF", CR -> LF."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
 def mask(text: str, markdown: bool) -> Masked:
     """Blank non-prose regions of ``text`` (see module docstring)."""
     result = Masked(text)
     spans: list[tuple[int, int]] = []
+    view = _lf_view(text)  # same offsets as ``text``; the patterns only need to know LF
 
-    fm = _FRONT_MATTER.match(text)
+    fm = _FRONT_MATTER.match(view)
     if fm:
-        result.front_matter = fm.group(1)
+        result.front_matter = text[fm.start(1) : fm.end(1)]
         result.front_matter_end = fm.end()
         spans.append((0, fm.end()))
     code: list[tuple[int, int]] = []
     if markdown:
-        code.extend(m.span() for m in _FENCE.finditer(text))
-        code.extend(_indented_code(text))
-        code.extend(m.span() for m in _INLINE_CODE.finditer(text))
+        code.extend(m.span() for m in _FENCE.finditer(view))
+        code.extend(_indented_code(view))
+        code.extend(m.span() for m in _INLINE_CODE.finditer(view))
         spans.extend(code)
-        spans.extend(m.span() for m in _HTML_TAG.finditer(text))
-        spans.extend(m.span() for m in _REF_DEF.finditer(text))
-        for m in _LINK_TARGET.finditer(text):
+        spans.extend(m.span() for m in _HTML_TAG.finditer(view))
+        spans.extend(m.span() for m in _REF_DEF.finditer(view))
+        for m in _LINK_TARGET.finditer(view):
             spans.append(m.span())
             result.urls.append(m.span())
-    for m in _COMMENT.finditer(text):
+    for m in _COMMENT.finditer(view):
         if not any(a <= m.start() < b for a, b in code):
-            result.comments.append((m.start(), m.end(), m.group()))
+            result.comments.append((m.start(), m.end(), text[m.start() : m.end()]))
         spans.append(m.span())
-    for m in _URL.finditer(text):
+    for m in _URL.finditer(view):
         spans.append(m.span())
         result.urls.append(m.span())
     if spans:
@@ -97,13 +110,17 @@ def mask(text: str, markdown: bool) -> Masked:
 
 
 def _indented_code(text: str) -> list[tuple[int, int]]:
-    """Indented code blocks: 4-space/tab lines after a blank line, outside lists."""
+    """Indented code blocks: 4-space/tab lines after a blank line, outside lists.
+
+    ``text`` has LF line ends only (see :func:`_lf_view`); other characters that
+    :meth:`str.splitlines` would break at (VT, FF, U+0085, U+2028…) do not end a line.
+    """
     spans: list[tuple[int, int]] = []
     pos = 0
     prev_blank = True
     prev_list = False
     in_block = False
-    for line in text.splitlines(keepends=True):
+    for line in _LINES.findall(text):
         stripped = line.strip()
         if not stripped:
             prev_blank = True

@@ -1,7 +1,8 @@
 """Fold text for matching while keeping an exact map back to original offsets.
 
 Folding: Traditional→Simplified (one character for one, a table generated from
-OpenCC), full-width ASCII→ASCII (％→%, ，→,), ideographic and no-break spaces→space,
+OpenCC), Taiwan/Hong Kong wording→mainland wording of the same length (收案→招募,
+憂鬱症→抑郁症; ``data/regional.tsv``), full-width ASCII→ASCII (％→%, ，→,), ideographic and no-break spaces→space,
 Roman numerals Ⅰ–Ⅻ→I…XII, and zero-width characters removed. Only the last two
 change lengths; :class:`OffsetMap` records those places.
 """
@@ -74,9 +75,25 @@ class OffsetMap:
         return os_ + ol
 
 
+@lru_cache(maxsize=1)
+def _regional() -> tuple[re.Pattern[str], dict[str, str]]:
+    pairs: dict[str, str] = {}
+    data = resources.files("kepulint.data").joinpath("regional.tsv").read_text(encoding="utf-8")
+    for line in data.splitlines():
+        if line and not line.startswith("#"):
+            regional, mainland = line.split("\t")
+            if len(regional) != len(mainland):
+                raise ValueError(f"regional.tsv: {regional!r} and {mainland!r} differ in length")
+            pairs[regional] = mainland
+    keys = sorted(pairs, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in keys)), pairs
+
+
 def fold(text: str) -> tuple[str, OffsetMap]:
     """Return the folded text and the map from its offsets to ``text``'s."""
     folded = text.translate(_char_table())
+    pattern, pairs = _regional()
+    folded = pattern.sub(lambda m: pairs[m.group()], folded)
     if not _RESIZE.search(folded):
         return folded, OffsetMap.identity(len(text))
     out: list[str] = []

@@ -119,10 +119,15 @@ class RuleSet:
 
 def builtin_rule_dir() -> Path:
     """The shipped rules: ``kepulint/builtin_rules`` when installed, ``rules/`` in a checkout."""
+    import importlib.util
+
     try:
-        return Path(str(resources.files("kepulint.builtin_rules")))
+        spec = importlib.util.find_spec("kepulint.builtin_rules")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "rules"
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def _schema_validator() -> Any:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-# a sentence ends after 。!?; (folded from ！？；), an ellipsis, or a line break; closing
-# quotes and brackets that follow the terminator stay with the sentence
-_SENTENCE_END = re.compile(r"(?:[。!?;]+|…{1,2}|\.{3,6})[”’」』)\]]*|(?<![0-9A-Za-z])\.(?=\s|$)|\n")
+# a sentence ends after 。!?; (folded from ！？；), an ellipsis, or a line break (CR, LF or
+# CRLF, as in :mod:`kepulint.source`); closing quotes and brackets that follow the
+# terminator stay with the sentence
+_SENTENCE_END = re.compile(r"(?:[。!?;]+|…{1,2}|\.{3,6})[”’」』)\]]*|(?<![0-9A-Za-z])\.(?=\s|$)|\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _LIST_OR_HEADING = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
 
 
@@ -15,7 +17,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        end = m.end() if m.group() != "\n" else m.start()
+        end = m.start() if m.group() in ("\n", "\r", "\r\n") else m.end()
         _add_trimmed(text, start, end, spans)
         start = m.end()
     _add_trimmed(text, start, len(text), spans)
@@ -42,7 +44,7 @@ def paragraphs(text: str, markdown: bool) -> list[tuple[int, int]]:
     pos = 0
     cur_start = -1
     cur_end = -1
-    for line in text.splitlines(keepends=True):
+    for line in _LINE.findall(text):  # not str.splitlines: VT, FF, U+2028… do not end a line
         content = line.rstrip("\r\n")
         blank = not content.strip()
         if not markdown:

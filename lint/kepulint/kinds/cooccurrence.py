@@ -4,19 +4,30 @@ params:
   left:  {terms: [小鼠, 大鼠, CUMS, …], patterns: [...], exceptions: [...]}
   right: {terms: [患者, 临床治疗, …], patterns: [...]}      # reported span
   qualifiers: {terms: [尚未在人体中证实, …], patterns: [...]}  # in the same scope: no finding
+  # … or a list of such groups; a group may also say
+  #     unless: {terms: [患者, …]}   # the qualifier does not hold when one of these is in scope
+  #     profiles: [tw]              # the qualifier only holds under these profiles
+  downgraders:               # optional, one group or a list: in scope, the severity drops one level
+    - {terms: [特管办法], note: 引用了核准路径，请核对适应证, profiles: [tw]}
   scope: sentence            # or paragraph
+  left_window: 0             # sentence scope: the left wording may also stand in up to N
+                             # sentences before, in the same paragraph ("干细胞…。它已用于…")
   order: any                 # or left_first: the left wording must come before the right
   report: right              # or left: which span the diagnostic points at
   paragraph:                 # optional: also judge whole paragraphs
     blockers: {terms: [患者, 受试者, 随机对照, …]}   # the paragraph has other evidence: skip it
     last_sentence: true      # only a claim in the paragraph's last sentence counts
+    lookback: 0              # evidence may also stand in up to N paragraphs before (plain-text
+                             # drafts put every paragraph on its own line); a heading stops it
     message: 本段证据仅来自动物或体外实验，结尾却给出治疗结论
   context: {negation: suppress, question: suppress, debunk: suppress, hedge: ignore}
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -25,10 +36,30 @@ from ..document import Document
 from ..model import Finding
 from .base import Hit, Hits, Kind, TermGroup, any_within
 
+PROFILES = ("cn", "tw", "hk")
+# a plain-text line that reads as a heading: one short sentence with no closing punctuation
+_CLOSING = re.compile(r"[。.!?;…:：”’」』)\]]$")
+HEADING_MAX = 40
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    """One qualifier (or downgrader) group and the conditions under which it holds."""
+
+    key: str  # automaton role
+    group: TermGroup
+    unless: TermGroup | None
+    profiles: tuple[str, ...]
+    note: str = ""
+
+
+def _group_list(spec: Any) -> list[Mapping[str, Any]]:
+    if not spec:
+        return []
+    return list(spec) if isinstance(spec, list) else [spec]
+
 
 class Cooccurrence(Kind):
-    GROUPS = ("left", "right", "qualifiers")
-
     @classmethod
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         for key in ("left", "right"):
@@ -41,19 +72,67 @@ class Cooccurrence(Kind):
             return "/order: must be 'any' or 'left_first'"
         if params.get("report", "right") not in ("left", "right"):
             return "/report: must be 'left' or 'right'"
-        for key in (*cls.GROUPS, "paragraph"):
-            try:
-                spec = params.get(key) or {}
-                TermGroup(spec.get("blockers") if key == "paragraph" else spec, key)
-            except ValueError as exc:
-                return str(exc)
+        for key in ("left_window",):
+            value = params.get(key, 0)
+            if not isinstance(value, int) or value < 0:
+                return f"/{key}: must be a whole number ≥ 0"
+        paragraph = params.get("paragraph")
+        if paragraph is not None:
+            if not isinstance(paragraph, dict):
+                return "/paragraph: must be a mapping"
+            lookback = paragraph.get("lookback", 0)
+            if not isinstance(lookback, int) or lookback < 0:
+                return "/paragraph/lookback: must be a whole number ≥ 0"
+        try:
+            for key in ("left", "right"):
+                TermGroup(params.get(key), key)
+            TermGroup((paragraph or {}).get("blockers"), "paragraph/blockers")
+            for key in ("qualifiers", "downgraders"):
+                spec = params.get(key)
+                if spec is not None and not isinstance(spec, (dict, list)):
+                    return f"/{key}: must be a group or a list of groups"
+                for i, group in enumerate(_group_list(spec)):
+                    where = f"{key}/{i}" if isinstance(spec, list) else key
+                    if not isinstance(group, dict):
+                        return f"/{where}: must be a mapping"
+                    if not (group.get("terms") or group.get("patterns")):
+                        return f"/{where}: needs terms or patterns"
+                    bad = [p for p in group.get("profiles", []) if p not in PROFILES]
+                    if bad:
+                        return f"/{where}/profiles: '{bad[0]}' is not one of {list(PROFILES)}"
+                    TermGroup(group, where)
+                    if group.get("unless") is not None:
+                        TermGroup(group["unless"], f"{where}/unless")
+        except ValueError as exc:
+            return str(exc)
         return None
 
     @cached_property
     def groups(self) -> dict[str, TermGroup]:
-        g = {key: TermGroup(self.params.get(key), key) for key in self.GROUPS}
+        g = {key: TermGroup(self.params.get(key), key) for key in ("left", "right")}
         g["blockers"] = TermGroup((self.params.get("paragraph") or {}).get("blockers"), "blockers")
+        for q in (*self.qualifiers, *self.downgraders):
+            g[q.key] = q.group
+            if q.unless is not None:
+                g[q.key + ".unless"] = q.unless
         return g
+
+    def _build(self, key: str, prefix: str) -> list[_Qualifier]:
+        out = []
+        for i, spec in enumerate(_group_list(self.params.get(key))):
+            role = f"{prefix}{i}"
+            unless = TermGroup(spec["unless"], role + ".unless") if spec.get("unless") else None
+            out.append(_Qualifier(role, TermGroup(spec, role), unless,
+                                  tuple(spec.get("profiles", PROFILES)), str(spec.get("note", ""))))
+        return out
+
+    @cached_property
+    def qualifiers(self) -> list[_Qualifier]:
+        return self._build("qualifiers", "qualifiers")
+
+    @cached_property
+    def downgraders(self) -> list[_Qualifier]:
+        return self._build("downgraders", "downgraders")
 
     def lexicon(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -61,6 +140,42 @@ class Cooccurrence(Kind):
             out.update(group.lexicon())
         return out
 
+    # -- scopes ------------------------------------------------------------------
+    def _holding(self, doc: Document, items: list[_Qualifier], starts: dict[str, list[int]],
+                 lo: int, hi: int) -> list[_Qualifier]:
+        """The qualifiers (or downgraders) that hold in [lo, hi) under the document's profile."""
+        out = []
+        for q in items:
+            if doc.profile not in q.profiles or not any_within(starts[q.key], lo, hi):
+                continue
+            if q.unless is not None and any_within(starts[q.key + ".unless"], lo, hi):
+                continue
+            out.append(q)
+        return out
+
+    def _left_lo(self, doc: Document, lo: int) -> int:
+        """Start of the region where left wording counts for a sentence starting at ``lo``."""
+        before = int(self.params.get("left_window", 0))
+        if not before:
+            return lo
+        p_lo, _ = doc.paragraph_at(lo)
+        i = doc.sentence_index(lo)
+        for j in range(i - 1, max(i - before, 0) - 1, -1):
+            s_lo = doc.sentences[j][0]
+            if s_lo < p_lo:
+                break
+            lo = s_lo
+        return lo
+
+    def _is_heading(self, doc: Document, lo: int, hi: int) -> bool:
+        text = doc.norm[lo:hi].strip()
+        if doc.markdown:
+            return text.startswith("#")
+        if len(text) > HEADING_MAX or _CLOSING.search(text):
+            return False
+        return doc.sentence_at(lo) == doc.sentence_at(max(hi - 1, lo))
+
+    # -- checking ------------------------------------------------------------------
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         found = {key: group.find(doc, hits) for key, group in self.groups.items()}
         if not found["left"] or not found["right"]:
@@ -75,26 +190,48 @@ class Cooccurrence(Kind):
             lo, hi = doc.paragraph_at(hit[0]) if by_paragraph else doc.sentence_at(hit[0])
             if (lo, hi) in scopes:
                 continue
+            left_lo = lo if by_paragraph else self._left_lo(doc, lo)
             left_hi = hit[0] if left_first else hi
-            if not any_within(starts["left"], lo, left_hi) or any_within(starts["qualifiers"], lo, hi):
+            if not any_within(starts["left"], left_lo, left_hi) \
+                    or self._holding(doc, self.qualifiers, starts, lo, hi):
                 continue
-            target = hit if report_right else _first_in(found["left"], lo, hi)
+            target = hit if report_right else _first_in(found["left"], left_lo, hi)
             if target[0] in done:
                 continue
-            verdict = self.judge(doc, target[0], target[1], ctx)
-            if verdict.severity is not None:
+            finding = self._judged(doc, ctx, target, starts, lo, hi)
+            if finding is not None:
                 done.add(target[0])
                 scopes.add((lo, hi))
-                yield self.finding(doc, target[0], target[1], verdict.severity, notes=verdict.notes)
+                yield finding
         if "paragraph" in self.params and not by_paragraph:
             yield from self._paragraphs(doc, ctx, found, starts, done)
+
+    def _judged(self, doc: Document, ctx: Context, target: Hit, starts: dict[str, list[int]],
+                lo: int, hi: int, message: str | None = None) -> Finding | None:
+        verdict = self.judge(doc, target[0], target[1], ctx)
+        if verdict.severity is None:
+            return None
+        severity, notes = verdict.severity, verdict.notes
+        for q in self._holding(doc, self.downgraders, starts, lo, hi)[:1]:
+            severity = severity.lowered()
+            notes = (*notes, q.note or f"降为{severity.label}")
+        return self.finding(doc, target[0], target[1], severity, notes=notes, message=message)
 
     def _paragraphs(self, doc: Document, ctx: Context, found: dict[str, list[Hit]],
                     starts: dict[str, list[int]], done: set[int]) -> Iterator[Finding]:
         opts = self.params["paragraph"]
-        for p_lo, p_hi in doc.paragraphs:
-            if not any_within(starts["left"], p_lo, p_hi) or any_within(starts["blockers"], p_lo, p_hi) \
-                    or any_within(starts["qualifiers"], p_lo, p_hi):
+        lookback = int(opts.get("lookback", 0))
+        paragraphs = doc.paragraphs
+        for k, (p_lo, p_hi) in enumerate(paragraphs):
+            if lookback and self._is_heading(doc, p_lo, p_hi):
+                continue
+            e_lo = p_lo  # the evidence window: this paragraph and up to `lookback` before it
+            for j in range(k - 1, max(k - lookback, 0) - 1, -1):
+                if self._is_heading(doc, *paragraphs[j]):
+                    break
+                e_lo = paragraphs[j][0]
+            if not any_within(starts["left"], e_lo, p_hi) or any_within(starts["blockers"], e_lo, p_hi) \
+                    or self._holding(doc, self.qualifiers, starts, e_lo, p_hi):
                 continue
             lo = doc.sentence_at(max(p_hi - 1, p_lo))[0] if opts.get("last_sentence", True) else p_lo
             for hit in found["right"]:
@@ -103,11 +240,10 @@ class Cooccurrence(Kind):
                 s_lo, s_hi = doc.sentence_at(hit[0])
                 if any_within(starts["left"], s_lo, s_hi):
                     continue  # the sentence pass already judged it
-                verdict = self.judge(doc, hit[0], hit[1], ctx)
-                if verdict.severity is not None:
+                finding = self._judged(doc, ctx, hit, starts, e_lo, p_hi, opts.get("message"))
+                if finding is not None:
                     done.add(hit[0])
-                    yield self.finding(doc, hit[0], hit[1], verdict.severity, notes=verdict.notes,
-                                       message=opts.get("message"))
+                    yield finding
                     break
 
 

@@ -5,18 +5,29 @@ params:
   checks:                      # each check is one requirement (one finding when unmet)
     - id: disclaimer
       message: 缺少免责声明…      # optional; defaults to the rule message
+      message_by_profile:        # optional; per jurisdiction profile (cn, tw, hk)
+        tw: 缺少免責聲明…
       terms: [免责声明, 免责说明]  # any of these anywhere satisfies the check
-      patterns: ['…']            # or any of these regexes
+      patterns: ['…']            # or any of these regexes (on folded text)
       pairs:                     # or one term of every group within one paragraph
         - [仅供参考, 不构成医疗建议]
         - [请咨询专业医生, 如有不适请及时就医]
+      head:                      # or these terms/regexes within the first N non-blank lines
+        lines: 5
+        terms: []
+        patterns: ['…']
+      tail: {lines: 3, terms: [], patterns: []}   # or within the last N non-blank lines
       front_matter: [author, reviewer]   # or one of these front-matter keys, non-empty
-      head_lines: 0              # if > 0, terms/patterns only count in the first N lines
+      head_lines: 0              # if > 0, terms/patterns/pairs only count in the first N non-blank lines
   opening: 3                   # placement: paragraphs that count as the opening block
   closing: 5                   # placement: paragraphs that count as the closing block
+  back_matter: ['参考文献']     # placement: regexes; a paragraph in the second half of the
+                               # draft that starts with one of them begins the back matter
+                               # (references, copyright), which belongs to the closing block
 
-``required`` fires once per unmet check at line 1 (an empty span). ``placement`` fires
-at a satisfied check that stands only in the middle of the body.
+Lines are counted in the body: front matter and blank lines do not count. ``required``
+fires once per unmet check at line 1 (an empty span). ``placement`` fires at a satisfied
+check that stands only in the middle of the body (a front-matter key counts as the top).
 """
 
 from __future__ import annotations
@@ -32,12 +43,21 @@ from ..model import Finding
 from ..normalize import fold_term
 from .base import Hits, Kind, compile_patterns
 
+_SCOPES = ("head", "tail")
+
 
 class DocumentRule(Kind):
     @classmethod
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         if params.get("mode", "required") not in ("required", "placement"):
             return "/mode: must be 'required' or 'placement'"
+        for key in ("opening", "closing"):
+            if key in params and (not isinstance(params[key], int) or params[key] < 0):
+                return f"/{key}: must be a non-negative number of paragraphs"
+        try:
+            compile_patterns(_as_list(params.get("back_matter")), "back_matter")
+        except ValueError as exc:
+            return str(exc)
         checks = params.get("checks")
         if not isinstance(checks, list) or not checks:
             return "/checks: a document rule needs a non-empty list of checks"
@@ -48,6 +68,16 @@ class DocumentRule(Kind):
                 compile_patterns(check.get("patterns", []), f"checks/{i}/patterns")
             except ValueError as exc:
                 return str(exc)
+            for scope in _SCOPES:
+                spec = check.get(scope)
+                if spec is None:
+                    continue
+                if not isinstance(spec, dict) or not isinstance(spec.get("lines"), int) or spec["lines"] < 1:
+                    return f"/checks/{i}/{scope}: needs 'lines' (a positive number) and terms or patterns"
+                try:
+                    compile_patterns(spec.get("patterns", []), f"checks/{i}/{scope}/patterns")
+                except ValueError as exc:
+                    return str(exc)
         return None
 
     @cached_property
@@ -58,44 +88,95 @@ class DocumentRule(Kind):
             c["_terms"] = _alternation(check.get("terms", []))
             c["_patterns"] = compile_patterns(check.get("patterns", []), "patterns")
             c["_pairs"] = [_alternation(group) for group in check.get("pairs", [])]
+            for scope in _SCOPES:
+                spec = check.get(scope) or {}
+                c[f"_{scope}"] = (
+                    int(spec.get("lines", 0)),
+                    _alternation(spec.get("terms", [])),
+                    compile_patterns(spec.get("patterns", []), f"{scope}/patterns"),
+                ) if spec else None
             out.append(c)
         return out
+
+    @cached_property
+    def back_matter(self) -> list[re.Pattern[str]]:
+        return compile_patterns(_as_list(self.params.get("back_matter")), "back_matter")
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         placement = self.params.get("mode", "required") == "placement"
         for check in self.checks:
+            message = _message(check, doc.profile)
+            in_front_matter = _front_matter_has(doc, check.get("front_matter", []))
             where = self._locations(doc, check)
             if placement:
-                if where and not any(self._in_open_or_close(doc, pos) for pos in where):
-                    start, end = where[0], where[0] + 1
-                    for m in re.finditer(r"[^\n]+", doc.norm[start:]):
-                        end = start + m.end()
-                        break
-                    yield self.finding(doc, start, end, self.rule.severity, message=check.get("message"))
-            elif not where and not _front_matter_has(doc, check.get("front_matter", [])):
-                yield self.finding(doc, 0, 0, self.rule.severity, message=check.get("message"))
+                if in_front_matter or not where:
+                    continue
+                if not any(self._in_open_or_close(doc, pos) for pos in where):
+                    start = where[0]
+                    nl = doc.norm.find("\n", start)
+                    end = nl if nl > start else len(doc.norm)
+                    yield self.finding(doc, start, end, self.rule.severity, message=message)
+            elif not where and not in_front_matter:
+                yield self.finding(doc, 0, 0, self.rule.severity, message=message)
 
     def _locations(self, doc: Document, check: dict[str, Any]) -> list[int]:
         """Folded offsets where the check is satisfied, in document order."""
         norm = doc.norm
-        limit = len(norm)
+        lo, hi = 0, len(norm)
         if check.get("head_lines"):
-            limit = _offset_of_line(norm, int(check["head_lines"]))
-        found = [m.start() for m in check["_terms"].finditer(norm, 0, limit)] if check["_terms"] else []
+            hi = _head_end(doc, int(check["head_lines"]))
+        found = [m.start() for m in check["_terms"].finditer(norm, lo, hi)] if check["_terms"] else []
         for pat in check["_patterns"]:
-            found.extend(m.start() for m in pat.finditer(norm, 0, limit))
+            found.extend(m.start() for m in pat.finditer(norm, lo, hi))
         groups = check["_pairs"]
         if groups:
             for p_start, p_end in doc.paragraphs:
+                if p_start >= hi:
+                    break
+                p_end = min(p_end, hi)
                 firsts = [g.search(norm, p_start, p_end) for g in groups]
                 if all(firsts):
                     found.append(min(m.start() for m in firsts if m))
-        return sorted(found)
+        for scope in _SCOPES:
+            spec = check[f"_{scope}"]
+            if not spec:
+                continue
+            lines, terms, patterns = spec
+            s_lo, s_hi = (0, _head_end(doc, lines)) if scope == "head" else (_tail_start(doc, lines), len(norm))
+            if terms:
+                found.extend(m.start() for m in terms.finditer(norm, s_lo, s_hi))
+            for pat in patterns:
+                found.extend(m.start() for m in pat.finditer(norm, s_lo, s_hi))
+        return sorted(set(found))
 
     def _in_open_or_close(self, doc: Document, pos: int) -> bool:
-        n = len(doc.paragraphs)
         i = doc.paragraph_index(pos)
-        return i < int(self.params.get("opening", 3)) or i >= n - int(self.params.get("closing", 5))
+        closing_from = self._back_matter_start(doc) - int(self.params.get("closing", 5))
+        return i < int(self.params.get("opening", 3)) or i >= closing_from
+
+    def _back_matter_start(self, doc: Document) -> int:
+        """Index of the first back-matter paragraph in the second half (n when none)."""
+        def build(d: Document) -> int:
+            n = len(d.paragraphs)
+            if self.back_matter:
+                for i in range(n // 2, n):
+                    start, end = d.paragraphs[i]
+                    if any(p.match(d.norm, start, end) for p in self.back_matter):
+                        return i
+            return n
+
+        return int(doc.memo(f"document.back_matter.{self.rule.code}", build))
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _message(check: dict[str, Any], profile: str) -> str | None:
+    by_profile = check.get("message_by_profile") or {}
+    return by_profile.get(profile) or check.get("message")
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
@@ -105,14 +186,28 @@ def _alternation(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in ordered))
 
 
-def _offset_of_line(text: str, n: int) -> int:
-    pos = 0
-    for _ in range(n):
-        nl = text.find("\n", pos)
-        if nl < 0:
-            return len(text)
-        pos = nl + 1
-    return pos
+def _body_lines(doc: Document) -> list[tuple[int, int]]:
+    """Spans of the non-blank lines of the folded text (front matter is blank there)."""
+    def build(d: Document) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", d.norm) if m.group().strip()]
+
+    return doc.memo("document.body_lines", build)  # type: ignore[no-any-return]
+
+
+def _head_end(doc: Document, n: int) -> int:
+    """Folded offset just after the ``n``-th non-blank body line."""
+    lines = _body_lines(doc)
+    if n >= len(lines):
+        return len(doc.norm)
+    return lines[n - 1][1] if n > 0 else 0
+
+
+def _tail_start(doc: Document, n: int) -> int:
+    """Folded offset where the last ``n`` non-blank body lines begin."""
+    lines = _body_lines(doc)
+    if n >= len(lines):
+        return 0
+    return lines[-n][0]
 
 
 def _front_matter_has(doc: Document, keys: list[str]) -> bool:
