@@ -68,7 +68,7 @@ def _is_traditional(paragraphs: list[str]) -> bool:
 def make_draft(seeds: list[list[str]], seed: int, i: int) -> tuple[str, str]:
     """(file name, text) of draft ``i``: a pure function of ``seed`` and ``i``."""
     rng = random.Random(seed * 1_000_003 + i)
-    target = rng.randint(2000, 6000)
+    target = rng.randint(1950, 5800)  # + front matter and heading: 2,000–6,000 characters
     src = rng.randrange(len(seeds))
     paras = seeds[src]
     pos = rng.randrange(len(paras))
@@ -83,12 +83,11 @@ def make_draft(seeds: list[list[str]], seed: int, i: int) -> tuple[str, str]:
             chunk = [paras[pos % len(paras)]]
             pos += 1
         for p in chunk:
-            if size >= target:
-                break
             room = target - size
-            if len(p) > room and size > 0 and room < 40:
+            if room <= 0:
                 break
-            p = p if len(p) <= room + 40 else p[: max(room, 40)]
+            if len(p) > room + 40:  # cut the last paragraph to land inside the target range
+                p = p[: max(room, 40)]
             body.append(p)
             size += len(p) + 1
     if rng.random() < 0.4:

@@ -2,12 +2,22 @@
 
 Computed once per document (memoised on the :class:`~kepulint.document.Document`) and
 queried by position. Vocabulary: ``data/evidence.yaml``.
+
+Besides single markers, two spans carry evidence over several sentences:
+
+* a *study block*: a sentence that introduces one cited or named publication
+  (“…在《X》上发表了一篇研究。【1】”) and the sentences after it that report that
+  publication, up to a heading-like line, a sentence that starts another study, or
+  ``block_sentences`` sentences;
+* a *trial record*: a registry ID given as a labelled field (“临床试验编号：NCT…”) and
+  the lines after it that describe that trial, up to its status field, the next
+  registry ID, or ``record_sentences`` sentences.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
@@ -16,6 +26,8 @@ from typing import Any
 
 from .document import Document
 from .normalize import fold_term
+
+_TERMINAL = "。.!?;！？；,，:：、"
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,44 @@ class EvidenceVocabulary:
     registries: tuple[Registry, ...]
     dates: tuple[re.Pattern[str], ...]
     references_heading: re.Pattern[str]
+    date_not_as_of: re.Pattern[str] | None = None
+    study_intro: re.Pattern[str] | None = None
+    study_break: re.Pattern[str] | None = None
+    block_sentences: int = 20
+    record_label: re.Pattern[str] | None = None
+    record_end: re.Pattern[str] | None = None
+    record_sentences: int = 40
+
+
+def _optional(data: dict[str, Any], key: str, flags: int = 0) -> re.Pattern[str] | None:
+    return re.compile(data[key], flags) if data.get(key) else None
+
+
+def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
+    """Compile the evidence vocabulary from its YAML data."""
+    inst = "|".join(re.escape(fold_term(i)) for i in sorted(set(data["institutions"]), key=len, reverse=True))
+    org = data.get("organisation") or r"(?!x)x"
+    named = "|".join(
+        f"(?:{p.replace('@INST@', f'(?:{inst})').replace('@ORG@', f'(?:{org})')})"
+        for p in data["named_source_patterns"]
+    )
+    return EvidenceVocabulary(
+        citation=re.compile("|".join(f"(?:{p})" for p in data["citation_patterns"])),
+        named_source=re.compile(named),
+        registries=tuple(
+            Registry(r["name"], re.compile(r["detect"]), re.compile(r["valid"], re.I), r["example"])
+            for r in data["registries"]
+        ),
+        dates=tuple(re.compile(p) for p in data["date_patterns"]),
+        references_heading=re.compile(data["references_heading"]),
+        date_not_as_of=_optional(data, "date_not_as_of"),
+        study_intro=_optional(data, "study_intro"),
+        study_break=_optional(data, "study_break"),
+        block_sentences=int(data.get("block_sentences", 20)),
+        record_label=_optional(data, "record_label", re.I),
+        record_end=_optional(data, "record_end", re.I),
+        record_sentences=int(data.get("record_sentences", 40)),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -41,18 +91,7 @@ def vocabulary() -> EvidenceVocabulary:
 
     raw = resources.files("kepulint.data").joinpath("evidence.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    inst = "|".join(re.escape(fold_term(i)) for i in sorted(data["institutions"], key=len, reverse=True))
-    named = "|".join(f"(?:{p.replace('@INST@', f'(?:{inst})')})" for p in data["named_source_patterns"])
-    return EvidenceVocabulary(
-        citation=re.compile("|".join(f"(?:{p})" for p in data["citation_patterns"])),
-        named_source=re.compile(named),
-        registries=tuple(
-            Registry(r["name"], re.compile(r["detect"]), re.compile(r["valid"]), r["example"])
-            for r in data["registries"]
-        ),
-        dates=tuple(re.compile(p) for p in data["date_patterns"]),
-        references_heading=re.compile(data["references_heading"]),
-    )
+    return build_vocabulary(data)
 
 
 @dataclass(frozen=True)
@@ -71,6 +110,11 @@ class AsOfDate:
     value: date
 
 
+def _compact(text: str) -> str:
+    core = re.sub(r"(?i)^EudraCT[^0-9]*", "", text)
+    return re.sub(r"\s", "", core)
+
+
 class Evidence:
     """Positions of evidence in one document (folded offsets)."""
 
@@ -78,17 +122,27 @@ class Evidence:
         self.doc = doc
         self.v = vocab or vocabulary()
 
+    # -- markers ----------------------------------------------------------------------
+    @cached_property
+    def named_sources(self) -> list[tuple[int, int]]:
+        return [m.span() for m in self.v.named_source.finditer(self.doc.norm) if m.end() > m.start()]
+
     @cached_property
     def citations(self) -> list[tuple[int, int]]:
+        """Citation markers, named sources and registry IDs (sorted spans)."""
         norm = self.doc.norm
         spans = [m.span() for m in self.v.citation.finditer(norm)]
-        spans += [m.span() for m in self.v.named_source.finditer(norm)]
+        spans += self.named_sources
         spans += [(r.start, r.end) for r in self.registry_ids]
         return sorted(spans)
 
     @cached_property
     def _citation_starts(self) -> list[int]:
         return [s for s, _ in self.citations]
+
+    @cached_property
+    def _named_starts(self) -> list[int]:
+        return [s for s, _ in self.named_sources]
 
     @cached_property
     def registry_ids(self) -> list[RegistryId]:
@@ -100,26 +154,32 @@ class Evidence:
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 text = m.group()
-                core = re.sub(r"(?i)^EudraCT[^0-9]*", "", text)
-                compact = re.sub(r"\s", "", core)
-                valid = bool(reg.valid.search(compact)) or bool(reg.valid.search(" " + compact))
+                valid = bool(reg.valid.search(_compact(text)))
                 found.append(RegistryId(m.start(), m.end(), text, reg, valid))
                 taken.append(m.span())
         return sorted(found, key=lambda r: r.start)
 
     @cached_property
     def dates(self) -> list[AsOfDate]:
+        """As-of dates: longest match wins; planned dates and registry IDs are not dates."""
         norm = self.doc.norm
-        out: list[AsOfDate] = []
-        taken: list[tuple[int, int]] = []
+        ids = [(r.start, r.end) for r in self.registry_ids]
+        candidates: list[tuple[int, int, date]] = []
         for pat in self.v.dates:
             for m in pat.finditer(norm):
-                if any(a <= m.start() < b for a, b in taken):
+                if any(a < m.end() and m.start() < b for a, b in ids):
+                    continue
+                if self.v.date_not_as_of and self.v.date_not_as_of.search(norm, max(0, m.start() - 6), m.start()):
                     continue
                 value = _to_date(m.groupdict())
                 if value is not None:
-                    out.append(AsOfDate(m.start(), m.end(), value))
-                    taken.append(m.span())
+                    candidates.append((m.start(), m.end(), value))
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        out: list[AsOfDate] = []
+        for start, end, value in candidates:
+            if any(d.start < end and start < d.end for d in out):
+                continue
+            out.append(AsOfDate(start, end, value))
         return sorted(out, key=lambda d: d.start)
 
     @cached_property
@@ -133,6 +193,111 @@ class Evidence:
     def in_references(self, pos: int) -> bool:
         return pos >= self.references_start
 
+    # -- multi-sentence spans -------------------------------------------------------------
+    def _line_of(self, start: int, end: int) -> tuple[int, int]:
+        norm = self.doc.norm
+        lo = norm.rfind("\n", 0, start) + 1
+        hi = norm.find("\n", end)
+        return lo, (len(norm) if hi < 0 else hi)
+
+    def _sentence_is_line(self, i: int) -> bool:
+        s, e = self.doc.sentences[i]
+        lo, hi = self._line_of(s, e)
+        return self.doc.norm[lo:hi].strip() == self.doc.norm[s:e]
+
+    def heading_like(self, i: int) -> bool:
+        """Sentence ``i`` is a line of its own that reads as a heading.
+
+        Markdown headings; in any text, a short line with no sentence-final or clause
+        punctuation at its end, or a short question standing alone (“…有哪些？”).
+        """
+        s, e = self.doc.sentences[i]
+        text = self.doc.norm[s:e]
+        if text.lstrip().startswith("#"):
+            return True
+        if not self._sentence_is_line(i):
+            return False
+        if len(text) <= 40 and text[-1] not in _TERMINAL:
+            return True
+        return len(text) <= 30 and text[-1] in "?？"
+
+    @cached_property
+    def study_blocks(self) -> list[tuple[int, int]]:
+        """Spans of study blocks (see the module docstring)."""
+        v = self.v
+        if v.study_intro is None:
+            return []
+        sents = self.doc.sentences
+        norm = self.doc.norm
+        cite = self.citations
+        starts = self._citation_starts
+
+        def cited(i: int) -> bool:
+            s, e = sents[i]
+            k = bisect_left(starts, s)
+            return k < len(cite) and cite[k][0] < e
+
+        blocks: list[tuple[int, int]] = []
+        i = 0
+        n = len(sents)
+        while i < n:
+            s, e = sents[i]
+            if not v.study_intro.search(norm, s, e) or not (cited(i) or (i + 1 < n and cited(i + 1))):
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and j + 1 - i <= v.block_sentences:
+                nxt = j + 1
+                ns, ne = sents[nxt]
+                if self.heading_like(nxt) or (v.study_break and v.study_break.search(norm[ns:ne])):
+                    break
+                if nxt > i + 1 and v.study_intro.search(norm, ns, ne) and cited(nxt):
+                    break
+                j = nxt
+            blocks.append((s, sents[j][1]))
+            i = j + 1
+        return blocks
+
+    @cached_property
+    def records(self) -> list[tuple[int, int, RegistryId]]:
+        """Trial records: (start, end, registry ID) spans (see the module docstring)."""
+        v = self.v
+        if v.record_label is None:
+            return []
+        norm = self.doc.norm
+        sents = self.doc.sentences
+        ids = self.registry_ids
+        out: list[tuple[int, int, RegistryId]] = []
+        for k, rid in enumerate(ids):
+            lo, hi = self._line_of(rid.start, rid.end)
+            if not v.record_label.search(norm[lo : rid.start]):
+                continue
+            if norm[rid.end : hi].strip(" \t.。;；,，)）"):
+                continue
+            next_id = ids[k + 1].start if k + 1 < len(ids) else len(norm)
+            first = self.doc.sentence_index(rid.start)
+            end = rid.end
+            for i in range(first + 1, min(len(sents), first + 1 + v.record_sentences)):
+                s, e = sents[i]
+                if s >= next_id:
+                    break
+                end = e
+                if v.record_end is not None:
+                    ls, le = self._line_of(s, e)
+                    if ls == s and v.record_end.search(norm[ls:le]):
+                        break
+            out.append((lo, end, rid))
+        return out
+
+    def record_at(self, pos: int) -> RegistryId | None:
+        for start, end, rid in self.records:
+            if start <= pos < end:
+                return rid
+        return None
+
+    def in_study_block(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.study_blocks) or self.record_at(pos) is not None
+
     # -- proximity queries ----------------------------------------------------------
     def _window(self, pos: int, before: int, after: int, scope: str = "sentence") -> tuple[int, int]:
         if scope == "paragraph":
@@ -140,23 +305,38 @@ class Evidence:
         return self.doc.sentence_window(pos, before, after)
 
     def cited_near(self, pos: int, before: int = 0, after: int = 1, scope: str = "sentence") -> bool:
-        """A citation, named source or registry ID within the window around ``pos``."""
+        """A citation, named source or registry ID within the window around ``pos``
+        (a trial record counts for the lines it covers)."""
         lo, hi = self._window(pos, before, after, scope)
         i = bisect_left(self._citation_starts, lo)
-        return i < len(self.citations) and self.citations[i][0] < hi
+        if i < len(self.citations) and self.citations[i][0] < hi:
+            return True
+        return self.record_at(pos) is not None
+
+    def named_near(self, pos: int, before: int = 1, after: int = 0, scope: str = "sentence") -> bool:
+        """A named source (据WHO, 《期刊》…发表, 浙江大学…研究团队) within the window."""
+        lo, hi = self._window(pos, before, after, scope)
+        i = bisect_left(self._named_starts, lo)
+        return i < len(self.named_sources) and self.named_sources[i][0] < hi
 
     def registry_near(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> list[RegistryId]:
+        """Registry IDs in the window, plus the ID of the trial record holding ``pos``."""
         lo, hi = self._window(pos, before, after, scope)
-        return [r for r in self.registry_ids if lo <= r.start < hi]
+        found = [r for r in self.registry_ids if lo <= r.start < hi]
+        rec = self.record_at(pos)
+        if rec is not None and rec not in found:
+            found.append(rec)
+        return found
 
     def dates_near(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> list[AsOfDate]:
         lo, hi = self._window(pos, before, after, scope)
-        return [d for d in self.dates if lo <= d.start < hi]
+        i = bisect_right([d.start for d in self.dates], lo - 1)
+        return [d for d in self.dates[i:] if d.start < hi]
 
 
 def _to_date(parts: dict[str, str | None]) -> date | None:
     try:
-        y = int(parts.get("y") or 0)
+        y = int(parts["roc"] or 0) + 1911 if parts.get("roc") else int(parts.get("y") or 0)
         m = int(parts.get("m") or 12)
         d = int(parts.get("d") or 1)
         return date(y, m, d)

@@ -156,7 +156,11 @@ class Kind:
 
 
 def drop_covered(hits: list[Hit], covers: list[Hit]) -> list[Hit]:
-    """Hits not lying inside any cover span (longest-match exceptions: 治愈率 covers 治愈)."""
+    """Hits not lying inside any cover span (longest-match exceptions: 治愈率 covers 治愈).
+
+    A cover with exactly the hit's span removes it too, so an exception pattern may use a
+    lookahead (``第一(?=型)``).
+    """
     if not covers:
         return hits
     covers = sorted(covers)
@@ -168,7 +172,7 @@ def drop_covered(hits: list[Hit], covers: list[Hit]) -> list[Hit]:
         covered = False
         while i >= 0 and starts[i] >= h[0] - longest:
             c = covers[i]
-            if c[1] >= h[1] and (c[0], c[1]) != (h[0], h[1]):
+            if c[1] >= h[1]:
                 covered = True
                 break
             i -= 1

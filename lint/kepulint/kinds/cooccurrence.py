@@ -7,6 +7,7 @@ params:
   # … or a list of such groups; a group may also say
   #     unless: {terms: [患者, …]}   # the qualifier does not hold when one of these is in scope
   #     profiles: [tw]              # the qualifier only holds under these profiles
+  #     reach: sentence             # paragraph checks: it only covers a claim in its own sentence
   downgraders:               # optional, one group or a list: in scope, the severity drops one level
     - {terms: [特管办法], note: 引用了核准路径，请核对适应证, profiles: [tw]}
   scope: sentence            # or paragraph
@@ -16,6 +17,7 @@ params:
   report: right              # or left: which span the diagnostic points at
   paragraph:                 # optional: also judge whole paragraphs
     blockers: {terms: [患者, 受试者, 随机对照, …]}   # the paragraph has other evidence: skip it
+    claims: {patterns: [...]}  # the wording that counts as the paragraph's conclusion (default: right)
     last_sentence: true      # only a claim in the paragraph's last sentence counts
     lookback: 0              # evidence may also stand in up to N paragraphs before (plain-text
                              # drafts put every paragraph on its own line); a heading stops it
@@ -51,6 +53,7 @@ class _Qualifier:
     unless: TermGroup | None
     profiles: tuple[str, ...]
     note: str = ""
+    sentence_only: bool = False  # reach: sentence
 
 
 def _group_list(spec: Any) -> list[Mapping[str, Any]]:
@@ -87,6 +90,7 @@ class Cooccurrence(Kind):
             for key in ("left", "right"):
                 TermGroup(params.get(key), key)
             TermGroup((paragraph or {}).get("blockers"), "paragraph/blockers")
+            TermGroup((paragraph or {}).get("claims"), "paragraph/claims")
             for key in ("qualifiers", "downgraders"):
                 spec = params.get(key)
                 if spec is not None and not isinstance(spec, (dict, list)):
@@ -97,6 +101,8 @@ class Cooccurrence(Kind):
                         return f"/{where}: must be a mapping"
                     if not (group.get("terms") or group.get("patterns")):
                         return f"/{where}: needs terms or patterns"
+                    if group.get("reach", "scope") not in ("scope", "sentence"):
+                        return f"/{where}/reach: must be 'scope' or 'sentence'"
                     bad = [p for p in group.get("profiles", []) if p not in PROFILES]
                     if bad:
                         return f"/{where}/profiles: '{bad[0]}' is not one of {list(PROFILES)}"
@@ -111,6 +117,7 @@ class Cooccurrence(Kind):
     def groups(self) -> dict[str, TermGroup]:
         g = {key: TermGroup(self.params.get(key), key) for key in ("left", "right")}
         g["blockers"] = TermGroup((self.params.get("paragraph") or {}).get("blockers"), "blockers")
+        g["claims"] = TermGroup((self.params.get("paragraph") or {}).get("claims"), "claims")
         for q in (*self.qualifiers, *self.downgraders):
             g[q.key] = q.group
             if q.unless is not None:
@@ -123,7 +130,8 @@ class Cooccurrence(Kind):
             role = f"{prefix}{i}"
             unless = TermGroup(spec["unless"], role + ".unless") if spec.get("unless") else None
             out.append(_Qualifier(role, TermGroup(spec, role), unless,
-                                  tuple(spec.get("profiles", PROFILES)), str(spec.get("note", ""))))
+                                  tuple(spec.get("profiles", PROFILES)), str(spec.get("note", "")),
+                                  spec.get("reach", "scope") == "sentence"))
         return out
 
     @cached_property
@@ -142,10 +150,13 @@ class Cooccurrence(Kind):
 
     # -- scopes ------------------------------------------------------------------
     def _holding(self, doc: Document, items: list[_Qualifier], starts: dict[str, list[int]],
-                 lo: int, hi: int) -> list[_Qualifier]:
-        """The qualifiers (or downgraders) that hold in [lo, hi) under the document's profile."""
+                 lo: int, hi: int, sentence_only: bool | None = None) -> list[_Qualifier]:
+        """The qualifiers (or downgraders) that hold in [lo, hi) under the document's profile;
+        with ``sentence_only`` set, only those whose reach is (or is not) a single sentence."""
         out = []
         for q in items:
+            if sentence_only is not None and q.sentence_only != sentence_only:
+                continue
             if doc.profile not in q.profiles or not any_within(starts[q.key], lo, hi):
                 continue
             if q.unless is not None and any_within(starts[q.key + ".unless"], lo, hi):
@@ -178,7 +189,7 @@ class Cooccurrence(Kind):
     # -- checking ------------------------------------------------------------------
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         found = {key: group.find(doc, hits) for key, group in self.groups.items()}
-        if not found["left"] or not found["right"]:
+        if not found["left"] or not (found["right"] or found["claims"]):
             return
         starts = {key: [h[0] for h in hs] for key, hs in found.items()}
         report_right = self.params.get("report", "right") == "right"
@@ -212,7 +223,10 @@ class Cooccurrence(Kind):
         if verdict.severity is None:
             return None
         severity, notes = verdict.severity, verdict.notes
-        for q in self._holding(doc, self.downgraders, starts, lo, hi)[:1]:
+        s_lo, s_hi = doc.sentence_at(target[0])
+        held = self._holding(doc, self.downgraders, starts, lo, hi, sentence_only=False) \
+            + self._holding(doc, self.downgraders, starts, s_lo, s_hi, sentence_only=True)
+        for q in held[:1]:
             severity = severity.lowered()
             notes = (*notes, q.note or f"降为{severity.label}")
         return self.finding(doc, target[0], target[1], severity, notes=notes, message=message)
@@ -221,6 +235,7 @@ class Cooccurrence(Kind):
                     starts: dict[str, list[int]], done: set[int]) -> Iterator[Finding]:
         opts = self.params["paragraph"]
         lookback = int(opts.get("lookback", 0))
+        claims = found["claims"] if self.groups["claims"] else found["right"]
         paragraphs = doc.paragraphs
         for k, (p_lo, p_hi) in enumerate(paragraphs):
             if lookback and self._is_heading(doc, p_lo, p_hi):
@@ -231,15 +246,17 @@ class Cooccurrence(Kind):
                     break
                 e_lo = paragraphs[j][0]
             if not any_within(starts["left"], e_lo, p_hi) or any_within(starts["blockers"], e_lo, p_hi) \
-                    or self._holding(doc, self.qualifiers, starts, e_lo, p_hi):
+                    or self._holding(doc, self.qualifiers, starts, e_lo, p_hi, sentence_only=False):
                 continue
             lo = doc.sentence_at(max(p_hi - 1, p_lo))[0] if opts.get("last_sentence", True) else p_lo
-            for hit in found["right"]:
+            for hit in claims:
                 if not lo <= hit[0] < p_hi or hit[0] in done:
                     continue
                 s_lo, s_hi = doc.sentence_at(hit[0])
                 if any_within(starts["left"], s_lo, s_hi):
                     continue  # the sentence pass already judged it
+                if self._holding(doc, self.qualifiers, starts, s_lo, s_hi, sentence_only=True):
+                    continue
                 finding = self._judged(doc, ctx, hit, starts, e_lo, p_hi, opts.get("message"))
                 if finding is not None:
                     done.add(hit[0])

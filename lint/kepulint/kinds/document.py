@@ -26,7 +26,9 @@ params:
                                # (references, copyright), which belongs to the closing block
 
 Lines are counted in the body: front matter and blank lines do not count. ``required``
-fires once per unmet check at line 1 (an empty span). ``placement`` fires at a satisfied
+fires once per unmet check at line 1 (an empty span; the second unmet check of a rule
+stands at column 2, the third at column 3, so each stays a finding of its own; the
+fingerprint is the check's id). ``placement`` fires at a satisfied
 check that stands only in the middle of the body (a front-matter key counts as the top).
 """
 
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -104,6 +107,9 @@ class DocumentRule(Kind):
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         placement = self.params.get("mode", "required") == "placement"
+        first_line = doc.norm.find("\n")
+        first_line = len(doc.norm) if first_line < 0 else first_line
+        unmet = 0
         for check in self.checks:
             message = _message(check, doc.profile)
             in_front_matter = _front_matter_has(doc, check.get("front_matter", []))
@@ -117,7 +123,13 @@ class DocumentRule(Kind):
                     end = nl if nl > start else len(doc.norm)
                     yield self.finding(doc, start, end, self.rule.severity, message=message)
             elif not where and not in_front_matter:
-                yield self.finding(doc, 0, 0, self.rule.severity, message=message)
+                # an empty span on line 1; each unmet check of the rule takes the next column
+                # so that findings stay distinct (the engine merges findings at one span)
+                pos = min(unmet, first_line)
+                unmet += 1
+                found = self.finding(doc, pos, pos, self.rule.severity, message=message)
+                # a stable fingerprint: the rule's check, not whatever line 1 says
+                yield replace(found, context=f"{self.rule.code}:{check['id']}")
 
     def _locations(self, doc: Document, check: dict[str, Any]) -> list[int]:
         """Folded offsets where the check is satisfied, in document order."""

@@ -2,18 +2,35 @@
 
 params:
   terms / terms_traditional / patterns / exceptions / exception_patterns   # the trigger
-  needs: [citation]          # fire when none of these is in the window: citation | registry_id | date
+  near: {pattern: '临床|试验', before: 12, after: 0}   # only count a trigger with this regex
+                             # within N characters of it, in the same sentence
+  unless: {pattern: '小鼠|大鼠', before: 0, after: 0}   # drop a trigger when this regex is in
+                             # its sentence or N sentences before/after it
+  groups:                    # more trigger groups, each with the keys above (and its own
+    - {terms: [...], near: {...}, windows: {...}}   # windows); a hit inside a hit of an
+                             # earlier group is dropped
+  needs: [citation]          # fire when none of these is in the window:
+                             # citation | named_source | study_block | registry_id | date
   requires: [registry_id]    # only consider triggers that have one of these in the window
   window: {before: 0, after: 1, scope: sentence}   # sentences around the trigger (or scope: paragraph)
+  windows: {date: {before: 1, after: 1}}           # per evidence kind, overriding `window`
   stale_months: 24           # with needs: [date]: a date older than this (before --today) fires too
   stale_message: 状态日期 {date} 已超过 24 个月…
   once_per_sentence: true    # report only the first trigger of a sentence
   context: {negation: suppress, question: suppress, …}
+
+Evidence kinds: ``citation`` (a citation marker, named source or registry ID in the
+window, or a trial record around the trigger), ``named_source`` (a named source only),
+``study_block`` (the trigger lies in a study block or trial record; the window does not
+apply), ``registry_id`` (an ID in the window or the trial record around the trigger),
+``date`` (an as-of date in the window).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -22,9 +39,45 @@ from ..context import Context
 from ..document import Document
 from ..evidence import Evidence, evidence
 from ..model import Finding
-from .base import Hits, Kind, TermGroup
+from .base import Hit, Hits, Kind, TermGroup, compile_patterns
 
-EVIDENCE_KINDS = ("citation", "registry_id", "date")
+EVIDENCE_KINDS = ("citation", "named_source", "study_block", "registry_id", "date")
+GROUP_KEYS = ("terms", "terms_traditional", "patterns", "exceptions", "exception_patterns")
+WINDOW_DEFAULT = {"before": 0, "after": 1, "scope": "sentence"}
+
+
+@dataclass
+class _Group:
+    terms: TermGroup
+    near: tuple[re.Pattern[str], int, int] | None
+    unless: tuple[re.Pattern[str], int, int] | None
+    windows: dict[str, dict[str, Any]]
+
+
+def _check_condition(spec: Any, where: str) -> str | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, Mapping) or "pattern" not in spec:
+        return f"/{where}: give a mapping with a 'pattern'"
+    try:
+        re.compile(spec["pattern"])
+    except (re.error, TypeError) as exc:
+        return f"/{where}/pattern: {exc}"
+    for key in ("before", "after"):
+        if not isinstance(spec.get(key, 0), int) or spec.get(key, 0) < 0:
+            return f"/{where}/{key}: a non-negative integer"
+    return None
+
+
+def _check_windows(spec: Any, where: str) -> str | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, Mapping):
+        return f"/{where}: a mapping from evidence kind to window"
+    for kind in spec:
+        if kind not in EVIDENCE_KINDS:
+            return f"/{where}/{kind}: '{kind}' is not one of {list(EVIDENCE_KINDS)}"
+    return None
 
 
 class Proximity(Kind):
@@ -37,32 +90,81 @@ class Proximity(Kind):
                 if item not in EVIDENCE_KINDS:
                     return f"/{key}: '{item}' is not one of {list(EVIDENCE_KINDS)}"
         if not params.get("needs"):
-            return "/needs: list the evidence the trigger needs (citation, registry_id, date)"
+            return f"/needs: list the evidence the trigger needs, from {list(EVIDENCE_KINDS)}"
+        specs = [("", params)] + [(f"groups/{i}/", g) for i, g in enumerate(params.get("groups", []))]
+        for prefix, spec in specs:
+            if not isinstance(spec, Mapping):
+                return f"/{prefix.rstrip('/')}: a trigger group is a mapping"
+            for key in ("near", "unless"):
+                problem = _check_condition(spec.get(key), prefix + key)
+                if problem:
+                    return problem
+            problem = _check_windows(spec.get("windows"), prefix + "windows")
+            if problem:
+                return problem
+            if prefix and not spec.get("terms") and not spec.get("patterns"):
+                return f"/{prefix}terms: a trigger group needs terms or patterns"
+            for key, value in spec.items():
+                if prefix and key.endswith("patterns") and isinstance(value, list):
+                    try:
+                        compile_patterns(value, prefix + key)
+                    except ValueError as exc:
+                        return str(exc)
         return super().validate(params)
 
     @cached_property
-    def trigger(self) -> TermGroup:
-        return TermGroup(self.params, "trigger")
+    def groups(self) -> list[_Group]:
+        base_windows = self.params.get("windows", {})
+        specs = [("trigger", self.params)]
+        specs += [(f"trigger{i + 1}", g) for i, g in enumerate(self.params.get("groups", []))]
+        out = []
+        for role, spec in specs:
+            terms = TermGroup({k: spec[k] for k in GROUP_KEYS if k in spec}, role)
+            windows = {**base_windows, **spec.get("windows", {})} if spec is not self.params else dict(base_windows)
+            out.append(_Group(terms, _condition(spec.get("near"), 12, 0), _condition(spec.get("unless"), 0, 0),
+                              windows))
+        return out
 
     def lexicon(self) -> dict[str, list[str]]:
-        return self.trigger.lexicon()
+        out: dict[str, list[str]] = {}
+        for g in self.groups:
+            out.update(g.terms.lexicon())
+        return out
+
+    def _hits(self, doc: Document, hits: Hits) -> list[tuple[Hit, _Group]]:
+        """Trigger hits of every group; a hit inside an earlier group's hit is dropped."""
+        out: list[tuple[Hit, _Group]] = []
+        taken: list[tuple[int, int]] = []
+        for g in self.groups:
+            mine = []
+            for h in g.terms.find(doc, hits):
+                if any(a <= h[0] and h[1] <= b for a, b in taken):
+                    continue
+                if g.near and not _near(doc, h, g.near):
+                    continue
+                if g.unless and _unless(doc, h, g.unless):
+                    continue
+                mine.append(h)
+            taken.extend((h[0], h[1]) for h in mine)
+            out.extend((h, g) for h in mine)
+        out.sort(key=lambda x: (x[0][0], -x[0][1]))
+        return out
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         ev = evidence(doc)
-        win = {"before": 0, "after": 1, "scope": "sentence", **self.params.get("window", {})}
         needs = self.params["needs"]
         requires = self.params.get("requires", [])
         once = self.params.get("once_per_sentence", True)
         reported: set[int] = set()
-        for start, end, _term in self.trigger.find(doc, hits):
+        for (start, end, _term), group in self._hits(doc, hits):
             sentence = doc.sentence_index(start)
             if once and sentence in reported:
                 continue
-            if requires and not any(_present(ev, kind, start, win) for kind in requires):
+            if requires and not any(self._present(ev, kind, start, group) for kind in requires):
                 continue
             message = None
-            if any(_present(ev, kind, start, win) for kind in needs):
-                message = self._stale_message(doc, ev, start, win) if "date" in needs else None
+            if any(self._present(ev, kind, start, group) for kind in needs):
+                message = self._stale_message(doc, ev, start, group) if "date" in needs else None
                 if message is None:
                     continue
             verdict = self.judge(doc, start, end, ctx)
@@ -71,10 +173,27 @@ class Proximity(Kind):
             reported.add(sentence)
             yield self.finding(doc, start, end, verdict.severity, notes=verdict.notes, message=message)
 
-    def _stale_message(self, doc: Document, ev: Evidence, start: int, win: dict[str, Any]) -> str | None:
+    def _window(self, kind: str, group: _Group) -> dict[str, Any]:
+        return {**WINDOW_DEFAULT, **self.params.get("window", {}), **group.windows.get(kind, {})}
+
+    def _present(self, ev: Evidence, kind: str, pos: int, group: _Group) -> bool:
+        win = self._window(kind, group)
+        before, after, scope = win["before"], win["after"], win["scope"]
+        if kind == "citation":
+            return ev.cited_near(pos, before, after, scope)
+        if kind == "named_source":
+            return ev.named_near(pos, before, after, scope)
+        if kind == "study_block":
+            return ev.in_study_block(pos)
+        if kind == "registry_id":
+            return bool(ev.registry_near(pos, before, after, scope))
+        return bool(ev.dates_near(pos, before, after, scope))
+
+    def _stale_message(self, doc: Document, ev: Evidence, start: int, group: _Group) -> str | None:
         months = self.params.get("stale_months")
         if not months or not doc.today:
             return None
+        win = self._window("date", group)
         dates = ev.dates_near(start, win["before"], win["after"], win["scope"])
         if not dates:
             return None
@@ -87,13 +206,25 @@ class Proximity(Kind):
         return template.replace("{date}", newest.isoformat()[:7]).replace("{months}", str(age))
 
 
-def _present(ev: Evidence, kind: str, pos: int, win: dict[str, Any]) -> bool:
-    before, after, scope = win["before"], win["after"], win["scope"]
-    if kind == "citation":
-        return ev.cited_near(pos, before, after, scope)
-    if kind == "registry_id":
-        return bool(ev.registry_near(pos, before, after, scope))
-    return bool(ev.dates_near(pos, before, after, scope))
+def _condition(spec: Mapping[str, Any] | None, before: int, after: int) -> tuple[re.Pattern[str], int, int] | None:
+    if not spec:
+        return None
+    return re.compile(spec["pattern"]), int(spec.get("before", before)), int(spec.get("after", after))
+
+
+def _near(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bool:
+    """The regex occurs within ``before``/``after`` characters of the hit, same sentence."""
+    pat, before, after = cond
+    s_start, s_end = doc.sentence_at(hit[0])
+    lo, hi = max(s_start, hit[0] - before), min(s_end, hit[1] + after)
+    return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
+
+
+def _unless(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bool:
+    """The regex occurs in the hit's sentence or ``before``/``after`` sentences around it."""
+    pat, before, after = cond
+    lo, hi = doc.sentence_window(hit[0], before, after)
+    return pat.search(doc.norm, lo, hi) is not None
 
 
 KIND = Proximity
