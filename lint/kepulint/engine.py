@@ -68,7 +68,7 @@ def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
     for rule in rules:
         kind = compiled.kinds[rule.code]
         produced = list(kind.check(doc, hits.get(rule.code, {}), ctx))
-        if produced and rule.kind in LINE_KINDS_SKIPPING_REFERENCES:
+        if produced and rule.kind in LINE_KINDS_SKIPPING_REFERENCES and not rule.params.get("scan_references"):
             if refs_start is None:
                 refs_start = doc.offsets.to_orig(evidence(doc).references_start) \
                     if evidence(doc).references_start < len(doc.norm) else len(doc.text)
@@ -87,9 +87,9 @@ def fingerprint(code: str, match: str, context: str) -> str:
 def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, Rule]) -> list[Diagnostic]:
     """Place findings in the file: lines, columns, matched text, fingerprints."""
     out: list[Diagnostic] = []
-    seen: set[tuple[str, int, int]] = set()
+    seen: set[tuple[str, int, int, str]] = set()
     for f in findings:
-        key = (f.code, f.start, f.end)
+        key = (f.code, f.start, f.end, f.message)
         if key in seen:
             continue
         seen.add(key)

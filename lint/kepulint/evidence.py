@@ -201,17 +201,17 @@ class Evidence:
         return lo, (len(norm) if hi < 0 else hi)
 
     def _sentence_is_line(self, i: int) -> bool:
-        s, e = self.doc.sentences[i]
+        s, e = self.units[i]
         lo, hi = self._line_of(s, e)
         return self.doc.norm[lo:hi].strip() == self.doc.norm[s:e]
 
     def heading_like(self, i: int) -> bool:
-        """Sentence ``i`` is a line of its own that reads as a heading.
+        """Sentence unit ``i`` is a line of its own that reads as a heading.
 
         Markdown headings; in any text, a short line with no sentence-final or clause
         punctuation at its end, or a short question standing alone (“…有哪些？”).
         """
-        s, e = self.doc.sentences[i]
+        s, e = self.units[i]
         text = self.doc.norm[s:e]
         if text.lstrip().startswith("#"):
             return True
@@ -227,7 +227,7 @@ class Evidence:
         v = self.v
         if v.study_intro is None:
             return []
-        sents = self.doc.sentences
+        sents = self.units
         norm = self.doc.norm
         cite = self.citations
         starts = self._citation_starts
@@ -299,10 +299,38 @@ class Evidence:
         return any(s <= pos < e for s, e in self.study_blocks) or self.record_at(pos) is not None
 
     # -- proximity queries ----------------------------------------------------------
+    @cached_property
+    def units(self) -> list[tuple[int, int]]:
+        """Sentences, with a sentence made only of citation markers (the “[1]” left after
+        “…研究成果。[1]”) merged into the sentence before it on the same line."""
+        norm = self.doc.norm
+        out: list[tuple[int, int]] = []
+        for s, e in self.doc.sentences:
+            rest = self.v.citation.sub("", norm[s:e]).strip(" \t.,;:。")
+            if out and not rest and "\n" not in norm[out[-1][1] : s]:
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+        return out
+
+    @cached_property
+    def _unit_starts(self) -> list[int]:
+        return [s for s, _ in self.units]
+
+    def unit_index(self, pos: int) -> int:
+        return max(bisect_right(self._unit_starts, pos) - 1, 0)
+
     def _window(self, pos: int, before: int, after: int, scope: str = "sentence") -> tuple[int, int]:
+        """Span of the sentence holding ``pos`` and ``before``/``after`` sentences around it
+        (orphan citation markers count with the sentence they close), or its paragraph."""
         if scope == "paragraph":
             return self.doc.paragraph_at(pos)
-        return self.doc.sentence_window(pos, before, after)
+        if not self.units:
+            return (0, len(self.doc.norm))
+        i = self.unit_index(pos)
+        lo = max(i - before, 0)
+        hi = min(i + after, len(self.units) - 1)
+        return self.units[lo][0], self.units[hi][1]
 
     def cited_near(self, pos: int, before: int = 0, after: int = 1, scope: str = "sentence") -> bool:
         """A citation, named source or registry ID within the window around ``pos``

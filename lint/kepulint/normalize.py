@@ -94,6 +94,8 @@ def fold(text: str) -> tuple[str, OffsetMap]:
     folded = text.translate(_char_table())
     pattern, pairs = _regional()
     folded = pattern.sub(lambda m: pairs[m.group()], folded)
+    if "\r" in folded:  # CR and CRLF line ends become LF (CRLF as " \n"): same length
+        folded = folded.replace("\r\n", " \n").replace("\r", "\n")
     if not _RESIZE.search(folded):
         return folded, OffsetMap.identity(len(text))
     out: list[str] = []

@@ -1,40 +1,316 @@
-"""Lint many files: in-process for one job, a process pool for more; output order is fixed."""
+"""Lint many files: cache first, then in-process for one job, a process pool for more.
+
+:func:`lint_jobs` returns one :class:`~kepulint.model.FileResult` per job, in the order of
+the jobs, whatever order the workers finish in. Files whose cached result is still valid
+are not read (see :mod:`kepulint.cache`); the rest are linted
+
+* in this process when ``--jobs 1`` or when the work is too small for a pool to pay
+  (fewer than :data:`MIN_POOL_FILES` files or :data:`MIN_POOL_BYTES` bytes), else
+* in a :class:`~concurrent.futures.ProcessPoolExecutor` (``fork`` on Linux, so workers
+  inherit the loaded rules and compiled automaton; correct under ``spawn`` too), with the
+  files cut into batches of similar size (few round trips, balanced tails).
+
+An exception while linting a file becomes an ``internal error`` result for that file; so
+does a worker process that dies (segfault, ``os._exit``, OOM kill): the files of the
+batches it broke are re-run one at a time in a fresh single-worker pool, so only the
+culprit gets the error. Workers ignore SIGINT; on Ctrl-C the parent stops them and
+re-raises :class:`KeyboardInterrupt` (the CLI exits 130).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .api import Settings, lint_source
 from .model import FileError, FileResult
 
+MIN_POOL_FILES = 4
+MIN_POOL_BYTES = 48 * 1024  # below this, forking workers costs more than it saves
+MIN_POOL_BYTES_SPAWN = 1024 * 1024  # spawned workers import and load rules first
+BATCHES_PER_WORKER = 8
+MAX_BATCH_FILES = 64
+START_METHOD: str | None = None  # None: fork on Linux, else the platform default (tests set "spawn")
+
+#: What the last :func:`lint_jobs` call did (for tests, ``KEPULINT_STATS`` and the benchmark).
+last_stats: dict[str, Any] = {}
+
+
+# -- linting one file (in this process or in a worker) ------------------------------------------
+
+
+def _debug() -> bool:
+    return os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false")
+
+
+def internal_error(path: str, what: str) -> FileResult:
+    return FileResult(path=path, error=FileError(path, f"internal error: {what}", "error"))
+
 
 def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int) -> FileResult:
-    """Read and lint one file; every expected failure becomes a FileResult with an error."""
+    """Read and lint one file; every failure becomes a FileResult with an error."""
     from .files import InputError, read_file
 
     try:
-        text, notice = read_file(job.source, encoding=encoding, max_bytes=max_bytes)
-    except InputError as exc:
-        return FileResult(path=job.path, error=exc.to_file_error(job.path))
-    result = lint_source(text, job.path, settings, select=job.codes)
-    result.notice = notice
-    return result
+        try:
+            text, notice = read_file(job.source, encoding=encoding, max_bytes=max_bytes)
+        except InputError as exc:
+            return FileResult(path=job.path, error=exc.to_file_error(job.path))
+        result = lint_source(text, job.path, settings, select=job.codes)
+        result.notice = notice
+        return result
+    except Exception as exc:  # a bug must not take the other files down with it
+        if _debug():
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        return internal_error(job.path, f"{type(exc).__name__}: {exc}")
+
+
+def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
+                with_sig: bool) -> tuple[FileResult, Any]:
+    """``(result, signature)``; the signature (taken before linting) is None when not caching."""
+    sig = None
+    if with_sig:
+        from .cache import file_signature
+
+        sig = file_signature(job.source)
+    return lint_one(job, settings, encoding, max_bytes), sig
+
+
+# -- worker side --------------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, with_sig: bool) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, with_sig=with_sig)
+
+
+def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, Any]]:
+    w = _worker
+    return [(i, *_lint_entry(job, w["settings"], w["encoding"], w["max_bytes"], w["with_sig"]))
+            for i, job in batch]
+
+
+# -- parent side --------------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    """Cores this process may use."""
+    count = getattr(os, "process_cpu_count", None)
+    if count is not None:
+        return count() or 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def resolve_jobs(config: Any, opts: dict[str, Any]) -> int:
+    """``--jobs`` beats config ``jobs`` beats the number of cores."""
+    for value in (opts.get("jobs"), getattr(config, "jobs", None)):
+        if value:
+            return max(1, int(value))
+    return default_jobs()
+
+
+def _start_method() -> str | None:
+    import multiprocessing as mp
+
+    if START_METHOD:
+        return START_METHOD
+    if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods():
+        return "fork"
+    return None
+
+
+def _size(job: Any) -> int:
+    try:
+        return os.stat(job.source).st_size
+    except (OSError, TypeError, ValueError):
+        return 0
+
+
+def make_batches(items: list[tuple[int, Any]], sizes: list[int], workers: int) -> list[list[tuple[int, Any]]]:
+    """Consecutive runs of files of about ``total / (workers * BATCHES_PER_WORKER)`` bytes each."""
+    total = sum(sizes)
+    target = max(total // max(workers * BATCHES_PER_WORKER, 1), 1)
+    batches: list[list[tuple[int, Any]]] = []
+    current: list[tuple[int, Any]] = []
+    acc = 0
+    for item, size in zip(items, sizes):
+        current.append(item)
+        acc += size
+        if acc >= target or len(current) >= MAX_BATCH_FILES:
+            batches.append(current)
+            current, acc = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
+    if opts.get("cache") is False or os.environ.get("KEPULINT_NO_CACHE"):
+        return None
+    from .api import ruleset_for
+    from .cache import DEFAULT_DIR, ResultCache
+
+    directory = getattr(config, "cache_dir", None) or opts.get("cache_dir") or Path.cwd() / DEFAULT_DIR
+    try:
+        digest = ruleset_for(settings.rule_paths).digest
+        return ResultCache.for_run(Path(directory), settings, digest, encoding=config.encoding,
+                                   max_bytes=config.max_file_size)
+    except Exception:  # no cache is better than no lint
+        return None
 
 
 def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any]) -> list[FileResult]:
     """Results for ``jobs`` in the same order."""
-    workers = config.jobs or 1
-    if workers <= 1 or len(jobs) <= 1:
-        return [lint_one(j, settings, config.encoding, config.max_file_size) for j in jobs]
+    workers = resolve_jobs(config, opts)
+    cache = _open_cache(settings, config, opts)
+    results: list[FileResult | None] = [None] * len(jobs)
+    todo: list[tuple[int, Any]] = []
+    for i, job in enumerate(jobs):
+        hit = cache.lookup(job) if cache is not None and job.source is not None else None
+        if hit is not None:
+            results[i] = hit
+        else:
+            todo.append((i, job))
+    stats: dict[str, Any] = {"files": len(jobs), "linted": len(todo), "processes": 0}
+    if todo:
+        encoding, max_bytes = config.encoding, config.max_file_size
+        with_sig = cache is not None
+        sizes = [_size(job) for _, job in todo]
+        method = _start_method()
+        floor = MIN_POOL_BYTES if method == "fork" else MIN_POOL_BYTES_SPAWN
+        if workers <= 1 or len(todo) < MIN_POOL_FILES or sum(sizes) < floor:
+            stats["processes"] = 1
+            done = [(i, *_lint_entry(job, settings, encoding, max_bytes, with_sig)) for i, job in todo]
+        else:
+            batches = make_batches(todo, sizes, workers)
+            stats["processes"] = min(workers, len(batches))
+            done = _run_pool(batches, stats["processes"], method, (settings, encoding, max_bytes, with_sig))
+        for i, result, sig in done:
+            results[i] = result
+            if cache is not None and sig is not None:
+                from .cache import cacheable
+
+                if cacheable(result):
+                    cache.store(jobs[i], result, sig)
+    if cache is not None:
+        cache.touch()
+        stats.update(hits=cache.stats.hits, misses=cache.stats.misses, writes=cache.stats.writes,
+                     cache_errors=cache.stats.errors, cache_dir=str(cache.directory))
+    last_stats.clear()
+    last_stats.update(stats)
+    if os.environ.get("KEPULINT_STATS"):
+        print(f"kepulint: stats: {stats}", file=sys.stderr)
+    out = [r if r is not None else internal_error(j.path, "no result") for r, j in zip(results, jobs)]
+    return out
+
+
+def _new_pool(workers: int, method: str | None, initargs: tuple[Any, ...]) -> Any:
+    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(lint_one, j, settings, config.encoding, config.max_file_size) for j in jobs]
-        out = []
-        for job, fut in zip(jobs, futures, strict=True):
+    ctx = mp.get_context(method) if method else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=initargs)
+
+
+def _stop(pool: Any) -> None:
+    """Shut ``pool`` down now: cancel what has not started, kill what runs."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        try:
+            proc.terminate()
+        except Exception:  # already gone
+            pass
+    for proc in processes:
+        try:
+            proc.join(timeout=2)
+        except Exception:
+            pass
+
+
+def _warm(settings: Settings) -> None:
+    """Build the rule set, automaton and vocabularies once, before forking workers."""
+    try:
+        from .api import ruleset_for
+
+        ruleset = ruleset_for(settings.rule_paths)
+        lint_source("。\n", "warmup.md", settings, select=ruleset.codes)
+    except Exception:  # the workers will report whatever is wrong, per file
+        pass
+
+
+def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | None,
+              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    if method == "fork":
+        _warm(initargs[0])
+    done: list[tuple[int, FileResult, Any]] = []
+    broken: list[tuple[int, Any]] = []
+    pool = _new_pool(workers, method, initargs)
+    try:
+        pending = {pool.submit(_lint_batch, batch): batch for batch in batches}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                batch = pending.pop(fut)
+                try:
+                    done.extend(fut.result())
+                except BrokenProcessPool:
+                    broken.extend(batch)
+                except Exception as exc:  # e.g. a result that cannot be pickled back
+                    done.extend((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), None)
+                                for i, job in batch)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    if broken:
+        done.extend(_isolate(broken, method, initargs))
+    return done
+
+
+def _isolate(items: list[tuple[int, Any]], method: str | None,
+             initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
+    """Re-run the files of broken batches one at a time; a file that kills its worker again
+    gets an internal-error result, the others their real one."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    out: list[tuple[int, FileResult, Any]] = []
+    pool = None
+    try:
+        for i, job in sorted(items, key=lambda item: item[0]):
+            if pool is None:
+                pool = _new_pool(1, method, initargs)
             try:
-                out.append(fut.result())
-            except Exception as exc:  # a crashed worker is an internal error for that file
-                out.append(FileResult(path=job.path, error=FileError(job.path, f"internal error: {exc}")))
-        return out
+                out.extend(pool.submit(_lint_batch, [(i, job)]).result())
+            except BrokenProcessPool:
+                out.append((i, internal_error(job.path, "the worker process died while linting this file"),
+                            None))
+                pool.shutdown(wait=False)
+                pool = None
+            except Exception as exc:
+                out.append((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), None))
+    except BaseException:
+        if pool is not None:
+            _stop(pool)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
+    return out
+
+
+__all__ = ["default_jobs", "last_stats", "lint_jobs", "lint_one", "make_batches", "resolve_jobs"]

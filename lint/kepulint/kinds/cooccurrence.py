@@ -11,8 +11,6 @@ params:
   downgraders:               # optional, one group or a list: in scope, the severity drops one level
     - {terms: [特管办法], note: 引用了核准路径，请核对适应证, profiles: [tw]}
   scope: sentence            # or paragraph
-  left_window: 0             # sentence scope: the left wording may also stand in up to N
-                             # sentences before, in the same paragraph ("干细胞…。它已用于…")
   order: any                 # or left_first: the left wording must come before the right
   report: right              # or left: which span the diagnostic points at
   paragraph:                 # optional: also judge whole paragraphs
@@ -75,10 +73,6 @@ class Cooccurrence(Kind):
             return "/order: must be 'any' or 'left_first'"
         if params.get("report", "right") not in ("left", "right"):
             return "/report: must be 'left' or 'right'"
-        for key in ("left_window",):
-            value = params.get(key, 0)
-            if not isinstance(value, int) or value < 0:
-                return f"/{key}: must be a whole number ≥ 0"
         paragraph = params.get("paragraph")
         if paragraph is not None:
             if not isinstance(paragraph, dict):
@@ -164,20 +158,6 @@ class Cooccurrence(Kind):
             out.append(q)
         return out
 
-    def _left_lo(self, doc: Document, lo: int) -> int:
-        """Start of the region where left wording counts for a sentence starting at ``lo``."""
-        before = int(self.params.get("left_window", 0))
-        if not before:
-            return lo
-        p_lo, _ = doc.paragraph_at(lo)
-        i = doc.sentence_index(lo)
-        for j in range(i - 1, max(i - before, 0) - 1, -1):
-            s_lo = doc.sentences[j][0]
-            if s_lo < p_lo:
-                break
-            lo = s_lo
-        return lo
-
     def _is_heading(self, doc: Document, lo: int, hi: int) -> bool:
         text = doc.norm[lo:hi].strip()
         if doc.markdown:
@@ -201,12 +181,11 @@ class Cooccurrence(Kind):
             lo, hi = doc.paragraph_at(hit[0]) if by_paragraph else doc.sentence_at(hit[0])
             if (lo, hi) in scopes:
                 continue
-            left_lo = lo if by_paragraph else self._left_lo(doc, lo)
             left_hi = hit[0] if left_first else hi
-            if not any_within(starts["left"], left_lo, left_hi) \
+            if not any_within(starts["left"], lo, left_hi) \
                     or self._holding(doc, self.qualifiers, starts, lo, hi):
                 continue
-            target = hit if report_right else _first_in(found["left"], left_lo, hi)
+            target = hit if report_right else _first_in(found["left"], lo, hi)
             if target[0] in done:
                 continue
             finding = self._judged(doc, ctx, target, starts, lo, hi)

@@ -26,9 +26,8 @@ params:
                                # (references, copyright), which belongs to the closing block
 
 Lines are counted in the body: front matter and blank lines do not count. ``required``
-fires once per unmet check at line 1 (an empty span; the second unmet check of a rule
-stands at column 2, the third at column 3, so each stays a finding of its own; the
-fingerprint is the check's id). ``placement`` fires at a satisfied
+fires once per unmet check at line 1 (an empty span at 1:1, each with its own message;
+the fingerprint is the check's id). ``placement`` fires at a satisfied
 check that stands only in the middle of the body (a front-matter key counts as the top).
 """
 
@@ -47,6 +46,7 @@ from ..normalize import fold_term
 from .base import Hits, Kind, compile_patterns
 
 _SCOPES = ("head", "tail")
+_LINE = re.compile(r"[^\r\n]*")  # one line (its end: the next CR or LF)
 
 
 class DocumentRule(Kind):
@@ -107,9 +107,6 @@ class DocumentRule(Kind):
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         placement = self.params.get("mode", "required") == "placement"
-        first_line = doc.norm.find("\n")
-        first_line = len(doc.norm) if first_line < 0 else first_line
-        unmet = 0
         for check in self.checks:
             message = _message(check, doc.profile)
             in_front_matter = _front_matter_has(doc, check.get("front_matter", []))
@@ -119,21 +116,16 @@ class DocumentRule(Kind):
                     continue
                 if not any(self._in_open_or_close(doc, pos) for pos in where):
                     start = where[0]
-                    nl = doc.norm.find("\n", start)
-                    end = nl if nl > start else len(doc.norm)
+                    end = _LINE.match(doc.norm, start).end()  # type: ignore[union-attr]
                     yield self.finding(doc, start, end, self.rule.severity, message=message)
             elif not where and not in_front_matter:
-                # an empty span on line 1; each unmet check of the rule takes the next column
-                # so that findings stay distinct (the engine merges findings at one span)
-                pos = min(unmet, first_line)
-                unmet += 1
-                found = self.finding(doc, pos, pos, self.rule.severity, message=message)
+                found = self.finding(doc, 0, 0, self.rule.severity, message=message)
                 # a stable fingerprint: the rule's check, not whatever line 1 says
                 yield replace(found, context=f"{self.rule.code}:{check['id']}")
 
     def _locations(self, doc: Document, check: dict[str, Any]) -> list[int]:
         """Folded offsets where the check is satisfied, in document order."""
-        norm = doc.norm
+        norm = _lf_view(doc)
         lo, hi = 0, len(norm)
         if check.get("head_lines"):
             hi = _head_end(doc, int(check["head_lines"]))
@@ -198,10 +190,16 @@ def _alternation(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in ordered))
 
 
+def _lf_view(doc: Document) -> str:
+    """The folded text with CR line ends as LF (same length), so that ``(?m)^`` and ``$``
+    in rule patterns see every line end (CRLF becomes an extra blank line)."""
+    return doc.memo("document.lf_view", lambda d: d.norm.replace("\r", "\n"))  # type: ignore[no-any-return]
+
+
 def _body_lines(doc: Document) -> list[tuple[int, int]]:
     """Spans of the non-blank lines of the folded text (front matter is blank there)."""
     def build(d: Document) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", d.norm) if m.group().strip()]
+        return [(m.start(), m.end()) for m in _LINE.finditer(_lf_view(d)) if m.group().strip()]
 
     return doc.memo("document.body_lines", build)  # type: ignore[no-any-return]
 

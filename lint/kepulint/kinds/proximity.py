@@ -6,9 +6,9 @@ params:
                              # within N characters of it, in the same sentence
   unless: {pattern: '小鼠|大鼠', before: 0, after: 0}   # drop a trigger when this regex is in
                              # its sentence or N sentences before/after it
-  groups:                    # more trigger groups, each with the keys above (and its own
-    - {terms: [...], near: {...}, windows: {...}}   # windows); a hit inside a hit of an
-                             # earlier group is dropped
+  groups:                    # more trigger groups, each with the keys above and its own
+    - {terms: [...], near: {...}, needs: [...], windows: {...}}   # needs and windows; a hit
+                             # inside a hit of an earlier group is dropped
   needs: [citation]          # fire when none of these is in the window:
                              # citation | named_source | study_block | registry_id | date
   requires: [registry_id]    # only consider triggers that have one of these in the window
@@ -16,6 +16,7 @@ params:
   windows: {date: {before: 1, after: 1}}           # per evidence kind, overriding `window`
   stale_months: 24           # with needs: [date]: a date older than this (before --today) fires too
   stale_message: 状态日期 {date} 已超过 24 个月…
+  stale_message_by_profile: {tw: 狀態日期 {date} 已超過 24 個月…}
   once_per_sentence: true    # report only the first trigger of a sentence
   context: {negation: suppress, question: suppress, …}
 
@@ -52,6 +53,7 @@ class _Group:
     near: tuple[re.Pattern[str], int, int] | None
     unless: tuple[re.Pattern[str], int, int] | None
     windows: dict[str, dict[str, Any]]
+    needs: list[str]
 
 
 def _check_condition(spec: Any, where: str) -> str | None:
@@ -102,6 +104,10 @@ class Proximity(Kind):
             problem = _check_windows(spec.get("windows"), prefix + "windows")
             if problem:
                 return problem
+            if prefix:
+                for item in spec.get("needs", []):
+                    if item not in EVIDENCE_KINDS:
+                        return f"/{prefix}needs: '{item}' is not one of {list(EVIDENCE_KINDS)}"
             if prefix and not spec.get("terms") and not spec.get("patterns"):
                 return f"/{prefix}terms: a trigger group needs terms or patterns"
             for key, value in spec.items():
@@ -122,7 +128,7 @@ class Proximity(Kind):
             terms = TermGroup({k: spec[k] for k in GROUP_KEYS if k in spec}, role)
             windows = {**base_windows, **spec.get("windows", {})} if spec is not self.params else dict(base_windows)
             out.append(_Group(terms, _condition(spec.get("near"), 12, 0), _condition(spec.get("unless"), 0, 0),
-                              windows))
+                              windows, list(spec.get("needs") or self.params["needs"])))
         return out
 
     def lexicon(self) -> dict[str, list[str]]:
@@ -152,7 +158,6 @@ class Proximity(Kind):
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         ev = evidence(doc)
-        needs = self.params["needs"]
         requires = self.params.get("requires", [])
         once = self.params.get("once_per_sentence", True)
         reported: set[int] = set()
@@ -163,8 +168,8 @@ class Proximity(Kind):
             if requires and not any(self._present(ev, kind, start, group) for kind in requires):
                 continue
             message = None
-            if any(self._present(ev, kind, start, group) for kind in needs):
-                message = self._stale_message(doc, ev, start, group) if "date" in needs else None
+            if any(self._present(ev, kind, start, group) for kind in group.needs):
+                message = self._stale_message(doc, ev, start, group) if "date" in group.needs else None
                 if message is None:
                     continue
             verdict = self.judge(doc, start, end, ctx)
@@ -202,7 +207,8 @@ class Proximity(Kind):
         age = (today.year - newest.year) * 12 + (today.month - newest.month)
         if age <= int(months):
             return None
-        template = self.params.get("stale_message", "状态日期 {date} 距今 {months} 个月，已过时")
+        template = self.params.get("stale_message_by_profile", {}).get(doc.profile) \
+            or self.params.get("stale_message", "状态日期 {date} 距今 {months} 个月，已过时")
         return template.replace("{date}", newest.isoformat()[:7]).replace("{months}", str(age))
 
 

@@ -1,0 +1,294 @@
+"""Per-file result cache: a re-run on unchanged files with unchanged settings lints nothing.
+
+Layout (``.kepulint_cache/`` under the working directory unless ``--cache-dir`` / config
+``cache-dir`` moves it)::
+
+    .kepulint_cache/
+      CACHEDIR.TAG  .gitignore (``*``)
+      v1/<run key>/<file key>.pickle
+
+The *run key* is a hash of everything that is the same for every file of a run: the cache
+format, the kepulint version, a digest of kepulint's own code and data files, the Python
+version, the rule set digest (every rule file, rule packs included), the
+:class:`~kepulint.api.Settings` (severity overrides, profile, today, rule paths, selection),
+the input encoding and the maximum file size. The *file key* adds the display path, the
+resolved path and the codes selected for that file. An entry holds the content digest
+(BLAKE2b of the bytes) and the :class:`~kepulint.model.FileResult`, plus the file's
+``stat`` signature (size, mtime_ns, ctime_ns, inode) as a fast pre-check: when the
+signature matches, the file is not even read; when it does not, the bytes are hashed and
+compared with the stored digest. A signature taken within :data:`RACY_NS` of a change is
+not stored ("racy" timestamps: a same-size edit in the same clock tick would go unseen),
+so such files are always hashed.
+
+Entries are written atomically (temporary file + ``os.replace``); anything unreadable,
+truncated, of another format or pointing at another key is a miss, never an error. Entries
+are unpickled with a loader that only accepts kepulint's result types, so a planted cache
+file cannot run code. Run directories other than the newest :data:`KEEP_RUNS` are pruned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .model import FileResult
+
+FORMAT = 1
+DEFAULT_DIR = ".kepulint_cache"
+KEEP_RUNS = 8
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within its mtime tick
+TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by kepulint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+_SUFFIX = ".pickle"
+_ALLOWED = {
+    ("kepulint.model", name) for name in ("FileResult", "Diagnostic", "Suppression", "FileError", "Severity")
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileSig:
+    """What a file looked like when it was read: its ``stat`` signature and content digest."""
+
+    stat: tuple[int, int, int, int] | None  # size, mtime_ns, ctime_ns, inode; None when racy
+    digest: str
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def file_signature(path: Path | str) -> FileSig | None:
+    """Stat, then read and hash ``path`` (in that order); None when it cannot be read.
+
+    Hash *before* the file is linted: if it changes in between, the stored digest is the
+    older content and the next run sees a mismatch, so a result is never stored under the
+    digest of content it was not computed from.
+    """
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except (OSError, ValueError):
+        return None
+    now = time.time_ns()
+    sig = _stat_key(st)
+    racy = max(st.st_mtime_ns, st.st_ctime_ns) >= now - RACY_NS
+    return FileSig(None if racy else sig, content_digest(data))
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of kepulint's own modules and data (a changed kind or vocabulary invalidates)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".tsv", ".txt", ".json") and "__pycache__" not in path.parts:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+    return h.hexdigest()
+
+
+def run_key(settings: Any, ruleset_digest: str, encoding: str | None, max_bytes: int) -> str:
+    """The part of every entry's key that is the same for the whole run."""
+    from . import __version__
+
+    parts = (
+        f"format={FORMAT}", f"version={__version__}", f"code={code_digest()}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}", f"rules={ruleset_digest}",
+        f"settings={settings!r}", f"encoding={encoding!r}", f"max={max_bytes}",
+    )  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Only kepulint's result types (and builtins that need no lookup) may be loaded."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
+def _loads(data: bytes) -> Any:
+    return _SafeUnpickler(io.BytesIO(data)).load()
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+
+    No fsync: a cache entry lost or truncated by a power cut is just a miss next time.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _readable(path: Path) -> None:
+    """``mkstemp`` creates 0600 files; the tag and .gitignore get the usual umask mode."""
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+    errors: int = 0  # unreadable/corrupt entries and failed writes (all silent)
+
+
+class ResultCache:
+    """Results of one run's settings, one entry per file."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.directory = Path(directory)
+        self.key = key
+        self.run_dir = self.directory / f"v{FORMAT}" / key[:32]
+        self.stats = CacheStats()
+        self._ready = False
+
+    @classmethod
+    def for_run(cls, directory: Path, settings: Any, ruleset_digest: str, *, encoding: str | None,
+                max_bytes: int) -> ResultCache:
+        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes))
+
+    # -- keys ---------------------------------------------------------------------------------
+    def file_key(self, job: Any) -> str:
+        where = os.path.abspath(os.fspath(job.source))
+        text = "\x1f".join((self.key, job.path, where, ",".join(job.codes)))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _entry(self, fkey: str) -> Path:
+        return self.run_dir / f"{fkey[:40]}{_SUFFIX}"
+
+    # -- lookup -------------------------------------------------------------------------------
+    def lookup(self, job: Any) -> FileResult | None:
+        """The stored result for ``job`` if its file is unchanged, else None (a miss)."""
+        if job.source is None:
+            return None
+        fkey = self.file_key(job)
+        try:
+            data = self._entry(fkey).read_bytes()
+        except (OSError, ValueError):
+            self.stats.misses += 1
+            return None
+        result = self._check(job, fkey, data)
+        if result is None:
+            self.stats.misses += 1
+        else:
+            self.stats.hits += 1
+        return result
+
+    def _check(self, job: Any, fkey: str, data: bytes) -> FileResult | None:
+        try:
+            entry = _loads(data)
+            if not (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == fkey):
+                raise ValueError("not an entry of this key")
+            result, digest, stat = entry["result"], entry["digest"], entry["stat"]
+            if not isinstance(result, FileResult) or result.path != job.path or not isinstance(digest, str):
+                raise ValueError("malformed entry")
+        except Exception:  # corrupt, truncated, foreign: ignore silently
+            self.stats.errors += 1
+            return None
+        try:
+            st = os.stat(job.source)
+        except (OSError, ValueError):
+            return None
+        if stat is not None and tuple(stat) == _stat_key(st):
+            return result
+        sig = file_signature(job.source)
+        if sig is None or sig.digest != digest:
+            return None
+        if sig.stat is not None:  # same bytes, new timestamps: refresh the fast path
+            self.store(job, result, sig)
+        return result
+
+    # -- store --------------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self._ready = True
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for name, text in (("CACHEDIR.TAG", TAG), (".gitignore", "# created by kepulint\n*\n")):
+            path = self.directory / name
+            if not path.exists():
+                write_bytes_atomic(path, text.encode("utf-8"))
+                _readable(path)
+        fresh = not self.run_dir.is_dir()
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Keep the :data:`KEEP_RUNS` most recently used run directories."""
+        import shutil
+
+        base = self.run_dir.parent
+        try:
+            runs = sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime_ns,
+                          reverse=True)
+        except OSError:
+            return
+        for old in runs[KEEP_RUNS:]:
+            if old != self.run_dir:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def touch(self) -> None:
+        """Mark this run's directory as recently used (pruning keeps the newest)."""
+        try:
+            os.utime(self.run_dir)
+        except OSError:
+            pass
+
+    def store(self, job: Any, result: FileResult, sig: FileSig) -> None:
+        """Remember ``result`` for ``job`` read as ``sig``; failures are silent."""
+        if job.source is None:
+            return
+        fkey = self.file_key(job)
+        entry = {"format": FORMAT, "key": fkey, "digest": sig.digest, "stat": sig.stat, "result": result}
+        try:
+            self._prepare()
+            write_bytes_atomic(self._entry(fkey), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            self.stats.writes += 1
+        except Exception:  # read-only folder, full disk, unpicklable result: only costs time
+            self.stats.errors += 1
+
+
+def cacheable(result: FileResult) -> bool:
+    """Results worth keeping: not internal errors (those may not recur)."""
+    return result.error is None or not result.error.message.startswith("internal error")
+
+
+__all__ = ["DEFAULT_DIR", "CacheStats", "FileSig", "ResultCache", "cacheable", "content_digest",
+           "file_signature", "run_key"]
