@@ -65,7 +65,7 @@ def check_example(rule: Rule, example: Any, should_fire: bool, ruleset: RuleSet 
     """Run one example; return a failure description, or None when it behaves."""
     ruleset = ruleset or _ruleset()
     spec = {"text": example} if isinstance(example, str) else example
-    settings = Settings(today=spec.get("today", "2026-11-25"))
+    settings = Settings(today=spec.get("today", "2026-11-25"), profile=spec.get("profile", "cn"))
     select = ruleset.codes if rule.kind == "tool" else [rule.code]
     result = lint_source(spec["text"], EXAMPLE_PATH if spec.get("markdown", True) else "example.txt",
                          settings, select=select)
