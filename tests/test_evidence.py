@@ -79,6 +79,8 @@ def test_orphan_marker_belongs_to_the_sentence_it_closes() -> None:
     "2016年，在西班牙巴塞罗那临床医院消化内科的3期临床研究中，212例患者接受治疗。",
     "中华医学会精神医学分会专家指出，抑郁症可防可治。",
     "Smith等2019年的研究纳入了200例患者。",
+    "香港衞生署數據顯示，本港約有30萬人患有抑鬱症。",
+    "北京大学第六医院研究发现，睡眠不足会加重抑郁。",
 ])
 def test_named_sources(text: str) -> None:
     e = ev(text)
@@ -90,6 +92,7 @@ def test_named_sources(text: str) -> None:
     "请到正规医院进行的检查中确认。",
     "同年5月，中国科研人员开展的一项研究发现症状缓解。",
     "通过关键词“干细胞治疗抑郁症”检索，2025年共有7篇综述。",
+    "某医院数据显示，有效率达90%。",
 ])
 def test_not_named_sources(text: str) -> None:
     assert not ev(text).named_sources, text
@@ -229,7 +232,7 @@ def test_record_ends_at_next_id() -> None:
     assert e.record_at(pos(e, "招募中")).text == "NCT03522545"
 
 
-STUDY = """2019年6月26日，解放军总医院附属八一脑科医院在国际期刊《Stem Cell Translational Medicine》上发布了一篇研究结果。【4】
+STUDY = """2019年6月26日，八一脑科医院在国际期刊《Stem Cell Transl Med》上发布了一篇研究结果。【4】
 神经干细胞移植治疗24个月后，患者运动能力改善。
 影像学检查：所有 9 名受试者均观察到新组织。
 影响干细胞治疗中风长期疗效的因素有哪些?
@@ -291,3 +294,17 @@ def test_stale_date_has_its_own_message() -> None:
     assert len(stale) == 1 and "2023-05" in stale[0].message and "42" in stale[0].message
     tw = lint_text(text, "x.md", select=["TRL002"], today="2026-11-25", profile="tw")
     assert "個月" in tw[0].message
+
+
+def test_attribution_inside_a_review_summary() -> None:
+    e = ev("1月7日，某研究所在《精神病学前沿》上发表了一篇综述。[1]\n本綜述評估了幹細胞療法的應用進展。\n"
+           "目前的研究表明，幹細胞療法展現了潛在價值。\n臨床前動物實驗已經證實，幹細胞能緩解抑鬱樣行為。")
+    assert e.attributed_near(pos(e, "目前的研究"), before=2)
+    assert e.attributed_near(pos(e, "临床前动物实验"), before=2)
+
+
+def test_no_attribution_after_a_topic_shift() -> None:
+    e = ev("日前，Seminars in liver disease杂志上发表的综述显示，干细胞可减少肝脏炎症。\n"
+           "肝硬化是一种常见的慢性肝脏疾病。\n迄今为止，已经有很多研究证明，干细胞可以分化为肝细胞。")
+    assert e.in_study_block(pos(e, "很多研究"))
+    assert not e.attributed_near(pos(e, "很多研究"), before=2)

@@ -28,6 +28,7 @@ file cannot run code. Run directories other than the newest :data:`KEEP_RUNS` ar
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -143,10 +144,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -154,10 +153,8 @@ def _readable(path: Path) -> None:
     """``mkstemp`` creates 0600 files; the tag and .gitignore get the usual umask mode."""
     mask = os.umask(0)
     os.umask(mask)
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(path, 0o666 & ~mask)
-    except OSError:
-        pass
 
 
 @dataclass
@@ -266,10 +263,8 @@ class ResultCache:
 
     def touch(self) -> None:
         """Mark this run's directory as recently used (pruning keeps the newest)."""
-        try:
+        with contextlib.suppress(OSError):
             os.utime(self.run_dir)
-        except OSError:
-            pass
 
     def store(self, job: Any, result: FileResult, sig: FileSig) -> None:
         """Remember ``result`` for ``job`` read as ``sig``; failures are silent."""

@@ -18,8 +18,10 @@ from .kinds import kind_class
 from .kinds.base import Hit, Kind
 from .model import Diagnostic, Finding, Severity
 from .normalize import fold_term
+from .prefilter import LITERALS_MEMO
 from .rules import Rule
 
+LITERAL = "literal"
 LINE_KINDS_SKIPPING_REFERENCES = {"phrase", "proximity", "cooccurrence"}
 
 
@@ -38,23 +40,30 @@ class CompiledRules:
                     folded = fold_term(term)
                     if folded and (code, role) not in entries[folded]:
                         entries[folded].append((code, role))
+            for literal in kind.literals():  # regex prefilters (see prefilter.py)
+                if ("", LITERAL) not in entries[literal]:
+                    entries[literal].append(("", LITERAL))
         for term, payload in entries.items():
             self.automaton.add_word(term, (term, tuple(payload)))
         self.empty = not entries
         if not self.empty:
             self.automaton.make_automaton()
 
-    def scan(self, text: str, codes: set[str]) -> dict[str, dict[str, list[Hit]]]:
-        """All lexicon hits in ``text`` for the given rule codes: code -> role -> hits."""
+    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], set[str]]:
+        """All lexicon hits in ``text`` for the given rule codes (code -> role -> hits), and
+        the regex prefilter literals that occur in it."""
         hits: dict[str, dict[str, list[Hit]]] = defaultdict(lambda: defaultdict(list))
+        literals: set[str] = set()
         if self.empty:
-            return hits
+            return hits, literals
         for end, (term, payload) in self.automaton.iter(text):
             start = end - len(term) + 1
             for code, role in payload:
                 if code in codes:
                     hits[code][role].append((start, end + 1, term))
-        return hits
+                elif role == LITERAL:
+                    literals.add(term)
+        return hits, literals
 
 
 def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
@@ -62,7 +71,8 @@ def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
     """Findings of ``rules`` on ``doc`` (original offsets)."""
     ctx = ctx or Context()
     codes = {r.code for r in rules}
-    hits = compiled.scan(doc.norm, codes)
+    hits, literals = compiled.scan(doc.norm, codes)
+    doc._cache[LITERALS_MEMO] = literals
     findings: list[Finding] = []
     refs_start = None
     for rule in rules:

@@ -8,7 +8,8 @@ Besides single markers, two spans carry evidence over several sentences:
 * a *study block*: a sentence that introduces one cited or named publication
   (“…在《X》上发表了一篇研究。【1】”) and the sentences after it that report that
   publication, up to a heading-like line, a sentence that starts another study, or
-  ``block_sentences`` sentences;
+  ``block_sentences`` sentences; inside it, a sentence that points back at the
+  publication (本综述评估了…) *attributes* the sentences right after it;
 * a *trial record*: a registry ID given as a labelled field (“临床试验编号：NCT…”) and
   the lines after it that describe that trial, up to its status field, the next
   registry ID, or ``record_sentences`` sentences.
@@ -41,7 +42,7 @@ class Registry:
 @dataclass(frozen=True)
 class EvidenceVocabulary:
     citation: re.Pattern[str]
-    named_source: re.Pattern[str]
+    named_source: tuple[re.Pattern[str], ...]
     registries: tuple[Registry, ...]
     dates: tuple[re.Pattern[str], ...]
     references_heading: re.Pattern[str]
@@ -49,6 +50,7 @@ class EvidenceVocabulary:
     study_intro: re.Pattern[str] | None = None
     study_break: re.Pattern[str] | None = None
     block_sentences: int = 20
+    anaphora: re.Pattern[str] | None = None
     record_label: re.Pattern[str] | None = None
     record_end: re.Pattern[str] | None = None
     record_sentences: int = 40
@@ -60,15 +62,18 @@ def _optional(data: dict[str, Any], key: str, flags: int = 0) -> re.Pattern[str]
 
 def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
     """Compile the evidence vocabulary from its YAML data."""
-    inst = "|".join(re.escape(fold_term(i)) for i in sorted(set(data["institutions"]), key=len, reverse=True))
+    names = sorted({fold_term(i) for i in data["institutions"]}, key=len, reverse=True)
+    # a first-character lookahead lets the regex engine skip most positions quickly
+    first = "".join(sorted({re.escape(n[0]) for n in names}))
+    inst = f"(?=[{first}])(?:" + "|".join(re.escape(n) for n in names) + ")"
     org = data.get("organisation") or r"(?!x)x"
-    named = "|".join(
-        f"(?:{p.replace('@INST@', f'(?:{inst})').replace('@ORG@', f'(?:{org})')})"
+    named = tuple(
+        re.compile(p.replace("@INST@", f"(?:{inst})").replace("@ORG@", f"(?:{org})"))
         for p in data["named_source_patterns"]
     )
     return EvidenceVocabulary(
         citation=re.compile("|".join(f"(?:{p})" for p in data["citation_patterns"])),
-        named_source=re.compile(named),
+        named_source=named,
         registries=tuple(
             Registry(r["name"], re.compile(r["detect"]), re.compile(r["valid"], re.I), r["example"])
             for r in data["registries"]
@@ -79,6 +84,7 @@ def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
         study_intro=_optional(data, "study_intro"),
         study_break=_optional(data, "study_break"),
         block_sentences=int(data.get("block_sentences", 20)),
+        anaphora=_optional(data, "anaphora"),
         record_label=_optional(data, "record_label", re.I),
         record_end=_optional(data, "record_end", re.I),
         record_sentences=int(data.get("record_sentences", 40)),
@@ -125,7 +131,10 @@ class Evidence:
     # -- markers ----------------------------------------------------------------------
     @cached_property
     def named_sources(self) -> list[tuple[int, int]]:
-        return [m.span() for m in self.v.named_source.finditer(self.doc.norm) if m.end() > m.start()]
+        """Spans of named sources (each pattern separately; overlapping spans are kept)."""
+        norm = self.doc.norm
+        spans = {m.span() for pat in self.v.named_source for m in pat.finditer(norm) if m.end() > m.start()}
+        return sorted(spans)
 
     @cached_property
     def citations(self) -> list[tuple[int, int]]:
@@ -163,11 +172,13 @@ class Evidence:
     def dates(self) -> list[AsOfDate]:
         """As-of dates: longest match wins; planned dates and registry IDs are not dates."""
         norm = self.doc.norm
-        ids = [(r.start, r.end) for r in self.registry_ids]
+        ids = self.registry_ids
+        id_starts = self._registry_starts
         candidates: list[tuple[int, int, date]] = []
         for pat in self.v.dates:
             for m in pat.finditer(norm):
-                if any(a < m.end() and m.start() < b for a, b in ids):
+                k = bisect_left(id_starts, m.end()) - 1  # the last ID starting before the date ends
+                if k >= 0 and ids[k].end > m.start():
                     continue
                 if self.v.date_not_as_of and self.v.date_not_as_of.search(norm, max(0, m.start() - 6), m.start()):
                     continue
@@ -175,10 +186,13 @@ class Evidence:
                 if value is not None:
                     candidates.append((m.start(), m.end(), value))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        spans: list[tuple[int, int]] = []  # kept sorted; they never overlap
         out: list[AsOfDate] = []
-        for start, end, value in candidates:
-            if any(d.start < end and start < d.end for d in out):
+        for start, end, value in candidates:  # longest first
+            k = bisect_left(spans, (start, end))
+            if (k > 0 and spans[k - 1][1] > start) or (k < len(spans) and spans[k][0] < end):
                 continue
+            spans.insert(k, (start, end))
             out.append(AsOfDate(start, end, value))
         return sorted(out, key=lambda d: d.start)
 
@@ -274,12 +288,12 @@ class Evidence:
                 continue
             if norm[rid.end : hi].strip(" \t.。;；,，)）"):
                 continue
-            next_id = ids[k + 1].start if k + 1 < len(ids) else len(norm)
+            next_id = self._line_of(ids[k + 1].start, ids[k + 1].end)[0] if k + 1 < len(ids) else len(norm)
             first = self.doc.sentence_index(rid.start)
             end = rid.end
             for i in range(first + 1, min(len(sents), first + 1 + v.record_sentences)):
                 s, e = sents[i]
-                if s >= next_id:
+                if e > next_id:
                     break
                 end = e
                 if v.record_end is not None:
@@ -289,14 +303,42 @@ class Evidence:
             out.append((lo, end, rid))
         return out
 
+    @cached_property
+    def _record_starts(self) -> list[int]:
+        return [r[0] for r in self.records]
+
     def record_at(self, pos: int) -> RegistryId | None:
-        for start, end, rid in self.records:
-            if start <= pos < end:
-                return rid
+        """The registry ID of the trial record holding ``pos`` (records do not nest)."""
+        k = bisect_right(self._record_starts, pos) - 1
+        if k >= 0 and pos < self.records[k][1]:
+            return self.records[k][2]
+        return None
+
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [b[0] for b in self.study_blocks]
+
+    def _block_at(self, pos: int) -> tuple[int, int] | None:
+        k = bisect_right(self._block_starts, pos) - 1
+        if k >= 0 and pos < self.study_blocks[k][1]:
+            return self.study_blocks[k]
         return None
 
     def in_study_block(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.study_blocks) or self.record_at(pos) is not None
+        return self._block_at(pos) is not None or self.record_at(pos) is not None
+
+    def attributed_near(self, pos: int, before: int = 2) -> bool:
+        """Inside a study block, the sentence holding ``pos`` or one of the ``before``
+        sentences before it points back at the publication (本综述…, 该研究…, 研究人员…)."""
+        block = self._block_at(pos)
+        if block is None or self.v.anaphora is None:
+            return False
+        i = self.unit_index(pos)
+        for k in range(max(i - before, 0), i + 1):
+            s, e = self.units[k]
+            if s >= block[0] and self.v.anaphora.search(self.doc.norm, s, e):
+                return True
+        return False
 
     # -- proximity queries ----------------------------------------------------------
     @cached_property
@@ -347,19 +389,28 @@ class Evidence:
         i = bisect_left(self._named_starts, lo)
         return i < len(self.named_sources) and self.named_sources[i][0] < hi
 
+    @cached_property
+    def _registry_starts(self) -> list[int]:
+        return [r.start for r in self.registry_ids]
+
     def registry_near(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> list[RegistryId]:
         """Registry IDs in the window, plus the ID of the trial record holding ``pos``."""
         lo, hi = self._window(pos, before, after, scope)
-        found = [r for r in self.registry_ids if lo <= r.start < hi]
+        i, j = bisect_left(self._registry_starts, lo), bisect_left(self._registry_starts, hi)
+        found = self.registry_ids[i:j]
         rec = self.record_at(pos)
         if rec is not None and rec not in found:
             found.append(rec)
         return found
 
+    @cached_property
+    def _date_starts(self) -> list[int]:
+        return [d.start for d in self.dates]
+
     def dates_near(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> list[AsOfDate]:
         lo, hi = self._window(pos, before, after, scope)
-        i = bisect_right([d.start for d in self.dates], lo - 1)
-        return [d for d in self.dates[i:] if d.start < hi]
+        i, j = bisect_left(self._date_starts, lo), bisect_left(self._date_starts, hi)
+        return self.dates[i:j]
 
 
 def _to_date(parts: dict[str, str | None]) -> date | None:

@@ -8,6 +8,13 @@ still see URLs and suppression parsing can still see comments.
 Lines end at CR, LF or CRLF, as in :mod:`kepulint.source`: the patterns run on a view of
 the text of the same length in which CRLF reads as " LF" and a lone CR as LF, so that a
 file saved on Windows (or an old Mac) is masked exactly like the same file with LF.
+
+Blocks are found left to right, the first to start wins (as in CommonMark): a ``<!--``
+inside a code block is code, a fence inside a comment is comment. Inline code, tags and a
+comment that does not open its line never start inside a block nor run across a blank
+line; an unclosed comment hides the rest of the file only when it opens a line of a
+Markdown file (an HTML block), otherwise ``<!--`` is just text. Nothing a stray backtick,
+``<`` or ``<!--`` in a sentence does can hide later paragraphs.
 """
 
 from __future__ import annotations
@@ -19,9 +26,13 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n|\A)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[`~]*[ \t]*$|\Z)", re.S | re.M)
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# a code span or tag may continue on the next line but never across a blank line
+_NOT_BLANK_LINE = r"(?:[^\n]|\n(?![ \t]*\n))"
+_INLINE_CODE = re.compile(r"(`+)(?!`)" + _NOT_BLANK_LINE + r"+?(?<!`)\1(?!`)")
+_COMMENT_OPEN = "<!--"
+_COMMENT_CLOSE = "-->"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s(?:[^<>\n]|\n(?![ \t]*\n))*)?/?>")
 _LINK_TARGET = re.compile(r"(?<=\])\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\")?\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _URL = re.compile(
@@ -50,6 +61,8 @@ def is_markdown(path: str | None) -> bool:
 
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
 URL_FILL = "\ue000"  # private-use placeholder: URLs stay visible to citation detection
+# what a U+E000 already in the draft becomes in the prose view, so that it is not read as a URL
+URL_FILL_STANDIN = "\ue001"
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -76,37 +89,105 @@ def _lf_view(text: str) -> str:
 
 def mask(text: str, markdown: bool) -> Masked:
     """Blank non-prose regions of ``text`` (see module docstring)."""
-    result = Masked(text)
+    prose = text.replace(URL_FILL, URL_FILL_STANDIN) if URL_FILL in text else text
+    result = Masked(prose)
     spans: list[tuple[int, int]] = []
     view = _lf_view(text)  # same offsets as ``text``; the patterns only need to know LF
 
     fm = _FRONT_MATTER.match(view)
+    start = 0
     if fm:
         result.front_matter = text[fm.start(1) : fm.end(1)]
         result.front_matter_end = fm.end()
         spans.append((0, fm.end()))
+        start = fm.end()
+    blocks = _blocks(text, view, start, markdown, result)
     code: list[tuple[int, int]] = []
     if markdown:
-        code.extend(m.span() for m in _FENCE.finditer(view))
         code.extend(_indented_code(view))
-        code.extend(m.span() for m in _INLINE_CODE.finditer(view))
+        blocks = _merge(blocks + code)
+        code.extend(_outside(_INLINE_CODE, view, blocks))
         spans.extend(code)
-        spans.extend(m.span() for m in _HTML_TAG.finditer(view))
+        spans.extend(_outside(_HTML_TAG, view, _merge(blocks + code)))
         spans.extend(m.span() for m in _REF_DEF.finditer(view))
         for m in _LINK_TARGET.finditer(view):
             spans.append(m.span())
             result.urls.append(m.span())
-    for m in _COMMENT.finditer(view):
-        if not any(a <= m.start() < b for a, b in code):
-            result.comments.append((m.start(), m.end(), text[m.start() : m.end()]))
-        spans.append(m.span())
+    spans.extend(blocks)
     for m in _URL.finditer(view):
         spans.append(m.span())
         result.urls.append(m.span())
     if spans:
         urls = set(result.urls)
-        result.text = _blank_spans(text, [(a, b, URL_FILL if (a, b) in urls else " ") for a, b in spans])
+        result.text = _blank_spans(prose, [(a, b, URL_FILL if (a, b) in urls else " ") for a, b in spans])
     return result
+
+
+def _blocks(text: str, view: str, pos: int, markdown: bool, result: Masked) -> list[tuple[int, int]]:
+    """Fenced code blocks and HTML comments from ``pos`` on, left to right (the first to open wins).
+
+    Comments (outside code) are recorded in ``result.comments`` for the suppression parser.
+    """
+    out: list[tuple[int, int]] = []
+    while True:
+        fence = _FENCE.search(view, pos) if markdown else None
+        opened = view.find(_COMMENT_OPEN, pos)
+        if fence is None and opened < 0:
+            return out
+        if fence is not None and (opened < 0 or fence.start() <= opened):
+            out.append(fence.span())
+            pos = max(fence.end(), fence.start() + 1)
+            continue
+        closed = view.find(_COMMENT_CLOSE, opened + len(_COMMENT_OPEN))
+        block = _opens_line(view, opened)
+        if closed >= 0 and not block and _BLANK_LINE.search(view, opened, closed):
+            closed = -1  # an inline comment ends within its paragraph, or is no comment
+        if closed >= 0:
+            end = closed + len(_COMMENT_CLOSE)
+        elif markdown and block:
+            end = len(view)  # an unclosed HTML block runs to the end of the document
+        else:  # an unclosed inline ``<!--`` is text
+            pos = opened + len(_COMMENT_OPEN)
+            continue
+        out.append((opened, end))
+        result.comments.append((opened, end, text[opened:end]))
+        pos = end
+
+
+def _opens_line(view: str, pos: int) -> bool:
+    """Whether only up to three spaces precede ``pos`` on its line."""
+    line_start = view.rfind("\n", 0, pos) + 1
+    return pos - line_start <= 3 and not view[line_start:pos].strip(" ")
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _outside(pattern: re.Pattern[str], view: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``pattern`` that neither start inside nor run into one of the sorted ``blocks``."""
+    from bisect import bisect_right
+
+    starts = [a for a, _ in blocks]
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (m := pattern.search(view, pos)) is not None:
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < blocks[i][1]:  # starts inside a block: resume after it
+            pos = blocks[i][1]
+            continue
+        if i + 1 < len(starts) and starts[i + 1] < m.end():  # runs into the next block
+            pos = m.start() + 1
+            continue
+        out.append(m.span())
+        pos = max(m.end(), m.start() + 1)
+    return out
 
 
 def _indented_code(text: str) -> list[tuple[int, int]]:

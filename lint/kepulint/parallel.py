@@ -8,7 +8,7 @@ are not read (see :mod:`kepulint.cache`); the rest are linted
   (fewer than :data:`MIN_POOL_FILES` files or :data:`MIN_POOL_BYTES` bytes), else
 * in a :class:`~concurrent.futures.ProcessPoolExecutor` (``fork`` on Linux, so workers
   inherit the loaded rules and compiled automaton; correct under ``spawn`` too), with the
-  files cut into batches of similar size (few round trips, balanced tails).
+  files cut into batches that shrink as the work runs out (few round trips, a short tail).
 
 An exception while linting a file becomes an ``internal error`` result for that file; so
 does a worker process that dies (segfault, ``os._exit``, OOM kill): the files of the
@@ -19,6 +19,7 @@ re-raises :class:`KeyboardInterrupt` (the CLI exits 130).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -31,7 +32,8 @@ from .model import FileError, FileResult
 MIN_POOL_FILES = 4
 MIN_POOL_BYTES = 48 * 1024  # below this, forking workers costs more than it saves
 MIN_POOL_BYTES_SPAWN = 1024 * 1024  # spawned workers import and load rules first
-BATCHES_PER_WORKER = 8
+BATCHES_PER_WORKER = 4
+MIN_BATCH_BYTES = 32 * 1024
 MAX_BATCH_FILES = 64
 START_METHOD: str | None = None  # None: fork on Linux, else the platform default (tests set "spawn")
 
@@ -74,7 +76,7 @@ def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: i
                 with_sig: bool) -> tuple[FileResult, Any]:
     """``(result, signature)``; the signature (taken before linting) is None when not caching."""
     sig = None
-    if with_sig:
+    if with_sig and job.source is not None:
         from .cache import file_signature
 
         sig = file_signature(job.source)
@@ -139,18 +141,23 @@ def _size(job: Any) -> int:
 
 
 def make_batches(items: list[tuple[int, Any]], sizes: list[int], workers: int) -> list[list[tuple[int, Any]]]:
-    """Consecutive runs of files of about ``total / (workers * BATCHES_PER_WORKER)`` bytes each."""
-    total = sum(sizes)
-    target = max(total // max(workers * BATCHES_PER_WORKER, 1), 1)
+    """Consecutive runs of files, guided: each batch holds about ``remaining / (workers *
+    BATCHES_PER_WORKER)`` bytes (at least :data:`MIN_BATCH_BYTES`, at most :data:`MAX_BATCH_FILES`
+    files), so batches start large (few round trips) and shrink towards the end (short tail)."""
+    remaining = sum(sizes)
+    share = max(workers * BATCHES_PER_WORKER, 1)
     batches: list[list[tuple[int, Any]]] = []
     current: list[tuple[int, Any]] = []
     acc = 0
-    for item, size in zip(items, sizes):
+    target = max(remaining // share, MIN_BATCH_BYTES)
+    for item, size in zip(items, sizes, strict=True):
         current.append(item)
         acc += size
         if acc >= target or len(current) >= MAX_BATCH_FILES:
             batches.append(current)
+            remaining -= acc
             current, acc = [], 0
+            target = max(remaining // share, MIN_BATCH_BYTES)
     if current:
         batches.append(current)
     return batches
@@ -212,7 +219,7 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     last_stats.update(stats)
     if os.environ.get("KEPULINT_STATS"):
         print(f"kepulint: stats: {stats}", file=sys.stderr)
-    out = [r if r is not None else internal_error(j.path, "no result") for r, j in zip(results, jobs)]
+    out = [r if r is not None else internal_error(j.path, "no result") for r, j in zip(results, jobs, strict=True)]
     return out
 
 
@@ -229,15 +236,11 @@ def _stop(pool: Any) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
-        try:
+        with contextlib.suppress(Exception):  # already gone
             proc.terminate()
-        except Exception:  # already gone
-            pass
     for proc in processes:
-        try:
+        with contextlib.suppress(Exception):
             proc.join(timeout=2)
-        except Exception:
-            pass
 
 
 def _warm(settings: Settings) -> None:

@@ -188,9 +188,7 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
         if not d.is_dir():
             raise RuleError(f"{d}: rule directory not found")
         files.extend(sorted(d.glob("*.yaml")))
-    from . import __version__
-
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(_code_stamp().encode())
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
@@ -203,6 +201,21 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
     if use_cache:
         _write_cached(key, ruleset)
     return ruleset
+
+
+def _code_stamp() -> str:
+    """kepulint's version plus the size and mtime of its own modules and data files, so a
+    cached rule set is never reused by different code (an upgrade or a local edit)."""
+    from . import __version__
+
+    package = Path(__file__).resolve().parent
+    parts = [__version__]
+    for sub in ("", "kinds", "data"):
+        for entry in sorted((package / sub).iterdir()):
+            if entry.suffix in (".py", ".yaml", ".tsv"):
+                st = entry.stat()
+                parts.append(f"{sub}/{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
 
 
 def _cache_file(key: str) -> Path:
@@ -237,6 +250,9 @@ def _write_cached(key: str, ruleset: RuleSet) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for old in path.parent.glob("rules-*.pickle"):  # one entry per rule set in use is enough
+            if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
+                old.unlink()
     except Exception:  # a read-only home or a full disk only costs start-up time
         return
 

@@ -212,6 +212,19 @@ def cases() -> list[Case]:
     add(utf8("odd/fullwidth.md", "ideographic spaces and full-width digits (folded to ASCII)", text,
              [("CLM002", "根治", 0), ("CLM002", "１００％有效", 0)]))
 
+    text = ("价格`低于市场\n\n" + CLAIM + "\n\n另一个`符号\n\n"
+            "当 x<a 时\n\n" + CLAIM + "\n\n 且 y>b\n\n"
+            "正文<!-- 没有闭合的注释\n\n" + CLAIM + "\n\n正文 -->\n")
+    add(utf8("odd/stray_markup.md", "a stray backtick, < or inline <!-- hides nothing beyond its paragraph",
+             text, [("CLM002", "根治", i) for i in range(3)]))
+    text = ("```\n<!--\n```\n\n" + CLAIM + "\n\n-->\n\n"
+            "<!--\n```\n-->\n\n" + CLAIM + "\n")
+    add(utf8("odd/comment_vs_fence.md", "<!-- inside a fence is code; a fence inside a comment is comment", text,
+             [("CLM002", "根治", 0), ("CLM002", "根治", 1)]))
+    text = CLAIM + "\n\n<!-- 未闭合的注释块\n\n" + CLAIM + "\n"
+    add(utf8("odd/unclosed_block_comment.md", "an unclosed comment opening a line hides the rest (as rendered)",
+             text, [("CLM002", "根治", 0)]))
+
     # -- size ---------------------------------------------------------------------------
     text = ("干细胞研究进展。" * 100 + "\n") * 3
     add(Case("size/over_limit.md", "over --max-file-size: a notice, skipped, exit 0", text.encode(), None,

@@ -6,11 +6,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
+from ..prefilter import may_match, required_literals
 from ..rules import Rule
 
 Hit = tuple[int, int, str]  # start, end (folded offsets), term
@@ -28,6 +30,12 @@ CONTEXT_DEFAULTS = {
     "ad_label": "ignore",
     "preclinical": "ignore",
 }
+
+
+@cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile`` once per process (rules share patterns; nothing is compiled unneeded)."""
+    return re.compile(pattern)
 
 
 def compile_patterns(patterns: list[str], where: str) -> list[re.Pattern[str]]:
@@ -80,6 +88,13 @@ class Kind:
             if terms:
                 out.setdefault(role, []).extend(terms)
         return out
+
+    def literals(self) -> set[str]:
+        """Prefilter literals of every term group this kind built (see :mod:`kepulint.prefilter`).
+
+        Called after :meth:`lexicon`, which builds the groups.
+        """
+        return {lit for group in _term_groups(vars(self)) for lit in group.literals()}
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError
@@ -155,6 +170,23 @@ class Kind:
         return Verdict(sev, tuple(notes))
 
 
+def _term_groups(value: Any, depth: int = 0) -> Iterator[TermGroup]:
+    """Every TermGroup reachable from ``value`` (attributes, dicts, lists), shallowly."""
+    if isinstance(value, TermGroup):
+        yield value
+    elif depth < 4:
+        if isinstance(value, Mapping):
+            items: Any = value.values()
+        elif isinstance(value, (list, tuple)):
+            items = value
+        elif hasattr(value, "__dict__") and not isinstance(value, (Rule, type)):
+            items = vars(value).values()
+        else:
+            return
+        for item in items:
+            yield from _term_groups(item, depth + 1)
+
+
 def drop_covered(hits: list[Hit], covers: list[Hit]) -> list[Hit]:
     """Hits not lying inside any cover span (longest-match exceptions: 治愈率 covers 治愈).
 
@@ -197,7 +229,9 @@ class TermGroup:
     """A lexicon group from rule params: terms (+ Traditional-only), regexes, exceptions.
 
     ``spec`` keys: ``terms``, ``terms_traditional``, ``patterns``, ``exceptions``,
-    ``exception_patterns``. Automaton roles are ``role`` and ``role + "!x"``.
+    ``exception_patterns``, and ``word_boundary: jieba`` to keep only hits that start and
+    end on jieba word boundaries (see :mod:`kepulint.wordseg`). Automaton roles are
+    ``role`` and ``role + "!x"``.
     """
 
     def __init__(self, spec: Mapping[str, Any] | None, role: str) -> None:
@@ -205,12 +239,27 @@ class TermGroup:
         self.role = role
         self.terms = list(spec.get("terms", [])) + list(spec.get("terms_traditional", []))
         self.exceptions = list(spec.get("exceptions", []))
-        self.patterns = compile_patterns(list(spec.get("patterns", [])), f"{role}/patterns")
-        self.exception_patterns = compile_patterns(list(spec.get("exception_patterns", [])),
-                                                   f"{role}/exception_patterns")
+        # regex sources with their literal prefilters; compiled on first use (see prefilter.py)
+        self.patterns = [(p, required_literals(p)) for p in spec.get("patterns", [])]
+        self.exception_patterns = [(p, required_literals(p)) for p in spec.get("exception_patterns", [])]
+        self.word_boundary = spec.get("word_boundary")
+        if self.word_boundary not in (None, "jieba"):
+            raise ValueError(f"/{role}/word_boundary: must be 'jieba'")
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns)
+
+    @classmethod
+    def checked(cls, spec: Mapping[str, Any] | None, role: str) -> TermGroup:
+        """A group whose regexes are known to compile (for validation at rule-load time)."""
+        group = cls(spec, role)
+        compile_patterns([p for p, _ in group.patterns], f"{role}/patterns")
+        compile_patterns([p for p, _ in group.exception_patterns], f"{role}/exception_patterns")
+        return group
+
+    def literals(self) -> set[str]:
+        """Prefilter literals of this group's regexes (scanned by the engine's automaton)."""
+        return {lit for _, lits in (*self.patterns, *self.exception_patterns) if lits for lit in lits}
 
     def lexicon(self) -> dict[str, list[str]]:
         out = {}
@@ -224,12 +273,22 @@ class TermGroup:
         """Hits of this group in ``doc``: longest match, exceptions removed, sorted."""
         found = list(hits.get(self.role, []))
         norm = doc.norm
-        for pat in self.patterns:
-            found.extend((m.start(), m.end(), m.group()) for m in pat.finditer(norm) if m.end() > m.start())
+        for source, lits in self.patterns:
+            if may_match(doc, lits):
+                found.extend((m.start(), m.end(), m.group()) for m in compiled(source).finditer(norm)
+                             if m.end() > m.start())
+        if not found:
+            return []
         covers = list(hits.get(self.role + "!x", []))
-        for pat in self.exception_patterns:
-            covers.extend((m.start(), m.end(), m.group()) for m in pat.finditer(norm))
-        return dedupe_overlaps(drop_covered(found, covers))
+        for source, lits in self.exception_patterns:
+            if may_match(doc, lits):
+                covers.extend((m.start(), m.end(), m.group()) for m in compiled(source).finditer(norm))
+        kept = dedupe_overlaps(drop_covered(found, covers))
+        if self.word_boundary == "jieba" and kept:
+            from ..wordseg import on_word_boundaries
+
+            kept = [h for h in kept if on_word_boundaries(norm, h[0], h[1])]
+        return kept
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:

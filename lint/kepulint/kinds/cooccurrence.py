@@ -82,9 +82,9 @@ class Cooccurrence(Kind):
                 return "/paragraph/lookback: must be a whole number ≥ 0"
         try:
             for key in ("left", "right"):
-                TermGroup(params.get(key), key)
-            TermGroup((paragraph or {}).get("blockers"), "paragraph/blockers")
-            TermGroup((paragraph or {}).get("claims"), "paragraph/claims")
+                TermGroup.checked(params.get(key), key)
+            TermGroup.checked((paragraph or {}).get("blockers"), "paragraph/blockers")
+            TermGroup.checked((paragraph or {}).get("claims"), "paragraph/claims")
             for key in ("qualifiers", "downgraders"):
                 spec = params.get(key)
                 if spec is not None and not isinstance(spec, (dict, list)):
@@ -100,9 +100,9 @@ class Cooccurrence(Kind):
                     bad = [p for p in group.get("profiles", []) if p not in PROFILES]
                     if bad:
                         return f"/{where}/profiles: '{bad[0]}' is not one of {list(PROFILES)}"
-                    TermGroup(group, where)
+                    TermGroup.checked(group, where)
                     if group.get("unless") is not None:
-                        TermGroup(group["unless"], f"{where}/unless")
+                        TermGroup.checked(group["unless"], f"{where}/unless")
         except ValueError as exc:
             return str(exc)
         return None

@@ -6,6 +6,7 @@ params:
   patterns: ['有效率(?:达|为|高达)?\\d+%']   # regexes on folded text
   exceptions: [治愈率, …]            # a hit inside one of these is not a hit (longest match)
   exception_patterns: ['第一[型次步]']
+  word_boundary: jieba               # optional: keep only hits on jieba word boundaries
   requires: {pattern: '\\d', window: 12}   # only fire when this regex is within N chars (same sentence)
   suggestions: {治愈: 改善症状}        # shown with the diagnostic
   context: {negation: suppress, question: suppress, debunk: suppress, hedge: downgrade, …}
@@ -31,6 +32,10 @@ class Phrase(Kind):
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         if not params.get("terms") and not params.get("patterns"):
             return ": a phrase rule needs terms or patterns"
+        try:
+            TermGroup.checked(params, "trigger")
+        except ValueError as exc:
+            return str(exc)
         req = params.get("requires")
         if req is not None:
             try:

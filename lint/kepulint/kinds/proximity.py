@@ -9,8 +9,8 @@ params:
   groups:                    # more trigger groups, each with the keys above and its own
     - {terms: [...], near: {...}, needs: [...], windows: {...}}   # needs and windows; a hit
                              # inside a hit of an earlier group is dropped
-  needs: [citation]          # fire when none of these is in the window:
-                             # citation | named_source | study_block | registry_id | date
+  needs: [citation]          # fire when none of these is in the window: citation |
+                             # named_source | study_block | attributed | registry_id | date
   requires: [registry_id]    # only consider triggers that have one of these in the window
   window: {before: 0, after: 1, scope: sentence}   # sentences around the trigger (or scope: paragraph)
   windows: {date: {before: 1, after: 1}}           # per evidence kind, overriding `window`
@@ -23,8 +23,9 @@ params:
 Evidence kinds: ``citation`` (a citation marker, named source or registry ID in the
 window, or a trial record around the trigger), ``named_source`` (a named source only),
 ``study_block`` (the trigger lies in a study block or trial record; the window does not
-apply), ``registry_id`` (an ID in the window or the trial record around the trigger),
-``date`` (an as-of date in the window).
+apply), ``attributed`` (in a study block, the trigger's sentence or ``before`` sentences
+before it point back at the publication: 本综述评估了…), ``registry_id`` (an ID in the
+window or the trial record around the trigger), ``date`` (an as-of date in the window).
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ from ..context import Context
 from ..document import Document
 from ..evidence import Evidence, evidence
 from ..model import Finding
-from .base import Hit, Hits, Kind, TermGroup, compile_patterns
+from .base import Hit, Hits, Kind, TermGroup, compile_patterns, drop_covered
 
-EVIDENCE_KINDS = ("citation", "named_source", "study_block", "registry_id", "date")
+EVIDENCE_KINDS = ("citation", "named_source", "study_block", "attributed", "registry_id", "date")
 GROUP_KEYS = ("terms", "terms_traditional", "patterns", "exceptions", "exception_patterns")
 WINDOW_DEFAULT = {"before": 0, "after": 1, "scope": "sentence"}
 
@@ -140,18 +141,16 @@ class Proximity(Kind):
     def _hits(self, doc: Document, hits: Hits) -> list[tuple[Hit, _Group]]:
         """Trigger hits of every group; a hit inside an earlier group's hit is dropped."""
         out: list[tuple[Hit, _Group]] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[Hit] = []
         for g in self.groups:
             mine = []
-            for h in g.terms.find(doc, hits):
-                if any(a <= h[0] and h[1] <= b for a, b in taken):
-                    continue
+            for h in drop_covered(g.terms.find(doc, hits), taken):
                 if g.near and not _near(doc, h, g.near):
                     continue
                 if g.unless and _unless(doc, h, g.unless):
                     continue
                 mine.append(h)
-            taken.extend((h[0], h[1]) for h in mine)
+            taken.extend(mine)
             out.extend((h, g) for h in mine)
         out.sort(key=lambda x: (x[0][0], -x[0][1]))
         return out
@@ -190,6 +189,8 @@ class Proximity(Kind):
             return ev.named_near(pos, before, after, scope)
         if kind == "study_block":
             return ev.in_study_block(pos)
+        if kind == "attributed":
+            return ev.attributed_near(pos, before)
         if kind == "registry_id":
             return bool(ev.registry_near(pos, before, after, scope))
         return bool(ev.dates_near(pos, before, after, scope))

@@ -1,0 +1,82 @@
+"""Literal prefilters for rule regexes: skip (and never compile) a regex that cannot match.
+
+Compiling a few hundred regexes costs more than linting a small file, and a pre-commit
+hook pays it on every commit. For each pattern we derive, once per rule set, a set of
+literal strings one of which must occur in any match (``治愈率|有效率…`` → {治愈率,
+有效率, …}). The engine's single Aho-Corasick scan reports which literals a document
+contains; a pattern whose literals are all absent is neither compiled nor run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+MAX_LITERALS = 64
+LITERALS_MEMO = "prefilter-literals"  # Document memo key: literals present in doc.norm
+
+
+def may_match(doc: Any, literals: frozenset[str] | None) -> bool:
+    """False only when the engine's scan proved none of ``literals`` occurs in the document."""
+    if literals is None:
+        return True
+    present = doc._cache.get(LITERALS_MEMO)
+    return present is None or not present.isdisjoint(literals)
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Literals one of which every match of ``pattern`` contains; None if unknown."""
+    try:
+        parsed = _p.parse(pattern)
+    except Exception:
+        return None
+    if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+        return None
+    found = _required(list(parsed))
+    return frozenset(found) if found else None
+
+
+def _score(literals: set[str]) -> tuple[int, int]:
+    return (min(len(s) for s in literals), -len(literals))
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Best required-literal set of a sequence of parsed regex items."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append({"".join(run)})
+            run = []
+        sub: set[str] | None = None
+        if op is _c.SUBPATTERN:
+            sub = None if av[1] & _c.SRE_FLAG_IGNORECASE else _required(list(av[-1]))
+        elif op is _c.BRANCH:
+            sub = set()
+            for branch in av[1]:
+                alt = _required(list(branch))
+                if not alt:
+                    sub = None
+                    break
+                sub |= alt
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            sub = _required(list(av[2]))
+        elif op is _c.IN:
+            chars = [chr(a) for o, a in av if o is _c.LITERAL]
+            if chars and len(chars) == len(av) and len(chars) <= 8:
+                sub = set(chars)
+        if sub and len(sub) <= MAX_LITERALS:
+            candidates.append(sub)
+    if run:
+        candidates.append({"".join(run)})
+    candidates = [c for c in candidates if c and all(c)]
+    return max(candidates, key=_score) if candidates else None

@@ -1,0 +1,418 @@
+"""--jobs and the result cache: same output whatever the process count, no work on a warm re-run,
+invalidation on everything that matters, resilience to corrupt entries and dying workers.
+
+Correctness only: no timing assertions (see bench/ for speed).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kepulint import cache, parallel, runner
+from kepulint.api import Settings, ruleset_for
+from kepulint.cache import ResultCache
+from kepulint.runner import Job, run_check
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+sys.path.insert(0, str(ROOT / "bench"))
+from make_corpus import load_seeds, make_draft  # noqa: E402
+
+CURE = "# 标题\n\n干细胞可以根治糖尿病。\n"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
+    monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setattr(parallel, "START_METHOD", None)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds plus 12 generated drafts (mixed scripts, .md and .txt, front matter)."""
+    base = tmp_path_factory.mktemp("corpus")
+    for seed in SEEDS.glob("*.txt"):
+        (base / seed.name).write_bytes(seed.read_bytes())
+    seeds = load_seeds()
+    for i in range(12):
+        name, text = make_draft(seeds, 7, i)
+        (base / name).write_text(text, encoding="utf-8")
+    return base
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lint"), "NO_COLOR": "1", "KEPULINT_STATS": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    return env
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "kepulint", *args], capture_output=True, cwd=cwd, env=_env(),
+                          timeout=120)
+
+
+def check(*paths: str | Path, **opts: Any) -> dict[str, Any]:
+    """run_check in this process; the JSON report."""
+    out = Path.cwd() / "report.json"
+    full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25", **opts}
+    run_check([str(p) for p in paths], full)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths linted in this process (lint_source calls made by kepulint.parallel)."""
+    seen: list[str] = []
+    real = parallel.lint_source
+
+    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(path)
+        return real(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "lint_source", counting)
+    monkeypatch.setattr(runner, "lint_source", counting)  # stdin is linted by the runner itself
+    return seen
+
+
+def _drafts(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(CURE, encoding="utf-8")
+    (docs / "b.txt").write_text("幹細胞可以根治糖尿病，一針見效。\n据统计，70%的患者有效。\n", encoding="utf-8")
+    return docs
+
+
+# -- --jobs ---------------------------------------------------------------------------------------
+
+
+def test_jobs_1_and_2_give_byte_identical_json(corpus: Path, tmp_path: Path) -> None:
+    one = _cli("check", str(corpus), "--no-config", "--format", "json", "--jobs", "1", "--no-cache",
+               "--today", "2025-11-25", cwd=tmp_path)
+    two = _cli("check", str(corpus), "--no-config", "--format", "json", "--jobs", "2", "--no-cache",
+               "--today", "2025-11-25", cwd=tmp_path)
+    assert one.returncode == two.returncode == 1, one.stderr
+    assert "'processes': 2" in two.stderr.decode()  # the pool really ran
+    assert one.stdout == two.stdout
+    report = json.loads(one.stdout)
+    assert report["summary"]["files"] == 17 and report["diagnostics"]
+    assert not (tmp_path / ".kepulint_cache").exists()
+
+
+def test_pool_results_keep_input_order(corpus: Path) -> None:
+    ruleset = ruleset_for(())
+    files = sorted(corpus.iterdir(), key=lambda p: (-p.stat().st_size, p.name))[::-1]  # small first
+    big = Path.cwd() / "big.md"
+    big.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in files), encoding="utf-8")
+    jobs = [Job(str(big), big, tuple(ruleset.codes))]  # finishes last
+    jobs += [Job(p.name, p, tuple(ruleset.codes)) for p in files]
+    settings = Settings(today="2025-11-25")
+    config = _Config(jobs=2)
+    pooled = parallel.lint_jobs(jobs, settings, config, {"cache": False})
+    assert parallel.last_stats["processes"] == 2
+    alone = parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
+    assert [r.path for r in pooled] == [j.path for j in jobs]
+    assert pooled == alone
+
+
+def test_spawn_start_method_gives_the_same_results(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
+    monkeypatch.setattr(parallel, "MIN_POOL_BYTES_SPAWN", 1)
+    codes = tuple(ruleset_for(()).codes)
+    jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:6]]
+    settings = Settings(today="2025-11-25")
+    spawned = parallel.lint_jobs(jobs, settings, _Config(jobs=2), {"cache": False})
+    assert parallel.last_stats["processes"] == 2
+    assert spawned == parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
+
+
+def test_jobs_option_beats_config_beats_cores() -> None:
+    assert parallel.resolve_jobs(_Config(jobs=3), {"jobs": 1}) == 1
+    assert parallel.resolve_jobs(_Config(jobs=3), {"jobs": None}) == 3
+    assert parallel.resolve_jobs(_Config(jobs=None), {}) == parallel.default_jobs() >= 1
+
+
+def test_small_work_stays_in_process(tmp_path: Path, calls: list[str]) -> None:
+    docs = _drafts(tmp_path)
+    check(docs, jobs=8, cache=False)
+    assert parallel.last_stats["processes"] == 1 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
+
+
+def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import json, os, sys
+        from pathlib import Path
+        from kepulint import cache, parallel, runner
+        from kepulint.api import Settings, ruleset_for
+        from kepulint.runner import Job
+
+        class Config:
+            jobs, encoding, max_file_size, cache_dir = 2, None, 20 * 1024 * 1024, None
+
+        real = parallel.lint_one
+        def lint_one(job, *args):
+            if job.path == "crash.md" and os.getpid() != PARENT:
+                os._exit(7)  # the worker process dies (like a segfault)
+            return real(job, *args)
+        PARENT = os.getpid()
+        parallel.lint_one = lint_one
+        codes = tuple(ruleset_for(()).codes)
+        files = sorted(Path({str(corpus)!r}).iterdir())
+        jobs = [Job(p.name, p, codes) for p in files]
+        jobs.insert(3, Job("crash.md", files[0], codes))
+        results = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), Config(), {{"cache": False}})
+        print(json.dumps([[r.path, r.error.kind if r.error else None, r.error.message if r.error else "",
+                           len(r.diagnostics)] for r in results]))
+        print(parallel.last_stats["processes"], file=sys.stderr)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, env=_env(), cwd=tmp_path,
+                          timeout=90)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr.decode().strip().splitlines()[-1] == "2"
+    rows = json.loads(proc.stdout)
+    assert [r[0] for r in rows][3] == "crash.md"
+    crashed = [r for r in rows if r[1] is not None]
+    assert len(crashed) == 1 and crashed[0][0] == "crash.md"
+    assert crashed[0][1] == "error" and crashed[0][2].startswith("internal error")
+    assert all(r[3] > 0 for r in rows if r[0] in {p.name for p in SEEDS.iterdir()})
+
+
+def test_an_exception_in_one_file_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = _drafts(tmp_path)
+    real = parallel.lint_source
+
+    def boom(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if path.endswith("a.md"):
+            raise RuntimeError("kaput")
+        return real(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "lint_source", boom)
+    report = check(docs, cache=True)
+    assert "internal error: RuntimeError: kaput" in json.dumps(report, ensure_ascii=False)
+    assert any(d["path"] == "docs/b.txt" for d in report["diagnostics"])
+    monkeypatch.setattr(parallel, "lint_source", real)
+    again = check(docs, cache=True)  # the internal error was not cached
+    assert any(d["path"] == "docs/a.md" for d in again["diagnostics"])
+
+
+def test_ctrl_c_stops_the_pool(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(concurrent.futures, "wait", interrupted)
+    codes = tuple(ruleset_for(()).codes)
+    jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())]
+    with pytest.raises(KeyboardInterrupt):
+        parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), {"cache": False})
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+# -- the cache --------------------------------------------------------------------------------------
+
+
+def test_warm_rerun_lints_nothing_and_reports_the_same(corpus: Path, calls: list[str]) -> None:
+    cold = check(corpus)
+    assert len(calls) == 17
+    calls.clear()
+    warm = check(corpus)
+    assert calls == [] and parallel.last_stats["hits"] == 17 and parallel.last_stats["linted"] == 0
+    assert warm == cold
+    tag = Path(".kepulint_cache/CACHEDIR.TAG").read_text(encoding="utf-8")
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert Path(".kepulint_cache/.gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_pool_results_are_cached_too(corpus: Path, calls: list[str]) -> None:
+    cold = check(corpus, jobs=2)
+    assert parallel.last_stats["processes"] == 2 and parallel.last_stats["writes"] == 17
+    calls.clear()  # (the parent warms up the rules with one tiny lint before forking)
+    warm = check(corpus, jobs=2)
+    assert calls == [] and parallel.last_stats["linted"] == 0 and warm == cold
+
+
+def test_cache_dir_option_moves_the_cache(tmp_path: Path) -> None:
+    docs = _drafts(tmp_path)
+    check(docs, cache_dir=tmp_path / "elsewhere")
+    assert (tmp_path / "elsewhere" / "CACHEDIR.TAG").is_file()
+    assert not (tmp_path / ".kepulint_cache").exists()
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, calls: list[str]) -> None:
+    docs = _drafts(tmp_path)
+    check(docs, cache=False)
+    check(docs, cache=False)
+    assert len(calls) == 4
+    assert not (tmp_path / ".kepulint_cache").exists()
+
+
+def test_stdin_is_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list[str]) -> None:
+    import io
+
+    for _ in range(2):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CURE.encode("utf-8"))))
+        report = check("-", stdin_filename="draft.md")
+        assert report["diagnostics"]
+    assert len(calls) == 2
+    assert not (tmp_path / ".kepulint_cache").exists()
+
+
+def _rule_pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    text = (ROOT / "rules" / "CLM002.yaml").read_text(encoding="utf-8")
+    (pack / "ZZZ001.yaml").write_text(text.replace("code: CLM002", "code: ZZZ001", 1), encoding="utf-8")
+    return pack
+
+
+CHANGES = ["content", "same-size content", "select", "severity", "profile", "today", "rule file", "version",
+           "encoding"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_cache_invalidation(change: str, tmp_path: Path, calls: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = _drafts(tmp_path)
+    pack = _rule_pack(tmp_path)
+    opts: dict[str, Any] = {"rule_paths": (pack,)}
+    ruleset_for.cache_clear()
+    first = check(docs, **opts)
+    calls.clear()
+    check(docs, **opts)
+    assert calls == [], "the unchanged re-run must be a hit"
+    if change == "content":
+        (docs / "a.md").write_text(CURE + "一针见效。\n", encoding="utf-8")
+    elif change == "same-size content":  # same size, same second: the content digest decides
+        (docs / "a.md").write_text(CURE.replace("根治", "治愈"), encoding="utf-8")
+    elif change == "select":
+        opts["select"] = ("CLM",)
+    elif change == "severity":
+        Path(".kepulint.yaml").write_text("severity: {CLM002: info}\n", encoding="utf-8")
+        opts["no_config"] = False
+    elif change == "profile":
+        opts["profile"] = "tw"
+    elif change == "today":
+        opts["today"] = "2031-01-01"
+    elif change == "rule file":
+        rule = pack / "ZZZ001.yaml"
+        rule.write_text(rule.read_text(encoding="utf-8").replace("治愈或疗效保证", "疗效保证或治愈", 1),
+                        encoding="utf-8")
+        ruleset_for.cache_clear()
+    elif change == "version":
+        import kepulint
+
+        monkeypatch.setattr(kepulint, "__version__", "99.0.0")
+    elif change == "encoding":
+        opts["encoding"] = "utf-8"
+    second = check(docs, **opts)
+    ruleset_for.cache_clear()
+    expected = ["docs/a.md"] if "content" in change else ["docs/a.md", "docs/b.txt"]
+    assert sorted(calls) == expected
+    if change == "severity":
+        assert {d["severity"] for d in second["diagnostics"] if d["code"] == "CLM002"} == {"info"}
+        assert {d["severity"] for d in first["diagnostics"] if d["code"] == "CLM002"} != {"info"}
+    if change == "same-size content":
+        assert [d["match"] for d in second["diagnostics"] if d["path"] == "docs/a.md" and d["code"] == "CLM002"] \
+            == ["治愈"]
+
+
+def test_corrupt_and_foreign_entries_are_ignored(corpus: Path, calls: list[str]) -> None:
+    cold = check(corpus)
+    entries = sorted(Path(".kepulint_cache").rglob("*.pickle"))
+    assert len(entries) == 17
+    planted = Path("planted")
+
+    class Evil:
+        def __reduce__(self) -> Any:
+            return (os.mkdir, (str(planted.resolve()),))
+
+    payloads = [b"", b"garbage", entries[0].read_bytes()[:40], pickle.dumps({"format": 1}),
+                pickle.dumps(Evil()), pickle.dumps([1, 2, 3])]
+    for n, entry in enumerate(entries):
+        entry.write_bytes(payloads[n % len(payloads)])
+    calls.clear()
+    again = check(corpus)
+    assert len(calls) == 17 and again == cold
+    assert not planted.exists(), "a cache entry must never run code"
+    assert parallel.last_stats["cache_errors"] == 17
+    calls.clear()
+    assert check(corpus) == cold and calls == []  # rewritten good entries
+
+
+def test_entry_of_another_file_is_not_reused(tmp_path: Path, calls: list[str]) -> None:
+    docs = _drafts(tmp_path)
+    check(docs)
+    entries = {p.read_bytes() for p in Path(".kepulint_cache").rglob("*.pickle")}
+    assert len(entries) == 2
+    for p in Path(".kepulint_cache").rglob("*.pickle"):  # swap the two entries
+        other = next(e for e in entries if e != p.read_bytes())
+        p.write_bytes(other)
+    calls.clear()
+    check(docs)
+    assert sorted(calls) == ["docs/a.md", "docs/b.txt"]
+
+
+def test_unwritable_cache_dir_is_silently_skipped(tmp_path: Path, calls: list[str]) -> None:
+    docs = _drafts(tmp_path)
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x", encoding="utf-8")
+    report = check(docs, cache_dir=blocker / "cache")
+    assert report["diagnostics"] and len(calls) == 2
+
+
+def test_stat_fast_path_and_digest_fallback(tmp_path: Path, calls: list[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = _drafts(tmp_path)
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust timestamps of files written just now
+    old = 1_600_000_000
+    for p in docs.iterdir():
+        os.utime(p, (old, old))
+    check(docs)
+    entry = pickle.loads(next(Path(".kepulint_cache").rglob("*.pickle")).read_bytes())
+    assert entry["stat"] is not None
+    os.utime(docs / "a.md", (old + 10, old + 10))  # touched, same bytes: a hit via the digest
+    calls.clear()
+    check(docs)
+    assert calls == []
+    monkeypatch.setattr(cache, "file_signature", None)  # the fast path reads no file at all
+    check(docs)
+    assert calls == [] and parallel.last_stats["hits"] == 2
+
+
+def test_racy_signature_is_not_trusted(tmp_path: Path) -> None:
+    docs = _drafts(tmp_path)
+    sig = cache.file_signature(docs / "a.md")  # written just now: same-tick edits are possible
+    assert sig is not None and sig.stat is None
+    assert cache.file_signature(docs / "missing.md") is None
+
+
+class _Config:
+    def __init__(self, jobs: int | None) -> None:
+        self.jobs = jobs
+        self.encoding = None
+        self.max_file_size = 20 * 1024 * 1024
+        self.cache_dir = None
+
+
+def test_cache_key_covers_settings_fields() -> None:
+    base = Settings(today="2025-11-25")
+    keys = {ResultCache.for_run(Path("c"), s, "d", encoding=None, max_bytes=1).key for s in (
+        base, Settings(today="2025-11-26"), Settings(today="2025-11-25", profile="hk"),
+        Settings(today="2025-11-25", severity=(("CLM002", "info"),)),
+        Settings(today="2025-11-25", rule_paths=("x",)), Settings(today="2025-11-25", select=("CLM",)))}
+    keys |= {ResultCache.for_run(Path("c"), base, "e", encoding=None, max_bytes=1).key,
+             ResultCache.for_run(Path("c"), base, "d", encoding="gb18030", max_bytes=1).key,
+             ResultCache.for_run(Path("c"), base, "d", encoding=None, max_bytes=2).key}
+    assert len(keys) == 9
