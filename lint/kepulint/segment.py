@@ -6,8 +6,12 @@ import re
 
 # a sentence ends after 。!?; (folded from ！？；), an ellipsis, or a line break (CR, LF or
 # CRLF, as in :mod:`kepulint.source`); closing quotes and brackets that follow the
-# terminator stay with the sentence
-_SENTENCE_END = re.compile(r"(?:[。!?;]+|…{1,2}|\.{3,6})[”’」』)\]]*|(?<![0-9A-Za-z])\.(?=\s|$)|\r\n|\r|\n")
+# terminator stay with the sentence, and so does a citation marker right after it (。[1], 。【2】, 。¹)
+_SENTENCE_END = re.compile(
+    r"(?:[。!?;]+|…{1,2}|\.{3,6})[”’」』)\]]*"
+    r"(?:[ \t]?(?:\[\^?\d{1,3}(?:[-–,]\d{1,3})*\]|【\d{1,3}(?:[-–,、]\d{1,3})*】|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
+    r"|(?<![0-9A-Za-z])\.(?=\s|$)|\r\n|\r|\n"
+)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _LIST_OR_HEADING = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
 
