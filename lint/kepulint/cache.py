@@ -232,6 +232,15 @@ class ResultCache:
         return result
 
     # -- store --------------------------------------------------------------------------------
+    def prepare(self) -> bool:
+        """Create the cache folder (tag, .gitignore, this run's folder; prune old runs) once,
+        before any entry is written; False when it cannot be written."""
+        try:
+            self._prepare()
+        except Exception:
+            return False
+        return True
+
     def _prepare(self) -> None:
         if self._ready:
             return
@@ -266,10 +275,10 @@ class ResultCache:
         with contextlib.suppress(OSError):
             os.utime(self.run_dir)
 
-    def store(self, job: Any, result: FileResult, sig: FileSig) -> None:
-        """Remember ``result`` for ``job`` read as ``sig``; failures are silent."""
+    def store(self, job: Any, result: FileResult, sig: FileSig) -> bool:
+        """Remember ``result`` for ``job`` read as ``sig``; False (silently) when that fails."""
         if job.source is None:
-            return
+            return False
         fkey = self.file_key(job)
         entry = {"format": FORMAT, "key": fkey, "digest": sig.digest, "stat": sig.stat, "result": result}
         try:
@@ -278,6 +287,8 @@ class ResultCache:
             self.stats.writes += 1
         except Exception:  # read-only folder, full disk, unpicklable result: only costs time
             self.stats.errors += 1
+            return False
+        return True
 
 
 def cacheable(result: FileResult) -> bool:

@@ -151,7 +151,9 @@ class Context:
         if cue:
             return cue
         if self._quoted(norm, sent_start, start, end):
-            m = self.v.falsity.search(norm, sent_start, sent_end)
+            # a quoted claim called false in its sentence or the next (“…”的说法。这是谣言。)
+            _, next_end = doc.sentence_window(start, 0, 1)
+            m = self.v.falsity.search(norm, sent_start, next_end)
             if m:
                 return m.group()
         m = self.v.falsity.search(norm, end, min(self.clause_end(doc, end) + 1, end + 15))

@@ -73,14 +73,17 @@ def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int)
 
 
 def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
-                with_sig: bool) -> tuple[FileResult, Any]:
-    """``(result, signature)``; the signature (taken before linting) is None when not caching."""
-    sig = None
-    if with_sig and job.source is not None:
-        from .cache import file_signature
+                cache: Any) -> tuple[FileResult, bool]:
+    """``(result, stored)``: lint ``job`` and, with a ``cache``, store the result (in whichever
+    process linted it, so workers write their entries in parallel)."""
+    if cache is None or job.source is None:
+        return lint_one(job, settings, encoding, max_bytes), False
+    from .cache import cacheable, file_signature
 
-        sig = file_signature(job.source)
-    return lint_one(job, settings, encoding, max_bytes), sig
+    sig = file_signature(job.source)  # before linting: see cache.file_signature
+    result = lint_one(job, settings, encoding, max_bytes)
+    stored = sig is not None and cacheable(result) and cache.store(job, result, sig)
+    return result, stored
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -88,16 +91,16 @@ def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: i
 _worker: dict[str, Any] = {}
 
 
-def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, with_sig: bool) -> None:
+def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, cache: Any) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, with_sig=with_sig)
+    _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, cache=cache)
 
 
-def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, Any]]:
+def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, bool]]:
     w = _worker
-    return [(i, *_lint_entry(job, w["settings"], w["encoding"], w["max_bytes"], w["with_sig"]))
+    return [(i, *_lint_entry(job, w["settings"], w["encoding"], w["max_bytes"], w["cache"]))
             for i, job in batch]
 
 
@@ -193,24 +196,25 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     stats: dict[str, Any] = {"files": len(jobs), "linted": len(todo), "processes": 0}
     if todo:
         encoding, max_bytes = config.encoding, config.max_file_size
-        with_sig = cache is not None
+        if cache is not None and not cache.prepare():  # cannot write: lint without storing
+            cache.stats.errors += 1
+            writer = None
+        else:
+            writer = cache
         sizes = [_size(job) for _, job in todo]
         method = _start_method()
         floor = MIN_POOL_BYTES if method == "fork" else MIN_POOL_BYTES_SPAWN
         if workers <= 1 or len(todo) < MIN_POOL_FILES or sum(sizes) < floor:
             stats["processes"] = 1
-            done = [(i, *_lint_entry(job, settings, encoding, max_bytes, with_sig)) for i, job in todo]
+            done = [(i, *_lint_entry(job, settings, encoding, max_bytes, writer)) for i, job in todo]
         else:
             batches = make_batches(todo, sizes, workers)
             stats["processes"] = min(workers, len(batches))
-            done = _run_pool(batches, stats["processes"], method, (settings, encoding, max_bytes, with_sig))
-        for i, result, sig in done:
+            done = _run_pool(batches, stats["processes"], method, (settings, encoding, max_bytes, writer))
+            if cache is not None:  # the workers' stores
+                cache.stats.writes += sum(1 for _, _, stored in done if stored)
+        for i, result, _ in done:
             results[i] = result
-            if cache is not None and sig is not None:
-                from .cache import cacheable
-
-                if cacheable(result):
-                    cache.store(jobs[i], result, sig)
     if cache is not None:
         cache.touch()
         stats.update(hits=cache.stats.hits, misses=cache.stats.misses, writes=cache.stats.writes,
@@ -255,13 +259,13 @@ def _warm(settings: Settings) -> None:
 
 
 def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | None,
-              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
+              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, bool]]:
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     if method == "fork":
         _warm(initargs[0])
-    done: list[tuple[int, FileResult, Any]] = []
+    done: list[tuple[int, FileResult, bool]] = []
     broken: list[tuple[int, Any]] = []
     pool = _new_pool(workers, method, initargs)
     try:
@@ -275,7 +279,7 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
                 except BrokenProcessPool:
                     broken.extend(batch)
                 except Exception as exc:  # e.g. a result that cannot be pickled back
-                    done.extend((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), None)
+                    done.extend((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), False)
                                 for i, job in batch)
     except BaseException:
         _stop(pool)
@@ -287,12 +291,12 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
 
 
 def _isolate(items: list[tuple[int, Any]], method: str | None,
-             initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
+             initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, bool]]:
     """Re-run the files of broken batches one at a time; a file that kills its worker again
     gets an internal-error result, the others their real one."""
     from concurrent.futures.process import BrokenProcessPool
 
-    out: list[tuple[int, FileResult, Any]] = []
+    out: list[tuple[int, FileResult, bool]] = []
     pool = None
     try:
         for i, job in sorted(items, key=lambda item: item[0]):
@@ -302,11 +306,11 @@ def _isolate(items: list[tuple[int, Any]], method: str | None,
                 out.extend(pool.submit(_lint_batch, [(i, job)]).result())
             except BrokenProcessPool:
                 out.append((i, internal_error(job.path, "the worker process died while linting this file"),
-                            None))
+                            False))
                 pool.shutdown(wait=False)
                 pool = None
             except Exception as exc:
-                out.append((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), None))
+                out.append((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), False))
     except BaseException:
         if pool is not None:
             _stop(pool)
