@@ -153,3 +153,65 @@ def test_diagnostics_pickle() -> None:
 
     diags = kepulint.lint_text(CURE, path="a.md")
     assert pickle.loads(pickle.dumps(diags)) == diags
+
+
+def test_baseline_survives_edits_and_catches_new_claims(tmp_path: Path) -> None:
+    draft = tmp_path / "drafts" / "a.txt"
+    draft.parent.mkdir()
+    original = (SEEDS / "004_5364250a9dfa7818.txt").read_text(encoding="utf-8")
+    draft.write_text(original, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    wrote = run("check", "drafts", "--no-config", "--write-baseline", str(baseline), cwd=tmp_path)
+    assert wrote.returncode == 0 and baseline.exists()
+
+    draft.write_text("编者按：本文为旧稿，已加入审核流程。\n\n" + original, encoding="utf-8")
+    moved = run("check", "drafts", "--no-config", "--baseline", str(baseline), cwd=tmp_path)
+    assert moved.returncode == 0, moved.stdout
+
+    head, rest = original.split("\n", 1)
+    draft.write_text(head + "\n干细胞可以根治中风后遗症。\n" + rest, encoding="utf-8")
+    new = run("check", "drafts", "--no-config", "--baseline", str(baseline), "--format", "json", cwd=tmp_path)
+    assert new.returncode == 1
+    report = json.loads(new.stdout)
+    assert [(d["code"], d["match"]) for d in report["diagnostics"]] == [("CLM002", "根治")]
+    assert report["baseline"]["matched"] > 0
+
+
+def test_sarif_output_validates_against_official_schema() -> None:
+    proc = run("check", "--format", "sarif", "seeds/", "--no-config")
+    assert proc.returncode == 1
+    sarif = json.loads(proc.stdout)
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
+    run0 = sarif["runs"][0]
+    assert run0["columnKind"] == "unicodeCodePoints"
+    assert {r["id"] for r in run0["tool"]["driver"]["rules"]} >= {"CLM002", "DSC001"}
+    assert all("kepulintFingerprint/v1" in r["partialFingerprints"] for r in run0["results"])
+
+
+def test_github_format_is_automatic_on_actions() -> None:
+    proc = run("check", "seeds/003_b48d7aa5fb21ac6e.txt", "--no-config", env={"GITHUB_ACTIONS": "true"})
+    lines = proc.stdout.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any("title=DSC001 missing-disclaimer" in line for line in lines)
+
+
+def test_statistics_counts_per_code() -> None:
+    proc = run("check", "seeds/", "--no-config", "--statistics")
+    assert proc.returncode == 1
+    assert any(line.split()[1:2] == ["CIT002"] for line in proc.stdout.splitlines() if line.strip())
+
+
+def test_config_command_shows_sources(tmp_path: Path) -> None:
+    (tmp_path / ".kepulint.yaml").write_text("ignore: [CLM006]\nfail-on: warning\n", encoding="utf-8")
+    proc = run("config", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "fail-on" in proc.stdout and ".kepulint.yaml" in proc.stdout
+
+
+def test_bad_config_is_one_line_exit_2(tmp_path: Path) -> None:
+    (tmp_path / ".kepulint.yaml").write_text("selct: [CLM]\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(CURE, encoding="utf-8")
+    proc = run("check", "a.md", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "selct" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
