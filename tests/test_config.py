@@ -431,7 +431,7 @@ def test_values_are_normalised(tmp_path: Path) -> None:
     assert cfg.cache_dir == tmp_path / ".cache" / "kp" and cfg.baseline == tmp_path / "ci" / "baseline.json"
     write(tmp_path / ".kepulint.yaml", "encoding: AUTO\nmax-file-size: 1000\n")
     cfg = load_config(tmp_path)
-    assert cfg.encoding is None and cfg.max_file_size == 1000
+    assert cfg.encoding == "auto" and cfg.max_file_size == 1000
 
 
 def test_config_is_immutable(tmp_path: Path) -> None:
@@ -581,5 +581,5 @@ def test_describe(tmp_path: Path) -> None:
     assert 'max-file-size    = "2MB"  # .kepulint.yaml' in lines
     assert "jobs             = null  # default" in lines
     defaults = Config().describe().splitlines()
-    assert 'encoding         = "auto"  # default' in defaults
+    assert 'encoding         = "utf-8"  # default' in defaults
     assert "select           = null  # default" in defaults

@@ -7,12 +7,12 @@ Correctness only: no timing assertions (see bench/ for speed).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import pickle
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +189,20 @@ def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: 
     assert all(r[3] > 0 for r in rows if r[0] in {p.name for p in SEEDS.iterdir()})
 
 
+def test_workers_that_cannot_start_fall_back_to_this_process(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def dead_on_arrival(*args: Any) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(parallel, "_worker_init", dead_on_arrival)
+    codes = tuple(ruleset_for(()).codes)
+    jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:8]]
+    settings = Settings(today="2025-11-25")
+    results = parallel.lint_jobs(jobs, settings, _Config(jobs=2), {"cache": False})
+    assert parallel.last_stats["processes"] == 2
+    assert results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
+    assert all(r.error is None for r in results)
+
+
 def test_an_exception_in_one_file_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = _drafts(tmp_path)
     real = parallel.lint_source
@@ -207,18 +221,37 @@ def test_an_exception_in_one_file_is_an_internal_error(tmp_path: Path, monkeypat
     assert any(d["path"] == "docs/a.md" for d in again["diagnostics"])
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
 def test_ctrl_c_stops_the_pool(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import concurrent.futures
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
+    before = _running_children()
     monkeypatch.setattr(concurrent.futures, "wait", interrupted)
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())]
     with pytest.raises(KeyboardInterrupt):
         parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), {"cache": False})
-    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+    deadline = time.monotonic() + 10
+    while _running_children() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running_children() - before
+
+
+def _running_children() -> set[int]:
+    """Live (not zombie) child processes of this process, from /proc."""
+    me, out = os.getpid(), set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me and fields[0] != "Z":
+                out.add(int(entry.name))
+    return out
 
 
 # -- the cache --------------------------------------------------------------------------------------

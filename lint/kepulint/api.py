@@ -32,14 +32,24 @@ class Settings:
 
 @lru_cache(maxsize=4)
 def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
-    """The built-in rules plus rule packs, loaded once per process."""
-    return load_rules([Path(p) for p in rule_paths])
+    """The built-in rules plus rule packs, loaded once per process.
+
+    A pack's rules must pass their own examples: a pack that does not is refused
+    (:class:`~kepulint.rules.RuleError` naming the file and the example).
+    """
+    ruleset = load_rules([Path(p) for p in rule_paths])
+    if rule_paths:
+        from .explain import verify_pack_examples
+
+        verify_pack_examples(ruleset)
+    return ruleset
 
 
 def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
-                markdown: bool | None = None) -> FileResult:
-    """Lint one file's text. ``select`` (codes) overrides the settings' selection."""
-    ruleset = ruleset_for(settings.rule_paths)
+                markdown: bool | None = None, ruleset: RuleSet | None = None) -> FileResult:
+    """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
+    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use."""
+    ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
     if select is not None:
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:

@@ -195,7 +195,7 @@ class Config:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    encoding: str | None = None  # None = detect ("auto")
+    encoding: str | None = None  # None = UTF-8 (or UTF-16/32 with a BOM); "auto" = detect
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     rule_paths: tuple[Path, ...] = ()
     cache_dir: Path | None = None
@@ -306,7 +306,7 @@ class Config:
         """One line per key, ``key = value  # source``, for ``kepulint config``."""
         values = self.values()
         if values["encoding"] is None:
-            values["encoding"] = "auto"
+            values["encoding"] = "utf-8"
         values["max-file-size"] = _format_size(values["max-file-size"])
         width = max(map(len, KEYS))
         lines = []
@@ -449,7 +449,7 @@ def _encoding(name: str, path: Path | None) -> str | None:
     import codecs
 
     if name.lower() == "auto":
-        return None
+        return "auto"
     try:
         info = codecs.lookup(name)
     except LookupError:
@@ -530,7 +530,7 @@ def _yaml_loader() -> Any:
     """PyYAML's safe loader (C if available) that rejects duplicate keys."""
     import yaml
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = yaml.SafeLoader  # not CSafeLoader: libyaml overflows the C stack (SIGSEGV) on deep nesting
 
     class Loader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -560,6 +560,9 @@ def _load_yaml(text: str, path: Path) -> Any:
         raise ConfigError(f"{_show(path)}{where}: invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{_show(path)}: invalid YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. 2024-13-01: month must be …
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ConfigError(f"{_show(path)}: invalid YAML value: {problem} (quote it to make it a string)") from None
 
 
 def _read_raw(path: Path) -> dict[str, Any]:

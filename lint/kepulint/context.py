@@ -144,7 +144,7 @@ class Context:
     def debunk(self, doc: Document, start: int, end: int) -> str | None:
         """A debunk frame (所谓, 号称, 谣言…) around the span, or None."""
         norm = doc.norm
-        sent_start, sent_end = doc.sentence_at(start)
+        sent_start, _ = doc.sentence_at(start)
         cue = None
         for m in self.v.debunk.finditer(norm, sent_start, start):
             cue = m.group()

@@ -68,7 +68,7 @@ def check_example(rule: Rule, example: Any, should_fire: bool, ruleset: RuleSet 
     settings = Settings(today=spec.get("today", "2026-11-25"), profile=spec.get("profile", "cn"))
     select = ruleset.codes if rule.kind == "tool" else [rule.code]
     result = lint_source(spec["text"], EXAMPLE_PATH if spec.get("markdown", True) else "example.txt",
-                         settings, select=select)
+                         settings, select=select, ruleset=ruleset)
     hits = [d for d in result.diagnostics if d.code == rule.code]
     if should_fire:
         if not hits:
@@ -84,6 +84,21 @@ def check_example(rule: Rule, example: Any, should_fire: bool, ruleset: RuleSet 
         got = ", ".join(f"{d.match!r} ({d.message})" for d in hits)
         return f"{rule.code}: expected no finding on {spec['text']!r}, got {got}"
     return None
+
+
+def verify_pack_examples(ruleset: RuleSet) -> None:
+    """Raise RuleError for the first example of a rule-pack rule that does not behave."""
+    from .rules import RuleError, builtin_rule_dir
+
+    builtin = builtin_rule_dir().resolve()
+    for rule in ruleset:
+        if not rule.source or Path(rule.source).resolve().parent == builtin:
+            continue
+        for key, fire in (("fire", True), ("pass", False)):
+            for i, example in enumerate(rule.examples.get(key, [])):
+                problem = check_example(rule, example, fire, ruleset)
+                if problem:
+                    raise RuleError(f"{rule.source}: /examples/{key}/{i}: {problem}")
 
 
 def verify_rules(rule_paths: Sequence[Path] = ()) -> list[str]:

@@ -104,6 +104,10 @@ def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, boo
             for i, job in batch]
 
 
+def _ping() -> bool:
+    return True
+
+
 # -- parent side --------------------------------------------------------------------------------
 
 
@@ -210,9 +214,10 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
         else:
             batches = make_batches(todo, sizes, workers)
             stats["processes"] = min(workers, len(batches))
+            written = cache.stats.writes if cache is not None else 0
             done = _run_pool(batches, stats["processes"], method, (settings, encoding, max_bytes, writer))
-            if cache is not None:  # the workers' stores
-                cache.stats.writes += sum(1 for _, _, stored in done if stored)
+            if cache is not None:  # stores made by workers (or by this process after a crash)
+                cache.stats.writes = written + sum(1 for _, _, stored in done if stored)
         for i, result, _ in done:
             results[i] = result
     if cache is not None:
@@ -269,7 +274,13 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
     broken: list[tuple[int, Any]] = []
     pool = _new_pool(workers, method, initargs)
     try:
-        pending = {pool.submit(_lint_batch, batch): batch for batch in batches}
+        pending = {}
+        for n, batch in enumerate(batches):
+            try:
+                pending[pool.submit(_lint_batch, batch)] = batch
+            except BrokenProcessPool:  # a worker died already: the rest goes to _isolate
+                broken.extend(item for b in batches[n:] for item in b)
+                break
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
@@ -293,15 +304,25 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
 def _isolate(items: list[tuple[int, Any]], method: str | None,
              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, bool]]:
     """Re-run the files of broken batches one at a time; a file that kills its worker again
-    gets an internal-error result, the others their real one."""
+    gets an internal-error result, the others their real one. When a fresh worker cannot even
+    answer a ping (it dies starting up), the rest is linted in this process instead."""
     from concurrent.futures.process import BrokenProcessPool
 
     out: list[tuple[int, FileResult, bool]] = []
     pool = None
     try:
-        for i, job in sorted(items, key=lambda item: item[0]):
+        ordered = sorted(items, key=lambda item: item[0])
+        for n, (i, job) in enumerate(ordered):
             if pool is None:
                 pool = _new_pool(1, method, initargs)
+                try:
+                    pool.submit(_ping).result()
+                except BrokenProcessPool:  # workers cannot even start: not this file's fault
+                    pool.shutdown(wait=False)
+                    pool = None
+                    settings, encoding, max_bytes, cache = initargs
+                    out.extend((k, *_lint_entry(j, settings, encoding, max_bytes, cache)) for k, j in ordered[n:])
+                    break
             try:
                 out.extend(pool.submit(_lint_batch, [(i, job)]).result())
             except BrokenProcessPool:

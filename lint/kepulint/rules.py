@@ -80,7 +80,7 @@ class Rule:
 def _yaml_loader() -> Any:
     import yaml
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.SafeLoader  # not CSafeLoader: libyaml overflows the C stack (SIGSEGV) on deep nesting
 
 
 @dataclass
@@ -157,6 +157,9 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
         raise RuleError(f"{path}{where}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: invalid YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. since: 2024-13-01
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise RuleError(f"{path}: invalid YAML value: {problem} (quote it to make it a string)") from None
     if not isinstance(data, dict):
         raise RuleError(f"{path}: a rule file must be a mapping with code, name, kind, …")
     validator = validator or _schema_validator()

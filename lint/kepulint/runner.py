@@ -197,7 +197,10 @@ def _write(output: str, target: Path | None) -> None:
     if target:
         from .fsutil import write_atomic
 
-        write_atomic(Path(target), output)
+        try:
+            write_atomic(Path(target), output)
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         return
     sys.stdout.write(output)
     sys.stdout.flush()

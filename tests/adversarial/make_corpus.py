@@ -115,8 +115,7 @@ def cases() -> list[Case]:
             found.append(diag(decoded, "CLM002", "永不復發"))
         add(Case(file, f"{codec} file with --encoding auto: detected, linted, and the codec named", data,
                  decoded, args=["--select", "CLM002", "--encoding", "auto"], exit=1, diagnostics=found,
-                 notices=[f"decoded as {codec} (detected)"],
-                 xfail="config.py turns 'auto' into None, which files.decode reads as strict UTF-8"))
+                 notices=[f"decoded as {codec} (detected)"]))
     stray = ("# 干细胞科普\n\n" + "干细胞研究近年来受到广泛关注，研究人员正在评估其安全性。\n" * 8).encode("utf-8")
     stray += "第九行：".encode() + "糖尿病".encode("gbk") + "。\n".encode()
     add(Case("encodings/utf8_with_gbk_word.md", "UTF-8 with one GBK word: the line of the stray bytes",

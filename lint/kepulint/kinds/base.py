@@ -38,6 +38,27 @@ def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def check_group(spec: Mapping[str, Any], where: str = "") -> str | None:
+    """``/key: problem`` when a term group's words or regexes have the wrong type or do not compile."""
+    for key in ("terms", "terms_traditional", "exceptions"):
+        if key in spec:
+            value = spec[key]
+            if not isinstance(value, list):
+                return f"{where}/{key}: must be a list of words"
+            for i, term in enumerate(value):
+                if not isinstance(term, str) or not term:
+                    return f"{where}/{key}/{i}: must be a non-empty string, got {term!r}"
+    for key, value in spec.items():
+        if key.endswith("patterns"):
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                return f"{where}/{key}: must be a list of regular expressions"
+            try:
+                compile_patterns(value, f"{where.lstrip('/')}/{key}".lstrip("/"))
+            except ValueError as exc:
+                return str(exc)
+    return None
+
+
 def compile_patterns(patterns: list[str], where: str) -> list[re.Pattern[str]]:
     """Compile regexes from a rule file; a bad one raises ValueError naming ``where``."""
     out = []
@@ -72,13 +93,7 @@ class Kind:
     @classmethod
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         """Return ``/key: problem`` for bad params, else None."""
-        for key, value in params.items():
-            if key.endswith("patterns") and isinstance(value, list):
-                try:
-                    compile_patterns(value, key)
-                except ValueError as exc:
-                    return str(exc)
-        return None
+        return check_group(params)
 
     def lexicon(self) -> dict[str, list[str]]:
         """Terms to find with the shared automaton, by role."""

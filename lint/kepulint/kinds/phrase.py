@@ -24,7 +24,7 @@ from ..context import Context
 from ..document import Document
 from ..evidence import evidence
 from ..model import Finding
-from .base import Hits, Kind, TermGroup
+from .base import Hits, Kind, TermGroup, check_group
 
 
 class Phrase(Kind):
@@ -32,6 +32,9 @@ class Phrase(Kind):
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         if not params.get("terms") and not params.get("patterns"):
             return ": a phrase rule needs terms or patterns"
+        problem = check_group(params)
+        if problem:
+            return problem
         try:
             TermGroup.checked(params, "trigger")
         except ValueError as exc:
@@ -42,6 +45,12 @@ class Phrase(Kind):
                 re.compile(req["pattern"])
             except (re.error, KeyError, TypeError) as exc:
                 return f"/requires/pattern: {exc}"
+            if not isinstance(req.get("window", 12), int):
+                return "/requires/window: must be a whole number of characters"
+        window = params.get("cited_window")
+        if window is not None and (not isinstance(window, dict)
+                                   or not all(isinstance(window.get(k, 0), int) for k in ("before", "after"))):
+            return "/cited_window: must be a mapping {before: N, after: N} of whole numbers of sentences"
         return super().validate(params)
 
     @cached_property
