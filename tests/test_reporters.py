@@ -556,7 +556,7 @@ def test_concise_errors_only_is_not_all_passed() -> None:
     skipped = FileResult(path="y.bin", error=FileError("y.bin", "binary file", kind="skipped"))
     assert concise.render([bad, skipped], RULES, version=VERSION).splitlines() == [
         "x.md: error: permission denied",
-        "y.bin: skipped: binary file",
+        "y.bin: note: binary file",
         "No problems found. 1 file could not be read. 1 file skipped.",
     ]
 

@@ -247,7 +247,7 @@ def test_binary_named_is_a_notice_walked_is_silent(tmp_path: Path, env: dict[str
     assert "figure.md" not in walked.stdout and "archive.txt" not in walked.stdout
     named = run(env, "check", "--no-config", "--select", "CLM002", "docs/figure.md", "docs/ok.md", cwd=tmp_path)
     assert named.returncode == 0 and named.stderr == ""
-    assert "docs/figure.md: skipped: binary file (PNG image), skipped" in named.stdout
+    assert "docs/figure.md: note: binary file (PNG image), skipped" in named.stdout
 
 
 def test_directory_of_odd_files_never_crashes(tmp_path: Path, env: dict[str, str]) -> None:
@@ -269,7 +269,7 @@ def test_max_file_size_in_config_skips_with_a_notice(tmp_path: Path, env: dict[s
     write(tmp_path, "big.md", "干细胞研究进展。" * 200 + "\n")
     skipped = run(env, "check", "big.md", cwd=tmp_path)
     assert skipped.returncode == 0 and skipped.stderr == ""
-    assert "big.md: skipped: file is 4.7 KB (limit 1 KB)" in skipped.stdout
+    assert "big.md: note: file is 4.7 KB (limit 1 KB)" in skipped.stdout
     write(tmp_path, "small.md", CLAIM)
     both = run(env, "check", "big.md", "small.md", cwd=tmp_path)  # a skip never changes the exit code
     assert both.returncode == 1 and "small.md:1:6: CLM002" in both.stdout
@@ -280,7 +280,7 @@ def test_max_file_size_in_config_skips_with_a_notice(tmp_path: Path, env: dict[s
 def test_oversized_stdin_is_skipped_and_drained(env: dict[str, str]) -> None:
     proc = run(env, "check", "--no-config", "--max-file-size", "1KB", "-", input=("根治。" * 2000).encode())
     assert proc.returncode == 0 and proc.stderr == ""
-    assert "<stdin>: skipped: input is 17.6 KB (limit 1 KB)" in proc.stdout
+    assert "<stdin>: note: input is 17.6 KB (limit 1 KB)" in proc.stdout
 
 
 @pytest.mark.parametrize("value", ["0", "-1KB", "huge", "1XB", ""])

@@ -31,8 +31,8 @@ def format_diagnostic(d: Diagnostic) -> str:
 
 
 def format_error(e: FileError) -> str:
-    """``path: error: message`` (``skipped`` instead of ``error`` for skipped files)."""
-    label = "skipped" if e.kind == "skipped" else "error"
+    """``path: error: message`` (``note`` instead of ``error`` for skipped files)."""
+    label = "note" if e.kind == "skipped" else "error"  # the message says "skipped"
     return f"{e.path}: {label}: {one_line(e.message)}"
 
 

@@ -82,7 +82,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
     out: list[str] = []
     for r in results:
         if r.error:
-            label = "skipped" if r.error.kind == "skipped" else "error"
+            label = "note" if r.error.kind == "skipped" else "error"  # a skip message says "skipped" itself
             out.append(f"{r.path}: {_paint(label, '31' if label == 'error' else '33', color)}: {r.error.message}")
             continue
         if r.notice:
