@@ -190,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"kepulint: {' '.join(kp)}; corpus {CORPUS}; scratch {work}; load {load_start}", flush=True)
         n_big = CORPUS / f"n{big_n}"
-        base = measure("limit", [sys.executable, str(BENCH / "limit_baseline.py"), str(n_big)], env=env,
-                       cwd=work, target=n_big)
+        base = min((measure("limit", [sys.executable, str(BENCH / "limit_baseline.py"), str(n_big)], env=env,
+                            cwd=work, target=n_big) for _ in range(args.repeat)), key=lambda r: r.wall)
         runs["limit"] = base
         print(f"  {'limit baseline N=' + str(big_n):<28} {base.wall:7.2f} s  {base.mbps:6.2f} MB/s", flush=True)
         for n in sizes:
@@ -243,7 +243,8 @@ def render(runs: dict[str, Run], big_n: int, info: dict[str, str], kp: list[str]
         "# kepulint benchmark results",
         "",
         "Written by `python bench/run.py` (one run, one corpus: `bench/make_corpus.py`, seeded). "
-        f"Each kepulint figure is the best (lowest wall time) of {repeat} runs: the machine is shared, and other "
+        f"Each figure (kepulint and the limit baseline) is the best (lowest wall time) of {repeat} runs: "
+        "the machine is shared, and other "
         "work on its 2 cores shows up as wall time above CPU time. "
         "Wall times include interpreter start-up; MB/s and files/s are corpus bytes and files over wall time; "
         "CPU s is user + system time of kepulint and its workers; "
