@@ -49,11 +49,11 @@ class CompiledRules:
         if not self.empty:
             self.automaton.make_automaton()
 
-    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], set[str]]:
+    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], dict[str, list[int]]]:
         """All lexicon hits in ``text`` for the given rule codes (code -> role -> hits), and
-        the regex prefilter literals that occur in it."""
+        where the regex prefilter literals occur in it (literal -> start offsets)."""
         hits: dict[str, dict[str, list[Hit]]] = defaultdict(lambda: defaultdict(list))
-        literals: set[str] = set()
+        literals: dict[str, list[int]] = defaultdict(list)
         if self.empty:
             return hits, literals
         for end, (term, payload) in self.automaton.iter(text):
@@ -62,7 +62,7 @@ class CompiledRules:
                 if code in codes:
                     hits[code][role].append((start, end + 1, term))
                 elif role == LITERAL:
-                    literals.add(term)
+                    literals[term].append(start)
         return hits, literals
 
 

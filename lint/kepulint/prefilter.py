@@ -19,7 +19,17 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _p  # type: ignore[no-redef]
 
 MAX_LITERALS = 64
-LITERALS_MEMO = "prefilter-literals"  # Document memo key: literals present in doc.norm
+LITERALS_MEMO = "prefilter-literals"  # Document memo key: literal -> its offsets in doc.norm
+WINDOWS_MEMO = "prefilter-windows"  # Document memo key: literal -> its search windows
+
+
+def _window(doc: Any, pos: int, length: int) -> tuple[int, int]:
+    """From the sentence before the one at ``pos`` to the sentence after it."""
+    sentences = doc.sentences
+    i = doc.sentence_index(pos)
+    lo = sentences[max(i - 1, 0)][0]
+    hi = sentences[min(i + 1, len(sentences) - 1)][1]
+    return min(lo, pos), max(hi, pos + length)
 
 
 def may_match(doc: Any, literals: frozenset[str] | None) -> bool:
@@ -27,7 +37,43 @@ def may_match(doc: Any, literals: frozenset[str] | None) -> bool:
     if literals is None:
         return True
     present = doc._cache.get(LITERALS_MEMO)
-    return present is None or not present.isdisjoint(literals)
+    return present is None or not present.keys().isdisjoint(literals)
+
+
+def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, int]]:
+    """Spans of ``doc.norm`` worth searching for a pattern with these literals.
+
+    A rule regex matches within a claim, so it is run only over the sentences around
+    each occurrence of one of its literals (the sentence before to the sentence after),
+    not over the whole document; without literal positions, the whole document.
+    """
+    present = doc._cache.get(LITERALS_MEMO)
+    whole = [(0, len(doc.norm))]
+    if literals is None or present is None:
+        return whole
+    sentences = doc.sentences
+    hits = sum(len(present.get(lit, ())) for lit in literals)
+    if not sentences or hits * 3 >= len(sentences):  # common literals: one pass is cheaper
+        return whole if hits else []
+    windows = doc._cache.setdefault(WINDOWS_MEMO, {})
+    spans: list[tuple[int, int]] = []
+    for literal in literals:
+        if literal not in present:
+            continue
+        if literal not in windows:
+            windows[literal] = [_window(doc, pos, len(literal)) for pos in present[literal]]
+        spans.extend(windows[literal])
+    if not spans:
+        return []
+    spans.sort()
+    merged = [spans[0]]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import may_match, required_literals
+from ..prefilter import may_match, required_literals, search_windows
 from ..rules import Rule
 
 Hit = tuple[int, int, str]  # start, end (folded offsets), term
@@ -290,14 +290,19 @@ class TermGroup:
         norm = doc.norm
         for source, lits in self.patterns:
             if may_match(doc, lits):
-                found.extend((m.start(), m.end(), m.group()) for m in compiled(source).finditer(norm)
-                             if m.end() > m.start())
+                pattern = compiled(source)
+                for lo, hi in search_windows(doc, lits):
+                    found.extend((m.start(), m.end(), m.group()) for m in pattern.finditer(norm, lo, hi)
+                                 if m.end() > m.start())
         if not found:
             return []
+        found = list(dict.fromkeys(found))  # windows may overlap at their edges
         covers = list(hits.get(self.role + "!x", []))
         for source, lits in self.exception_patterns:
             if may_match(doc, lits):
-                covers.extend((m.start(), m.end(), m.group()) for m in compiled(source).finditer(norm))
+                pattern = compiled(source)
+                for lo, hi in search_windows(doc, lits):
+                    covers.extend((m.start(), m.end(), m.group()) for m in pattern.finditer(norm, lo, hi))
         kept = dedupe_overlaps(drop_covered(found, covers))
         if self.word_boundary == "jieba" and kept:
             from ..wordseg import on_word_boundaries

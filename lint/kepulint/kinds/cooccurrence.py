@@ -168,9 +168,17 @@ class Cooccurrence(Kind):
 
     # -- checking ------------------------------------------------------------------
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
-        found = {key: group.find(doc, hits) for key, group in self.groups.items()}
-        if not found["left"] or not (found["right"] or found["claims"]):
+        groups = self.groups
+        found = {"left": groups["left"].find(doc, hits)}
+        if not found["left"]:
             return
+        found["right"] = groups["right"].find(doc, hits)
+        found["claims"] = groups["claims"].find(doc, hits)
+        if not (found["right"] or found["claims"]):
+            return
+        for key, group in groups.items():  # the qualifiers and blockers only when needed
+            if key not in found:
+                found[key] = group.find(doc, hits)
         starts = {key: [h[0] for h in hs] for key, hs in found.items()}
         report_right = self.params.get("report", "right") == "right"
         left_first = self.params.get("order", "any") == "left_first"
