@@ -9,14 +9,14 @@ that returns the whole report (ending with a newline when non-empty). The
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import FileResult
+    from ..model import Diagnostic, FileError, FileResult
     from ..rules import Rule
 
-__all__ = ["REPORTERS", "Render", "get"]
+__all__ = ["REPORTERS", "Render", "get", "line_per_item"]
 
 REPORTERS: dict[str, str] = {
     "text": "text",
@@ -44,3 +44,12 @@ def get(name: str) -> Render:
         raise ValueError(f"unknown output format {name!r} (choose from {choices})") from None
     render: Render = importlib.import_module(f"{__name__}.{module}").render
     return render
+
+
+def line_per_item(results: Sequence[FileResult], on_error: Callable[[FileError], str],
+                  on_diagnostic: Callable[[Diagnostic], str]) -> Iterator[str]:
+    """One line per unreadable file and per active diagnostic, in result order."""
+    for result in results:
+        if result.error is not None:
+            yield on_error(result.error)
+        yield from (on_diagnostic(d) for d in result.diagnostics)

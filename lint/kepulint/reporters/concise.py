@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, FileError
+from . import line_per_item
 from .statistics import summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,10 +39,5 @@ def format_error(e: FileError) -> str:
 
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
     """Every active diagnostic and unreadable file, then the summary line."""
-    lines: list[str] = []
-    for result in results:
-        if result.error is not None:
-            lines.append(format_error(result.error))
-        lines.extend(format_diagnostic(d) for d in result.diagnostics)
-    lines.append(summary_line(results))
+    lines = [*line_per_item(results, format_error, format_diagnostic), summary_line(results)]
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Diagnostic, FileError, Severity
+from . import line_per_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import FileResult
@@ -58,9 +59,4 @@ def format_error(e: FileError) -> str:
 
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
     """All annotations, one per line; empty when there is nothing to report."""
-    lines: list[str] = []
-    for result in results:
-        if result.error is not None:
-            lines.append(format_error(result.error))
-        lines.extend(format_diagnostic(d) for d in result.diagnostics)
-    return "".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in line_per_item(results, format_error, format_diagnostic))
