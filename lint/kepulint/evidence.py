@@ -55,6 +55,13 @@ class EvidenceVocabulary:
     record_end: re.Pattern[str] | None = None
     record_sentences: int = 40
 
+    @cached_property
+    def named_source_literals(self) -> tuple[frozenset[str] | None, ...]:
+        """Literal prefilters of the named-source patterns (see :mod:`kepulint.prefilter`)."""
+        from .prefilter import required_literals
+
+        return tuple(required_literals(p.pattern) for p in self.named_source)
+
 
 def _optional(data: dict[str, Any], key: str, flags: int = 0) -> re.Pattern[str] | None:
     return re.compile(data[key], flags) if data.get(key) else None
@@ -132,8 +139,13 @@ class Evidence:
     @cached_property
     def named_sources(self) -> list[tuple[int, int]]:
         """Spans of named sources (each pattern separately; overlapping spans are kept)."""
+        from .prefilter import find_windows
+
         norm = self.doc.norm
-        spans = {m.span() for pat in self.v.named_source for m in pat.finditer(norm) if m.end() > m.start()}
+        spans: set[tuple[int, int]] = set()
+        for pat, literals in zip(self.v.named_source, self.v.named_source_literals, strict=True):
+            for lo, hi in find_windows(self.doc, literals):
+                spans.update(m.span() for m in pat.finditer(norm, lo, hi) if m.end() > m.start())
         return sorted(spans)
 
     @cached_property

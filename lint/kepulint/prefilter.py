@@ -63,6 +63,26 @@ def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int,
         if literal not in windows:
             windows[literal] = [_window(doc, pos, len(literal)) for pos in present[literal]]
         spans.extend(windows[literal])
+    return _merged(spans)
+
+
+def find_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, int]]:
+    """Like :func:`search_windows`, for patterns outside the engine's scan (str.find)."""
+    norm = doc.norm
+    if literals is None:
+        return [(0, len(norm))]
+    positions = []
+    for literal in literals:
+        pos = norm.find(literal)
+        while pos >= 0:
+            positions.append((pos, len(literal)))
+            pos = norm.find(literal, pos + 1)
+    if len(positions) * 3 >= max(len(doc.sentences), 1):
+        return [(0, len(norm))] if positions else []
+    return _merged([_window(doc, pos, length) for pos, length in positions])
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if not spans:
         return []
     spans.sort()
