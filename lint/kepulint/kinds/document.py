@@ -34,6 +34,7 @@ check that stands only in the middle of the body (a front-matter key counts as t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import cached_property
@@ -42,7 +43,6 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding
-from ..normalize import fold_term
 from .base import Hits, Kind, compile_patterns
 
 _SCOPES = ("head", "tail")
@@ -88,17 +88,29 @@ class DocumentRule(Kind):
         out = []
         for check in self.params["checks"]:
             c = dict(check)
-            c["_terms"] = _alternation(check.get("terms", []))
             c["_patterns"] = compile_patterns(check.get("patterns", []), "patterns")
-            c["_pairs"] = [_alternation(group) for group in check.get("pairs", [])]
             for scope in _SCOPES:
                 spec = check.get(scope) or {}
                 c[f"_{scope}"] = (
                     int(spec.get("lines", 0)),
-                    _alternation(spec.get("terms", [])),
+                    None,
                     compile_patterns(spec.get("patterns", []), f"{scope}/patterns"),
                 ) if spec else None
             out.append(c)
+        return out
+
+    def lexicon(self) -> dict[str, list[str]]:
+        """Each check's terms, pair groups and head/tail terms, found by the shared automaton."""
+        out: dict[str, list[str]] = {}
+        for i, check in enumerate(self.params["checks"]):
+            if check.get("terms"):
+                out[f"c{i}"] = list(check["terms"])
+            for j, group in enumerate(check.get("pairs", [])):
+                out[f"c{i}p{j}"] = list(group)
+            for scope in _SCOPES:
+                spec = check.get(scope) or {}
+                if spec.get("terms"):
+                    out[f"c{i}{scope}"] = list(spec["terms"])
         return out
 
     @cached_property
@@ -107,10 +119,10 @@ class DocumentRule(Kind):
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         placement = self.params.get("mode", "required") == "placement"
-        for check in self.checks:
+        for i, check in enumerate(self.checks):
             message = _message(check, doc.profile)
             in_front_matter = _front_matter_has(doc, check.get("front_matter", []))
-            where = self._locations(doc, check)
+            where = self._locations(doc, i, check, hits)
             if placement:
                 if in_front_matter or not where:
                     continue
@@ -123,32 +135,32 @@ class DocumentRule(Kind):
                 # a stable fingerprint: the rule's check, not whatever line 1 says
                 yield replace(found, context=f"{self.rule.code}:{check['id']}")
 
-    def _locations(self, doc: Document, check: dict[str, Any]) -> list[int]:
-        """Folded offsets where the check is satisfied, in document order."""
+    def _locations(self, doc: Document, i: int, check: dict[str, Any], hits: Hits) -> list[int]:
+        """Folded offsets where check ``i`` is satisfied, in document order (terms come from
+        the engine's automaton: ``hits`` by role, see :meth:`lexicon`)."""
         norm = _lf_view(doc)
         lo, hi = 0, len(norm)
         if check.get("head_lines"):
             hi = _head_end(doc, int(check["head_lines"]))
-        found = [m.start() for m in check["_terms"].finditer(norm, lo, hi)] if check["_terms"] else []
+        found = [h[0] for h in hits.get(f"c{i}", ()) if lo <= h[0] < hi]
         for pat in check["_patterns"]:
             found.extend(m.start() for m in pat.finditer(norm, lo, hi))
-        groups = check["_pairs"]
-        if groups:
+        groups = [sorted(h[0] for h in hits.get(f"c{i}p{j}", ())) for j in range(len(check.get("pairs", [])))]
+        if groups and all(groups):
             for p_start, p_end in doc.paragraphs:
                 if p_start >= hi:
                     break
                 p_end = min(p_end, hi)
-                firsts = [g.search(norm, p_start, p_end) for g in groups]
-                if all(firsts):
-                    found.append(min(m.start() for m in firsts if m))
+                firsts = [_first_in(starts, p_start, p_end) for starts in groups]
+                if all(f is not None for f in firsts):
+                    found.append(min(f for f in firsts if f is not None))
         for scope in _SCOPES:
             spec = check[f"_{scope}"]
             if not spec:
                 continue
-            lines, terms, patterns = spec
+            lines, _, patterns = spec
             s_lo, s_hi = (0, _head_end(doc, lines)) if scope == "head" else (_tail_start(doc, lines), len(norm))
-            if terms:
-                found.extend(m.start() for m in terms.finditer(norm, s_lo, s_hi))
+            found.extend(h[0] for h in hits.get(f"c{i}{scope}", ()) if s_lo <= h[0] < s_hi)
             for pat in patterns:
                 found.extend(m.start() for m in pat.finditer(norm, s_lo, s_hi))
         return sorted(set(found))
@@ -172,6 +184,12 @@ class DocumentRule(Kind):
         return int(doc.memo(f"document.back_matter.{self.rule.code}", build))
 
 
+def _first_in(starts: list[int], lo: int, hi: int) -> int | None:
+    """The first sorted start in [lo, hi), or None."""
+    k = bisect_left(starts, lo)
+    return starts[k] if k < len(starts) and starts[k] < hi else None
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -181,13 +199,6 @@ def _as_list(value: Any) -> list[str]:
 def _message(check: dict[str, Any], profile: str) -> str | None:
     by_profile = check.get("message_by_profile") or {}
     return by_profile.get(profile) or check.get("message")
-
-
-def _alternation(words: list[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    ordered = sorted({fold_term(w) for w in words}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered))
 
 
 def _lf_view(doc: Document) -> str:
