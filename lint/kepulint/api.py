@@ -54,6 +54,14 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:
         rules = ruleset.select(settings.select, settings.ignore)
+    from . import chunks
+
+    if chunks.needs_chunks(text):
+        def one(chunk: str, first: bool, last: bool) -> FileResult:
+            wanted = [r.code for r in rules if first or last or r.params.get("mode") != "placement"]
+            return lint_source(chunk, path, settings, select=wanted, markdown=markdown, ruleset=ruleset)
+
+        return chunks.lint_in_chunks(text, path, one)
     doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
     findings = run_rules(doc, rules, ruleset.compiled)
     diagnostics = to_diagnostics(doc, findings, ruleset.by_code)
