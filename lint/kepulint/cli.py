@@ -22,18 +22,6 @@ LEVELS = ["error", "warning", "info", "never"]
 PROFILES = ["cn", "tw", "hk"]
 
 
-class KepulintError(Exception):
-    """A usage or configuration problem: one line for the user, exit 2."""
-
-
-def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    """``--select CLM,DSC001 --select EVD`` → ('CLM', 'DSC001', 'EVD')."""
-    if not values:
-        return None
-    out = [c.strip().upper() for v in values for c in v.replace("，", ",").split(",") if c.strip()]
-    return tuple(out)
-
-
 def _debug() -> bool:
     return os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false")
 
