@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 MAX_LITERALS = 64
 LITERALS_MEMO = "prefilter-literals"  # Document memo key: literal -> its offsets in doc.norm
 WINDOWS_MEMO = "prefilter-windows"  # Document memo key: literal -> its search windows
+WINDOW_HITS = 8  # above this many literal occurrences, searching the whole text is cheaper
 
 
 def _window(doc: Any, pos: int, length: int) -> tuple[int, int]:
@@ -53,7 +54,7 @@ def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int,
         return whole
     sentences = doc.sentences
     hits = sum(len(present.get(lit, ())) for lit in literals)
-    if not sentences or hits * 3 >= len(sentences):  # common literals: one pass is cheaper
+    if not sentences or hits > WINDOW_HITS or hits * 3 >= len(sentences):  # one pass is cheaper
         return whole if hits else []
     windows = doc._cache.setdefault(WINDOWS_MEMO, {})
     spans: list[tuple[int, int]] = []

@@ -37,12 +37,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..context import Context
 from ..document import Document
 from ..model import Finding
+from ..prefilter import required_literals
 from .base import Hits, Kind, compile_patterns
 
 _SCOPES = ("head", "tail")
@@ -144,7 +145,8 @@ class DocumentRule(Kind):
             hi = _head_end(doc, int(check["head_lines"]))
         found = [h[0] for h in hits.get(f"c{i}", ()) if lo <= h[0] < hi]
         for pat in check["_patterns"]:
-            found.extend(m.start() for m in pat.finditer(norm, lo, hi))
+            if _may_match(norm, pat):
+                found.extend(m.start() for m in pat.finditer(norm, lo, hi))
         groups = [sorted(h[0] for h in hits.get(f"c{i}p{j}", ())) for j in range(len(check.get("pairs", [])))]
         if groups and all(groups):
             for p_start, p_end in doc.paragraphs:
@@ -162,7 +164,8 @@ class DocumentRule(Kind):
             s_lo, s_hi = (0, _head_end(doc, lines)) if scope == "head" else (_tail_start(doc, lines), len(norm))
             found.extend(h[0] for h in hits.get(f"c{i}{scope}", ()) if s_lo <= h[0] < s_hi)
             for pat in patterns:
-                found.extend(m.start() for m in pat.finditer(norm, s_lo, s_hi))
+                if _may_match(norm, pat):
+                    found.extend(m.start() for m in pat.finditer(norm, s_lo, s_hi))
         return sorted(set(found))
 
     def _in_open_or_close(self, doc: Document, pos: int) -> bool:
@@ -235,5 +238,16 @@ def _front_matter_has(doc: Document, keys: list[str]) -> bool:
     fm = doc.front_matter
     return any(fm.get(k) not in (None, "", [], {}) for k in keys)
 
+
+
+@lru_cache(maxsize=256)
+def _literals(pattern: str) -> frozenset[str] | None:
+    return required_literals(pattern)
+
+
+def _may_match(text: str, pattern: re.Pattern[str]) -> bool:
+    """False when a literal every match needs is absent from ``text`` (exact, see prefilter.py)."""
+    literals = _literals(pattern.pattern)
+    return literals is None or any(lit in text for lit in literals)
 
 KIND = DocumentRule
