@@ -31,16 +31,22 @@ def _width(text: str) -> int:
 
 
 def _rewrite_hint(help_text: str) -> str:
-    """The first bullet of the help's 怎么改 section, as a one-line hint."""
+    """The first item of the help's 怎么改 section, as a one-line hint (with the example
+    that follows when the item ends in a colon)."""
     lines = help_text.splitlines()
     for i, line in enumerate(lines):
         if line.strip().startswith("## 怎么改"):
+            parts: list[str] = []
             for nxt in lines[i + 1:]:
                 s = nxt.strip()
                 if s.startswith("##"):
                     break
-                if s:
-                    return s.lstrip("-*> ").strip()
+                if not s or s.startswith("```"):
+                    continue
+                parts.append(s.lstrip("-*> ").strip())
+                if not parts[-1].endswith(("：", ":")) or len(parts) == 2:
+                    break
+            return " ".join(parts)
     return ""
 
 
