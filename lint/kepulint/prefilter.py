@@ -9,6 +9,7 @@ contains; a pattern whose literals are all absent is neither compiled nor run.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 try:  # Python 3.11+
@@ -20,6 +21,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 MAX_LITERALS = 64
 LITERALS_MEMO = "prefilter-literals"  # Document memo key: literal -> its offsets in doc.norm
+LOWER_MEMO = "prefilter-lower"  # Document memo key: doc.norm.lower()
 WINDOWS_MEMO = "prefilter-windows"  # Document memo key: literal -> its search windows
 WINDOW_HITS = 8  # above this many literal occurrences, searching the whole text is cheaper
 
@@ -37,6 +39,11 @@ def may_match(doc: Any, literals: frozenset[str] | None) -> bool:
     """False only when the engine's scan proved none of ``literals`` occurs in the document."""
     if literals is None:
         return True
+    if isinstance(literals, CaseInsensitive):
+        lower = doc._cache.get(LOWER_MEMO)
+        if lower is None:
+            lower = doc._cache[LOWER_MEMO] = doc.norm.lower()
+        return any(lit in lower for lit in literals)
     present = doc._cache.get(LITERALS_MEMO)
     return present is None or not present.keys().isdisjoint(literals)
 
@@ -50,7 +57,7 @@ def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int,
     """
     present = doc._cache.get(LITERALS_MEMO)
     whole = [(0, len(doc.norm))]
-    if literals is None or present is None:
+    if literals is None or present is None or isinstance(literals, CaseInsensitive):
         return whole
     sentences = doc.sentences
     hits = sum(len(present.get(lit, ())) for lit in literals)
@@ -72,6 +79,8 @@ def find_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, i
     norm = doc.norm
     if literals is None:
         return [(0, len(norm))]
+    if isinstance(literals, CaseInsensitive):
+        return [(0, len(norm))] if may_match(doc, literals) else []
     positions = []
     for literal in literals:
         pos = norm.find(literal)
@@ -97,16 +106,32 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+class CaseInsensitive(frozenset):  # type: ignore[type-arg]
+    """Lower-cased literals of a pattern with ``(?i)``: looked for in the lower-cased text."""
+
+
+_CI_FLAG = re.compile(r"\(\?[a-zA-Z]*i[a-zA-Z]*[:)]")
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
-    """Literals one of which every match of ``pattern`` contains; None if unknown."""
+    """Literals one of which every match of ``pattern`` contains; None if unknown.
+
+    For a pattern with case-insensitive parts the literals are lower-cased and returned as
+    :class:`CaseInsensitive` (a conservative gate: any match implies its literal occurs in
+    the lower-cased text).
+    """
     try:
         parsed = _p.parse(pattern)
     except Exception:
         return None
-    if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+    if parsed.state.flags & _c.SRE_FLAG_VERBOSE:
         return None
     found = _required(list(parsed))
-    return frozenset(found) if found else None
+    if not found:
+        return None
+    if parsed.state.flags & _c.SRE_FLAG_IGNORECASE or _CI_FLAG.search(pattern):
+        return CaseInsensitive(s.lower() for s in found)
+    return frozenset(found)
 
 
 def _score(literals: set[str]) -> tuple[int, int]:
@@ -125,8 +150,8 @@ def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
             candidates.append({"".join(run)})
             run = []
         sub: set[str] | None = None
-        if op is _c.SUBPATTERN:
-            sub = None if av[1] & _c.SRE_FLAG_IGNORECASE else _required(list(av[-1]))
+        if op is _c.SUBPATTERN:  # (?i:…) groups: see required_literals, which lower-cases
+            sub = _required(list(av[-1]))
         elif op is _c.BRANCH:
             sub = set()
             for branch in av[1]:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import may_match, required_literals, search_windows
+from ..prefilter import CaseInsensitive, may_match, required_literals, search_windows
 from ..rules import Rule
 
 Hit = tuple[int, int, str]  # start, end (folded offsets), term
@@ -274,7 +274,8 @@ class TermGroup:
 
     def literals(self) -> set[str]:
         """Prefilter literals of this group's regexes (scanned by the engine's automaton)."""
-        return {lit for _, lits in (*self.patterns, *self.exception_patterns) if lits for lit in lits}
+        return {lit for _, lits in (*self.patterns, *self.exception_patterns)
+                if lits and not isinstance(lits, CaseInsensitive) for lit in lits}
 
     def lexicon(self) -> dict[str, list[str]]:
         out = {}

@@ -43,7 +43,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding
-from ..prefilter import required_literals
+from ..prefilter import CaseInsensitive, required_literals
 from .base import Hits, Kind, compile_patterns
 
 _SCOPES = ("head", "tail")
@@ -248,6 +248,8 @@ def _literals(pattern: str) -> frozenset[str] | None:
 def _may_match(text: str, pattern: re.Pattern[str]) -> bool:
     """False when a literal every match needs is absent from ``text`` (exact, see prefilter.py)."""
     literals = _literals(pattern.pattern)
+    if isinstance(literals, CaseInsensitive):
+        text = text.lower()
     return literals is None or any(lit in text for lit in literals)
 
 KIND = DocumentRule
