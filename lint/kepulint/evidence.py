@@ -54,6 +54,21 @@ class EvidenceVocabulary:
     record_label: re.Pattern[str] | None = None
     record_end: re.Pattern[str] | None = None
     record_sentences: int = 40
+    citation_sources: tuple[str, ...] = ()
+
+    @cached_property
+    def citation_parts(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
+        """The citation alternatives one by one, each with its literal prefilter."""
+        from .prefilter import required_literals
+
+        parts = tuple(re.compile(p) for p in self.citation_sources)
+        return tuple((p, required_literals(p.pattern)) for p in parts)
+
+    @cached_property
+    def registry_literals(self) -> tuple[frozenset[str] | None, ...]:
+        from .prefilter import required_literals
+
+        return tuple(required_literals(r.detect.pattern) for r in self.registries)
 
     @cached_property
     def named_source_literals(self) -> tuple[frozenset[str] | None, ...]:
@@ -80,6 +95,7 @@ def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
     )
     return EvidenceVocabulary(
         citation=re.compile("|".join(f"(?:{p})" for p in data["citation_patterns"])),
+        citation_sources=tuple(data["citation_patterns"]),
         named_source=named,
         registries=tuple(
             Registry(r["name"], re.compile(r["detect"]), re.compile(r["valid"], re.I), r["example"])
@@ -151,8 +167,11 @@ class Evidence:
     @cached_property
     def citations(self) -> list[tuple[int, int]]:
         """Citation markers, named sources and registry IDs (sorted spans)."""
+        from .prefilter import may_occur
+
         norm = self.doc.norm
-        spans = [m.span() for m in self.v.citation.finditer(norm)]
+        spans = sorted({m.span() for pat, literals in self.v.citation_parts if may_occur(self.doc, literals)
+                        for m in pat.finditer(norm) if m.end() > m.start()})
         spans += self.named_sources
         spans += [(r.start, r.end) for r in self.registry_ids]
         return sorted(spans)
@@ -170,7 +189,11 @@ class Evidence:
         norm = self.doc.norm
         found: list[RegistryId] = []
         taken: list[tuple[int, int]] = []
-        for reg in self.v.registries:
+        from .prefilter import may_occur
+
+        for reg, literals in zip(self.v.registries, self.v.registry_literals, strict=True):
+            if not may_occur(self.doc, literals):
+                continue
             for m in reg.detect.finditer(norm):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue

@@ -74,6 +74,16 @@ def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int,
     return _merged(spans)
 
 
+def may_occur(doc: Any, literals: frozenset[str] | None) -> bool:
+    """False when no literal of ``literals`` is in the document (str search, any pattern)."""
+    if literals is None:
+        return True
+    if isinstance(literals, CaseInsensitive):
+        return may_match(doc, literals)
+    norm = doc.norm
+    return any(lit in norm for lit in literals)
+
+
 def find_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, int]]:
     """Like :func:`search_windows`, for patterns outside the engine's scan (str.find)."""
     norm = doc.norm
