@@ -223,6 +223,8 @@ class Config:
 
     def per_file_ignored(self, path: str | os.PathLike[str]) -> tuple[str, ...]:
         """Codes and prefixes that ``per-file-ignores`` disables for ``path``."""
+        if not self.per_file_ignores:  # the common case: no path arithmetic per file
+            return ()
         rel = self._relative(path)
         names = (rel, rel.rsplit("/", 1)[-1])
         found = [

@@ -23,7 +23,6 @@ MAX_LITERALS = 64
 LITERALS_MEMO = "prefilter-literals"  # Document memo key: literal -> its offsets in doc.norm
 LOWER_MEMO = "prefilter-lower"  # Document memo key: doc.norm.lower()
 WINDOWS_MEMO = "prefilter-windows"  # Document memo key: literal -> its search windows
-WINDOW_HITS = 32  # above this many literal occurrences, searching the whole text is cheaper
 
 
 def _window(doc: Any, pos: int, length: int) -> tuple[int, int]:
@@ -61,7 +60,7 @@ def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int,
         return whole
     sentences = doc.sentences
     hits = sum(len(present.get(lit, ())) for lit in literals)
-    if not sentences or hits > WINDOW_HITS or hits >= len(sentences):  # one pass is cheaper
+    if not sentences or hits * 3 >= len(sentences):  # windows would cover it all: one pass
         return whole if hits else []
     windows = doc._cache.setdefault(WINDOWS_MEMO, {})
     spans: list[tuple[int, int]] = []

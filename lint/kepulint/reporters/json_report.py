@@ -39,4 +39,5 @@ def build(results: list[FileResult], rules: Sequence[Rule], *, version: str, pro
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
            baseline: dict[str, Any] | None = None) -> str:
     report = build(results, rules, version=version, profile=profile, baseline=baseline)
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    # compact: the C encoder (indent forces the pure-Python one, 10x slower on big reports)
+    return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
