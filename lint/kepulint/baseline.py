@@ -11,14 +11,13 @@ or moving paragraphs keeps old findings baselined while a new claim is reported:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .fsutil import write_atomic
 from .model import Diagnostic, FileResult, Suppression
 
 BASELINE_VERSION = 1
@@ -68,23 +67,10 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory, then rename over ``path``."""
-    directory = path.parent
-    tmp_name = ""
+    """:func:`kepulint.fsutil.write_atomic`, with write errors as one-line BaselineErrors."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="\n", dir=directory, prefix=f".{path.name}.", suffix=".tmp",
-            delete=False,
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
+        write_atomic(path, text)
     except OSError as exc:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)
         raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
 
 

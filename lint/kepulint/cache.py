@@ -34,13 +34,13 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .fsutil import write_atomic
 from .model import FileResult
 
 FORMAT = 1
@@ -134,19 +134,8 @@ def _loads(data: bytes) -> Any:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
-
-    No fsync: a cache entry lost or truncated by a power cut is just a miss next time.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Atomic write without fsync: a cache entry lost in a power cut is just a miss next time."""
+    write_atomic(path, data, durable=False)
 
 
 def _readable(path: Path) -> None:

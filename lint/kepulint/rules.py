@@ -241,18 +241,14 @@ def _read_cached(key: str) -> RuleSet | None:
 
 
 def _write_cached(key: str, ruleset: RuleSet) -> None:
-    import os
     import pickle
-    import tempfile
+
+    from .fsutil import write_atomic
 
     try:
         ruleset.compiled  # noqa: B018 - build the automaton once, store it with the rules
         path = _cache_file(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
         for old in path.parent.glob("rules-*.pickle"):  # one entry per rule set in use is enough
             if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
                 old.unlink()
