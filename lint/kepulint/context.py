@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from .document import Document
@@ -72,10 +71,9 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    import yaml
+    from .data import load_yaml
 
-    raw = resources.files("kepulint.data").joinpath("context.yaml").read_text(encoding="utf-8")
-    return Vocabulary.from_data(yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return Vocabulary.from_data(load_yaml("context.yaml"))
 
 
 class Context:

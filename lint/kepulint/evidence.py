@@ -22,7 +22,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Any
 
 from .document import Document
@@ -116,11 +115,9 @@ def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> EvidenceVocabulary:
-    import yaml
+    from .data import load_yaml
 
-    raw = resources.files("kepulint.data").joinpath("evidence.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return build_vocabulary(data)
+    return build_vocabulary(load_yaml("evidence.yaml"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from importlib import resources
+
+from .data import read_text
 
 _ROMAN = {
     "Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI",
@@ -26,7 +27,7 @@ _RESIZE = re.compile("[" + "".join(_ROMAN) + _ZERO_WIDTH + "]")
 @lru_cache(maxsize=1)
 def _char_table() -> dict[int, str]:
     table: dict[int, str] = {}
-    data = resources.files("kepulint.data").joinpath("t2s.tsv").read_text(encoding="utf-8")
+    data = read_text("t2s.tsv")
     for line in data.splitlines():
         if line and not line.startswith("#"):
             trad, simp = line.split("\t")
@@ -78,7 +79,7 @@ class OffsetMap:
 @lru_cache(maxsize=1)
 def _regional() -> tuple[re.Pattern[str], dict[str, str]]:
     pairs: dict[str, str] = {}
-    data = resources.files("kepulint.data").joinpath("regional.tsv").read_text(encoding="utf-8")
+    data = read_text("regional.tsv")
     for line in data.splitlines():
         if line and not line.startswith("#"):
             regional, mainland = line.split("\t")

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from ..context import Context
 from ..document import Document
@@ -80,10 +80,7 @@ class Verdict:
 
 
 class Kind:
-    """Base class: subclasses set ``ROLES`` and implement :meth:`check`."""
-
-    ROLES: ClassVar[tuple[str, ...]] = ()
-    LEXICON_KEYS: ClassVar[dict[str, str]] = {}  # params key -> role
+    """Base class: subclasses implement :meth:`check` and, when they have terms, :meth:`lexicon`."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
@@ -96,13 +93,8 @@ class Kind:
         return check_group(params)
 
     def lexicon(self) -> dict[str, list[str]]:
-        """Terms to find with the shared automaton, by role."""
-        out: dict[str, list[str]] = {}
-        for key, role in self.LEXICON_KEYS.items():
-            terms = self.params.get(key) or []
-            if terms:
-                out.setdefault(role, []).extend(terms)
-        return out
+        """Terms to find with the shared automaton, by role (none by default)."""
+        return {}
 
     def literals(self) -> set[str]:
         """Prefilter literals of every term group this kind built (see :mod:`kepulint.prefilter`).
