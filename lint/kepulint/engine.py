@@ -80,8 +80,8 @@ def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
         produced = list(kind.check(doc, hits.get(rule.code, {}), ctx))
         if produced and rule.kind in LINE_KINDS_SKIPPING_REFERENCES and not rule.params.get("scan_references"):
             if refs_start is None:
-                refs_start = doc.offsets.to_orig(evidence(doc).references_start) \
-                    if evidence(doc).references_start < len(doc.norm) else len(doc.text)
+                folded = evidence(doc).references_start
+                refs_start = doc.offsets.to_orig(folded) if folded < len(doc.norm) else len(doc.text)
             produced = [f for f in produced if f.start < refs_start]
         findings.extend(produced)
     return findings
