@@ -13,21 +13,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..rules import Rule
     from .base import Kind
 
-_MODULES = {
-    "phrase": "phrase",
-    "document": "document",
-    "proximity": "proximity",
-    "cooccurrence": "cooccurrence",
-    "registry": "registry",
-    "tool": "tool",
-}
+KINDS = ("phrase", "document", "proximity", "cooccurrence", "registry", "tool")  # one module each
 
 
 def kind_class(name: str) -> type[Kind]:
     """The class implementing kind ``name`` (imported on demand)."""
     import importlib
 
-    module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    if name not in KINDS:
+        raise ValueError(f"unknown rule kind {name!r}")
+    module = importlib.import_module(f"{__name__}.{name}")
     return module.KIND  # type: ignore[no-any-return]
 
 
