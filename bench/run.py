@@ -8,7 +8,7 @@ Measured (each a separate process; wall time and peak RSS from ``os.wait4``, so 
 peak is the largest single process, parent or worker, because Linux reports the maximum over a
 process and the children it waited for):
 
-* the limit baseline (``bench/limit_baseline.py``: read + one pyahocorasick scan for every
+* the limit baseline (``bench/limit_baseline.py``: read + one Aho-Corasick (ahocorasick_rs) scan for every
   catalog phrase, printing each hit) on N=1000;
 * ``kepulint check --jobs 1`` and ``--jobs 2`` (both ``--no-cache``) on N=100 and N=1000;
 * one 5 MB file (the N=1000 drafts concatenated) and the same drafts as separate files, ``--jobs 1``;
@@ -261,7 +261,7 @@ def render(runs: dict[str, Run], big_n: int, info: dict[str, str], kp: list[str]
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     names = {
-        "limit": f"limit baseline (pyahocorasick, all phrases) N={big_n}",
+        "limit": f"limit baseline (ahocorasick_rs, all phrases) N={big_n}",
         f"j1_n{small_n}": f"kepulint --jobs 1 N={small_n}", f"j2_n{small_n}": f"kepulint --jobs 2 N={small_n}",
         f"j1_n{big_n}": f"kepulint --jobs 1 N={big_n}", f"j2_n{big_n}": f"kepulint --jobs 2 N={big_n}",
         "big_j1": "kepulint --jobs 1, one 5 MB file", "spread_j1": "kepulint --jobs 1, the same drafts as files",

@@ -10,6 +10,8 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import cached_property
+from typing import Any
 
 from .context import Context
 from .document import Document
@@ -18,10 +20,9 @@ from .kinds import kind_class
 from .kinds.base import Hit, Kind
 from .model import Diagnostic, Finding, Severity
 from .normalize import fold_term
-from .prefilter import LITERALS_MEMO
+from .prefilter import LITERALS_MEMO, LiteralIndex
 from .rules import Rule
 
-LITERAL = "literal"
 LINE_KINDS_SKIPPING_REFERENCES = {"phrase", "proximity", "cooccurrence"}
 
 
@@ -29,41 +30,60 @@ class CompiledRules:
     """Kinds built for each rule plus the shared automaton (built once per rule set)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        import ahocorasick
-
         self.kinds: dict[str, Kind] = {r.code: kind_class(r.kind)(r) for r in rules}
-        self.automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        literals: set[str] = set()
         for code, kind in self.kinds.items():
             for role, terms in kind.lexicon().items():
                 for term in terms:
                     folded = fold_term(term)
                     if folded and (code, role) not in entries[folded]:
                         entries[folded].append((code, role))
-            for literal in kind.literals():  # regex prefilters (see prefilter.py)
-                if ("", LITERAL) not in entries[literal]:
-                    entries[literal].append(("", LITERAL))
-        for term, payload in entries.items():
-            self.automaton.add_word(term, (term, tuple(payload)))
-        self.empty = not entries
-        if not self.empty:
-            self.automaton.make_automaton()
+            literals.update(kind.literals())  # regex prefilters (see prefilter.py)
+        # one-character literals (digits, 人, 期…) are frequent: str.count/find answer for
+        # them faster than reporting every occurrence from the automaton
+        self.char_literals = frozenset(lit for lit in literals if len(lit) == 1)
+        for literal in literals - self.char_literals:
+            entries.setdefault(literal, [])
+        # the automaton reports indexes into self.terms: (term, (code, role) pairs, is literal)
+        self.terms = [(term, tuple(payload), term in literals) for term, payload in entries.items()]
 
-    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], dict[str, list[int]]]:
-        """All lexicon hits in ``text`` for the given rule codes (code -> role -> hits), and
-        where the regex prefilter literals occur in it (literal -> start offsets)."""
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("automaton", None)  # a Rust object, not picklable; rebuilt in ~2 ms
+        return state
+
+    @cached_property
+    def automaton(self) -> Any:
+        import ahocorasick_rs
+
+        return ahocorasick_rs.AhoCorasick([t[0] for t in self.terms], matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], LiteralIndex]:
+        """All lexicon hits in ``text`` for the given rule codes (code -> role -> hits, in
+        the order of their ends, longest first), and where the regex prefilter literals occur."""
         hits: dict[str, dict[str, list[Hit]]] = defaultdict(lambda: defaultdict(list))
-        literals: dict[str, list[int]] = defaultdict(list)
-        if self.empty:
-            return hits, literals
-        for end, (term, payload) in self.automaton.iter(text):
-            start = end - len(term) + 1
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        if self.terms:
+            for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+                spans[index].append((start, end))
+        found: dict[str, list[int]] = {}
+        touched: set[tuple[str, str]] = set()
+        for index, term_spans in spans.items():
+            term, payload, is_literal = self.terms[index]
+            if is_literal:
+                found[term] = [start for start, _ in term_spans]
             for code, role in payload:
                 if code in codes:
-                    hits[code][role].append((start, end + 1, term))
-                elif role == LITERAL:
-                    literals[term].append(start)
-        return hits, literals
+                    hits[code][role].extend((start, end, term) for start, end in term_spans)
+                    touched.add((code, role))
+        for code, role in touched:
+            hits[code][role].sort(key=_automaton_order)
+        return hits, LiteralIndex(text, found, self.char_literals)
+
+
+def _automaton_order(hit: Hit) -> tuple[int, int]:
+    return hit[1], hit[0]
 
 
 def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,

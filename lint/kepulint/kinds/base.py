@@ -12,8 +12,10 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import CaseInsensitive, may_match, required_literals, search_windows
+from ..prefilter import CaseInsensitive, fast_start, may_match, required_literals, search_windows
 from ..rules import Rule
+
+PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
 
 Hit = tuple[int, int, str]  # start, end (folded offsets), term
 Hits = Mapping[str, list[Hit]]  # role -> hits
@@ -280,28 +282,42 @@ class TermGroup:
     def find(self, doc: Document, hits: Hits) -> list[Hit]:
         """Hits of this group in ``doc``: longest match, exceptions removed, sorted."""
         found = list(hits.get(self.role, []))
-        norm = doc.norm
         for source, lits in self.patterns:
-            if may_match(doc, lits):
-                pattern = compiled(source)
-                for lo, hi in search_windows(doc, lits):
-                    found.extend((m.start(), m.end(), m.group()) for m in pattern.finditer(norm, lo, hi)
-                                 if m.end() > m.start())
+            found.extend(h for h in pattern_hits(doc, source, lits) if h[1] > h[0])
         if not found:
             return []
         found = list(dict.fromkeys(found))  # windows may overlap at their edges
         covers = list(hits.get(self.role + "!x", []))
         for source, lits in self.exception_patterns:
-            if may_match(doc, lits):
-                pattern = compiled(source)
-                for lo, hi in search_windows(doc, lits):
-                    covers.extend((m.start(), m.end(), m.group()) for m in pattern.finditer(norm, lo, hi))
+            covers.extend(pattern_hits(doc, source, lits))
         kept = dedupe_overlaps(drop_covered(found, covers))
         if self.word_boundary == "jieba" and kept:
             from ..wordseg import on_word_boundaries
 
-            kept = [h for h in kept if on_word_boundaries(norm, h[0], h[1])]
+            kept = [h for h in kept if on_word_boundaries(doc.norm, h[0], h[1])]
         return kept
+
+
+def pattern_hits(doc: Document, source: str, literals: frozenset[str] | None) -> list[Hit]:
+    """Matches of a rule regex in ``doc.norm``, searched only where its literals make a
+    match possible (see :mod:`kepulint.prefilter`); memoised per document, since rules
+    share patterns."""
+    memo = doc._cache.setdefault(PATTERN_MEMO, {})
+    found = memo.get(source)
+    if found is None:
+        found = []
+        if may_match(doc, literals):
+            pattern, norm = compiled(source), doc.norm
+            windows = [(0, len(norm))] if starts_fast(source) else search_windows(doc, literals)
+            for lo, hi in windows:
+                found.extend((m.start(), m.end(), m.group()) for m in pattern.finditer(norm, lo, hi))
+        memo[source] = found
+    return found
+
+
+@cache
+def starts_fast(source: str) -> bool:
+    return fast_start(source)
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:

@@ -223,8 +223,11 @@ class Cooccurrence(Kind):
         opts = self.params["paragraph"]
         lookback = int(opts.get("lookback", 0))
         claims = found["claims"] if self.groups["claims"] else found["right"]
+        claim_starts = [h[0] for h in claims]
         paragraphs = doc.paragraphs
         for k, (p_lo, p_hi) in enumerate(paragraphs):
+            if not any_within(claim_starts, p_lo, p_hi):
+                continue  # no conclusion to judge in this paragraph
             if lookback and self._is_heading(doc, p_lo, p_hi):
                 continue
             e_lo = p_lo  # the evidence window: this paragraph and up to `lookback` before it

@@ -122,31 +122,36 @@ class DocumentRule(Kind):
         placement = self.params.get("mode", "required") == "placement"
         for i, check in enumerate(self.checks):
             message = _message(check, doc.profile)
-            in_front_matter = _front_matter_has(doc, check.get("front_matter", []))
-            where = self._locations(doc, i, check, hits)
+            if _front_matter_has(doc, check.get("front_matter", [])):
+                continue
             if placement:
-                if in_front_matter or not where:
-                    continue
-                if not any(self._in_open_or_close(doc, pos) for pos in where):
+                where = sorted(set(self._locations(doc, i, check, hits)))
+                if where and not any(self._in_open_or_close(doc, pos) for pos in where):
                     start = where[0]
                     end = _LINE.match(doc.norm, start).end()  # type: ignore[union-attr]
                     yield self.finding(doc, start, end, self.rule.severity, message=message)
-            elif not where and not in_front_matter:
+            elif next(self._locations(doc, i, check, hits), None) is None:
                 found = self.finding(doc, 0, 0, self.rule.severity, message=message)
                 # a stable fingerprint: the rule's check, not whatever line 1 says
                 yield replace(found, context=f"{self.rule.code}:{check['id']}")
 
-    def _locations(self, doc: Document, i: int, check: dict[str, Any], hits: Hits) -> list[int]:
-        """Folded offsets where check ``i`` is satisfied, in document order (terms come from
-        the engine's automaton: ``hits`` by role, see :meth:`lexicon`)."""
+    def _locations(self, doc: Document, i: int, check: dict[str, Any], hits: Hits) -> Iterator[int]:
+        """Folded offsets where check ``i`` is satisfied, cheapest evidence first (terms come
+        from the engine's automaton: ``hits`` by role, see :meth:`lexicon`), unsorted and
+        lazy: a ``required`` check stops at the first one."""
         norm = _lf_view(doc)
         lo, hi = 0, len(norm)
         if check.get("head_lines"):
             hi = _head_end(doc, int(check["head_lines"]))
-        found = [h[0] for h in hits.get(f"c{i}", ()) if lo <= h[0] < hi]
-        for pat in check["_patterns"]:
-            if _may_match(norm, pat):
-                found.extend(m.start() for m in pat.finditer(norm, lo, hi))
+        yield from (h[0] for h in hits.get(f"c{i}", ()) if lo <= h[0] < hi)
+        scopes = []
+        for scope in _SCOPES:
+            spec = check[f"_{scope}"]
+            if spec:
+                lines, _, patterns = spec
+                s_lo, s_hi = (0, _head_end(doc, lines)) if scope == "head" else (_tail_start(doc, lines), len(norm))
+                yield from (h[0] for h in hits.get(f"c{i}{scope}", ()) if s_lo <= h[0] < s_hi)
+                scopes.append((s_lo, s_hi, patterns))
         groups = [sorted(h[0] for h in hits.get(f"c{i}p{j}", ())) for j in range(len(check.get("pairs", [])))]
         if groups and all(groups):
             for p_start, p_end in doc.paragraphs:
@@ -155,18 +160,14 @@ class DocumentRule(Kind):
                 p_end = min(p_end, hi)
                 firsts = [_first_in(starts, p_start, p_end) for starts in groups]
                 if all(f is not None for f in firsts):
-                    found.append(min(f for f in firsts if f is not None))
-        for scope in _SCOPES:
-            spec = check[f"_{scope}"]
-            if not spec:
-                continue
-            lines, _, patterns = spec
-            s_lo, s_hi = (0, _head_end(doc, lines)) if scope == "head" else (_tail_start(doc, lines), len(norm))
-            found.extend(h[0] for h in hits.get(f"c{i}{scope}", ()) if s_lo <= h[0] < s_hi)
+                    yield min(f for f in firsts if f is not None)
+        for pat in check["_patterns"]:
+            if _may_match(norm, pat):
+                yield from (m.start() for m in pat.finditer(norm, lo, hi))
+        for s_lo, s_hi, patterns in scopes:
             for pat in patterns:
                 if _may_match(norm, pat):
-                    found.extend(m.start() for m in pat.finditer(norm, s_lo, s_hi))
-        return sorted(set(found))
+                    yield from (m.start() for m in pat.finditer(norm, s_lo, s_hi))
 
     def _in_open_or_close(self, doc: Document, pos: int) -> bool:
         i = doc.paragraph_index(pos)
@@ -235,6 +236,8 @@ def _tail_start(doc: Document, n: int) -> int:
 
 
 def _front_matter_has(doc: Document, keys: list[str]) -> bool:
+    if not keys or doc.masked.front_matter is None:
+        return False
     fm = doc.front_matter
     return any(fm.get(k) not in (None, "", [], {}) for k in keys)
 
