@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import CaseInsensitive, fast_start, may_match, required_literals, search_windows
+from ..prefilter import CaseInsensitive, fast_start, literal_gates, may_match, required_literals, search_windows
 from ..rules import Rule
 
 PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
@@ -125,8 +125,11 @@ class Kind:
         )
 
     def judge(self, doc: Document, start: int, end: int, ctx: Context, *,
-              cited: bool = False) -> Verdict:
-        """Apply negation, question, debunk, hedge, booster and citation handling."""
+              cited: bool | Callable[[], bool] = False) -> Verdict:
+        """Apply negation, question, debunk, hedge, booster and citation handling.
+
+        ``cited`` may be a callable, asked only when the other checks leave a finding.
+        """
         o = self.context_opts
         sev = self.rule.severity
         notes: list[str] = []
@@ -166,7 +169,7 @@ class Kind:
                     notes.append(f"含强化词“{boost}”，升为{sev.label}")
                 else:
                     notes.append(f"含强化词“{boost}”")
-        if cited and o["citation"] != "ignore":
+        if o["citation"] != "ignore" and (cited() if callable(cited) else cited):
             if publisher is None:
                 publisher = ctx.publisher(doc) if o["publisher_ignores_citation"] else False
             if publisher and o["publisher_ignores_citation"]:
@@ -268,8 +271,10 @@ class TermGroup:
 
     def literals(self) -> set[str]:
         """Prefilter literals of this group's regexes (scanned by the engine's automaton)."""
-        return {lit for _, lits in (*self.patterns, *self.exception_patterns)
-                if lits and not isinstance(lits, CaseInsensitive) for lit in lits}
+        sources = [(p, lits) for p, lits in (*self.patterns, *self.exception_patterns)]
+        out = {lit for _, lits in sources if lits and not isinstance(lits, CaseInsensitive) for lit in lits}
+        out.update(lit for p, _ in sources for gate in gates_of(p) for lit in gate)
+        return out
 
     def lexicon(self) -> dict[str, list[str]]:
         out = {}
@@ -306,7 +311,7 @@ def pattern_hits(doc: Document, source: str, literals: frozenset[str] | None) ->
     found = memo.get(source)
     if found is None:
         found = []
-        if may_match(doc, literals):
+        if may_match(doc, literals) and all(may_match(doc, gate) for gate in gates_of(source)):
             pattern, norm = compiled(source), doc.norm
             windows = [(0, len(norm))] if starts_fast(source) else search_windows(doc, literals)
             for lo, hi in windows:
@@ -318,6 +323,11 @@ def pattern_hits(doc: Document, source: str, literals: frozenset[str] | None) ->
 @cache
 def starts_fast(source: str) -> bool:
     return fast_start(source)
+
+
+@cache
+def gates_of(source: str) -> tuple[frozenset[str], ...]:
+    return literal_gates(source)
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:

@@ -71,7 +71,7 @@ class Phrase(Kind):
         for start, end, _term in self.trigger.find(doc, hits):
             if self.requires and not self._has_required(doc, start, end):
                 continue
-            cited = wants_citation and evidence(doc).cited_near(start, **window)
+            cited = (lambda s=start: evidence(doc).cited_near(s, **window)) if wants_citation else False
             verdict = self.judge(doc, start, end, ctx, cited=cited)
             if verdict.severity is None:
                 continue

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -55,6 +55,7 @@ class _Group:
     unless: tuple[re.Pattern[str], int, int] | None
     windows: dict[str, dict[str, Any]]
     needs: list[str]
+    resolved: dict[str, dict[str, Any]] = field(default_factory=dict)  # evidence kind -> full window
 
 
 def _check_condition(spec: Any, where: str) -> str | None:
@@ -178,7 +179,11 @@ class Proximity(Kind):
             yield self.finding(doc, start, end, verdict.severity, notes=verdict.notes, message=message)
 
     def _window(self, kind: str, group: _Group) -> dict[str, Any]:
-        return {**WINDOW_DEFAULT, **self.params.get("window", {}), **group.windows.get(kind, {})}
+        win = group.resolved.get(kind)
+        if win is None:
+            win = group.resolved[kind] = {**WINDOW_DEFAULT, **self.params.get("window", {}),
+                                          **group.windows.get(kind, {})}
+        return win
 
     def _present(self, ev: Evidence, kind: str, pos: int, group: _Group) -> bool:
         win = self._window(kind, group)
