@@ -7,6 +7,8 @@ import types
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kepulint import config as config_module
 from kepulint.config import (
@@ -583,3 +585,28 @@ def test_describe(tmp_path: Path) -> None:
     defaults = Config().describe().splitlines()
     assert 'encoding         = "utf-8"  # default' in defaults
     assert "select           = null  # default" in defaults
+
+
+# -- the fast validation path ------------------------------------------------------------------
+
+_VALUE_POOL = [
+    None, True, 0, 1, 4, -1, 2.5, "", " ", "CLM", "CLM001", "clm001", "CLM0001", "CLM001\n", "error", "warning",
+    "info", "never", "off", "cn", "tw", "hk", "us", "10MB", "1.5 KiB", "ten", "drafts/**", "utf-8",
+    [], ["CLM"], ["CLM001", "DSC"], ["CLM001", 3], ["bad code"], [""], ["docs/*.md"],
+    {}, {"CLM001": "info"}, {"CLM001": "off"}, {"clm": "info"}, {"drafts/*.md": ["CLM002"]}, {"x": "CLM"},
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from([*sorted(config_module._PLAIN_CHECKS), "unknown-key"]),
+                       st.sampled_from(_VALUE_POOL), max_size=4))
+def test_plain_validation_accepts_only_what_the_schema_accepts(data: dict) -> None:
+    """The jsonschema-free fast path never lets through a value the schema would refuse."""
+    if config_module._plainly_valid(data):
+        assert list(config_module._validator().iter_errors(data)) == []
+
+
+def test_plain_validation_covers_the_usual_command_line() -> None:
+    assert config_module._plainly_valid({"jobs": 2, "cache-dir": "/tmp/c", "select": ["CLM"], "fail-on": "warning"})
+    assert not config_module._plainly_valid({"jobs": 0})
+    assert not config_module._plainly_valid({"jobs": True})

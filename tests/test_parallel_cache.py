@@ -413,8 +413,15 @@ def test_stat_fast_path_and_digest_fallback(tmp_path: Path, calls: list[str],
     for p in docs.iterdir():
         os.utime(p, (old, old))
     check(docs)
-    entry = pickle.loads(next(Path(".kepulint_cache").rglob("*.pickle")).read_bytes())
+    helps = {rule.code: rule.help for rule in ruleset_for(()).rules}
+    data = next(Path(".kepulint_cache").rglob("*.pickle")).read_bytes()
+    entry = cache._loads(data, helps)
     assert entry["stat"] is not None
+    # help texts are stored as references to their rule, restored on load
+    assert all(h.encode("utf-8") not in data for h in helps.values())
+    assert {d.help for d in entry["result"].diagnostics} <= set(helps.values())
+    with pytest.raises(pickle.UnpicklingError):
+        cache._loads(data, {})
     os.utime(docs / "a.md", (old + 10, old + 10))  # touched, same bytes: a hit via the digest
     calls.clear()
     check(docs)
@@ -449,3 +456,17 @@ def test_cache_key_covers_settings_fields() -> None:
              ResultCache.for_run(Path("c"), base, "d", encoding="gb18030", max_bytes=1).key,
              ResultCache.for_run(Path("c"), base, "d", encoding=None, max_bytes=2).key}
     assert len(keys) == 9
+
+
+def test_diagnostic_pickles_every_field_in_order() -> None:
+    """Diagnostic.__reduce__ lists the fields by hand (fast bulk loading): keep it complete."""
+    import dataclasses
+
+    from kepulint.model import Diagnostic, Severity, Suppression
+
+    values = {f.name: f"v{i}" for i, f in enumerate(dataclasses.fields(Diagnostic))}
+    values.update(severity=Severity.INFO, line=1, column=2, end_line=3, end_column=4,
+                  suppression=Suppression("disable", "why", 7), notes=("a",))
+    diag = Diagnostic(**values)
+    assert pickle.loads(pickle.dumps(diag)) == diag
+    assert len(diag.__reduce__()[1]) == len(dataclasses.fields(Diagnostic))

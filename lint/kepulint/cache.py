@@ -121,16 +121,49 @@ def run_key(settings: Any, ruleset_digest: str, encoding: str | None, max_bytes:
 
 
 class _SafeUnpickler(pickle.Unpickler):
-    """Only kepulint's result types (and builtins that need no lookup) may be loaded."""
+    """Only kepulint's result types (and builtins that need no lookup) may be loaded; a rule's
+    help text, stored by reference (see :class:`_HelpPickler`), comes from ``helps``."""
+
+    def __init__(self, data: bytes, helps: dict[str, str]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.helps = helps
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
+    def persistent_load(self, pid: Any) -> Any:
+        try:
+            return self.helps[pid[1]]
+        except (KeyError, IndexError, TypeError):
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}") from None
 
-def _loads(data: bytes) -> Any:
-    return _SafeUnpickler(io.BytesIO(data)).load()
+
+class _HelpPickler(pickle.Pickler):
+    """Pickles each rule's help text (kilobytes, repeated in every diagnostic) as a reference
+    to its rule code: entries stay small and load fast."""
+
+    def __init__(self, file: io.BytesIO, helps: dict[str, str]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.by_text = {text: code for code, text in helps.items()}
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is str and len(obj) > 64:
+            code = self.by_text.get(obj)
+            if code is not None:
+                return ("help", code)
+        return None
+
+
+def _loads(data: bytes, helps: dict[str, str] | None = None) -> Any:
+    return _SafeUnpickler(data, helps or {}).load()
+
+
+def _dumps(entry: Any, helps: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    _HelpPickler(out, helps).dump(entry)
+    return out.getvalue()
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -157,17 +190,18 @@ class CacheStats:
 class ResultCache:
     """Results of one run's settings, one entry per file."""
 
-    def __init__(self, directory: Path, key: str) -> None:
+    def __init__(self, directory: Path, key: str, helps: dict[str, str] | None = None) -> None:
         self.directory = Path(directory)
         self.key = key
+        self.helps = dict(helps or {})  # rule code -> help text, stored by reference
         self.run_dir = self.directory / f"v{FORMAT}" / key[:32]
         self.stats = CacheStats()
         self._ready = False
 
     @classmethod
     def for_run(cls, directory: Path, settings: Any, ruleset_digest: str, *, encoding: str | None,
-                max_bytes: int) -> ResultCache:
-        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes))
+                max_bytes: int, helps: dict[str, str] | None = None) -> ResultCache:
+        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes), helps)
 
     # -- keys ---------------------------------------------------------------------------------
     def file_key(self, job: Any) -> str:
@@ -198,7 +232,7 @@ class ResultCache:
 
     def _check(self, job: Any, fkey: str, data: bytes) -> FileResult | None:
         try:
-            entry = _loads(data)
+            entry = _loads(data, self.helps)
             if not (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == fkey):
                 raise ValueError("not an entry of this key")
             result, digest, stat = entry["result"], entry["digest"], entry["stat"]
@@ -272,7 +306,7 @@ class ResultCache:
         entry = {"format": FORMAT, "key": fkey, "digest": sig.digest, "stat": sig.stat, "result": result}
         try:
             self._prepare()
-            write_bytes_atomic(self._entry(fkey), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(self._entry(fkey), _dumps(entry, self.helps))
             self.stats.writes += 1
         except Exception:  # read-only folder, full disk, unpicklable result: only costs time
             self.stats.errors += 1

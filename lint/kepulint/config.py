@@ -360,8 +360,54 @@ _WANT = {"array": "a list", "object": "a mapping", "string": "a string", "intege
          "number": "a number", "boolean": "true or false"}  # fmt: skip
 
 
+_CODE = re.compile(r"[A-Z]{1,4}[0-9]{0,3}\Z")
+_LEVELS = ("error", "warning", "info")
+_SIZE = re.compile(r"\s*[0-9]+(\.[0-9]+)?\s*([KkMmGg]([Ii]?[Bb])?|[Bb])?\s*\Z")
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _are(check: Any, value: object) -> bool:
+    return isinstance(value, list) and all(check(v) for v in value)
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) and _CODE.match(value) is not None
+
+
+_PLAIN_CHECKS: dict[str, Any] = {
+    "select": lambda v: _are(_is_code, v),
+    "ignore": lambda v: _are(_is_code, v),
+    "extend-select": lambda v: _are(_is_code, v),
+    "severity": lambda v: isinstance(v, dict) and all(_is_code(k) and lv in _LEVELS for k, lv in v.items()),
+    "fail-on": lambda v: isinstance(v, str) and v in (*_LEVELS, "never"),
+    "profile": lambda v: isinstance(v, str) and v in ("cn", "tw", "hk"),
+    "include": lambda v: _are(_is_text, v),
+    "exclude": lambda v: _are(_is_text, v),
+    "per-file-ignores": lambda v: isinstance(v, dict) and all(_is_text(k) and _are(_is_code, c) for k, c in v.items()),
+    "extends": _is_text,
+    "encoding": _is_text,
+    "max-file-size": lambda v: (type(v) is int and v >= 1) or (isinstance(v, str) and _SIZE.match(v) is not None),
+    "rule-paths": lambda v: _are(_is_text, v),
+    "cache-dir": _is_text,
+    "baseline": _is_text,
+    "jobs": lambda v: type(v) is int and v >= 1,
+}
+
+
+def _plainly_valid(data: dict[Any, Any]) -> bool:
+    """True when every value is plainly valid for its key, a strict subset of what the schema
+    accepts (tested): the usual case needs no jsonschema import (~60 ms a run)."""
+    return all(isinstance(key, str) and key in _PLAIN_CHECKS and _PLAIN_CHECKS[key](value)
+               for key, value in data.items())
+
+
 def _validate(data: dict[Any, Any], path: Path | None) -> None:
     """Check ``data`` against the schema; raise the first error (in file order) as one line."""
+    if _plainly_valid(data):
+        return
     errors = list(_validator().iter_errors(data))
     if not errors:
         return

@@ -84,6 +84,13 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
 
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[object, ...]]:
+        # the constructor with positional fields: unpickles several times faster than the
+        # generic slots-dataclass state (cached results are loaded in bulk)
+        return (Diagnostic, (self.path, self.code, self.name, self.severity, self.message, self.line,
+                             self.column, self.end_line, self.end_column, self.match, self.help,
+                             self.fingerprint, self.suppression, self.notes))
+
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
             "path": self.path,

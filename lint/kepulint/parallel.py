@@ -178,9 +178,10 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
 
     directory = getattr(config, "cache_dir", None) or opts.get("cache_dir") or Path.cwd() / DEFAULT_DIR
     try:
-        digest = ruleset_for(settings.rule_paths).digest
-        return ResultCache.for_run(Path(directory), settings, digest, encoding=config.encoding,
-                                   max_bytes=config.max_file_size)
+        ruleset = ruleset_for(settings.rule_paths)
+        helps = {rule.code: rule.help for rule in ruleset.rules}
+        return ResultCache.for_run(Path(directory), settings, ruleset.digest, encoding=config.encoding,
+                                   max_bytes=config.max_file_size, helps=helps)
     except Exception:  # no cache is better than no lint
         return None
 
