@@ -6,6 +6,7 @@ prose view); :meth:`Document.to_orig_span` maps them back to the original file.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +15,30 @@ from typing import Any
 from . import markup, segment
 from .normalize import OffsetMap, fold
 from .source import LineIndex
+
+# Front matter made of "key: value" lines only, where the values are plain scalars that mean the
+# same to libyaml and to PyYAML's own parser: no indentation, flow or block collections, quotes,
+# comments, tabs, control characters or unusual line breaks and spaces. Everything else goes to
+# the pure-Python loader (see _load_yaml).
+_NOT_PLAIN = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff#:?,\[\]{}"
+_INDICATORS = r"\-!&*|>'\"%@`"
+_PLAIN_SCALAR = rf"[^\s{_NOT_PLAIN}{_INDICATORS}][^ {_NOT_PLAIN}]*(?: +[^ {_NOT_PLAIN}]+)*"
+_SIMPLE_LINE = rf"(?:\w[\w-]{{0,63}}:(?: +{_PLAIN_SCALAR})?)? *"
+_SIMPLE_YAML = re.compile(rf"{_SIMPLE_LINE}(?:\r?\n{_SIMPLE_LINE})*")
+
+
+def _load_yaml(raw: str) -> Any:
+    """Parse ``raw`` with libyaml (about 6× faster) if it is simple, else with PyYAML's own parser.
+
+    libyaml overflows the C stack and kills the process on deeply nested input (50 000 "["),
+    and it accepts some documents that PyYAML's parser rejects (a tab between tokens,
+    ``[\\?]``, ``a: |#``), so it only gets front matter that :data:`_SIMPLE_YAML` admits.
+    """
+    import yaml
+
+    simple = _SIMPLE_YAML.fullmatch(raw) is not None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if simple else yaml.SafeLoader
+    return yaml.load(raw, Loader=loader)
 
 
 @dataclass
@@ -79,9 +104,7 @@ class Document:
         import yaml
 
         try:
-            # the pure-Python loader on purpose: libyaml's (CSafeLoader) overflows the C stack
-            # and kills the process on deeply nested input such as 50 000 "[" characters
-            data = yaml.load(raw, Loader=yaml.SafeLoader)
+            data = _load_yaml(raw)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
             # a draft's front matter is not ours to validate: invalid dates (2024-13-45 raises
             # ValueError in PyYAML), deep nesting (RecursionError) read as no front matter

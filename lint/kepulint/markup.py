@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .source import lf_view
+
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n|\A)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -35,12 +37,16 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s(?:[^<>\n]|\n(?![ \t]*\n))*)?/?>")
 _LINK_TARGET = re.compile(r"(?<=\])\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\")?\)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M)
+_URL_CHARS = r"[^\s<>\"'，。；！？、（）【】「」《》“”\u3000]+"
+# https?://, ftp://, www. or doi.org/ (at a word start), in any case; the first letter is spelled
+# out as a character class outside the case-insensitive group so that the search skips to it
 _URL = re.compile(
-    r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；！？、（）【】「」《》“”\u3000]+"
-    r"|\bdoi\.org/[^\s，。；]+",
-    re.I,
+    r"[DdFfHhWw](?i:"
+    r"(?<=h)ttps?://" + _URL_CHARS + r"|(?<=f)tp://" + _URL_CHARS + r"|(?<=w)ww\." + _URL_CHARS
+    + r"|(?<=\bd)oi\.org/[^\s，。；]+)"
 )
 _INDENTED_LINE = re.compile(r"^(?: {4}|\t)")
+_INDENT_AFTER_LF = re.compile(r"\n(?: {4}|\t)")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")
 
 
@@ -59,7 +65,7 @@ def is_markdown(path: str | None) -> bool:
     return bool(path) and path.lower().endswith(MARKDOWN_SUFFIXES)  # type: ignore[union-attr]
 
 
-_NOT_NEWLINE = re.compile(r"[^\r\n]")
+_NOT_NEWLINES = re.compile(r"[^\r\n]+")
 URL_FILL = "\ue000"  # private-use placeholder: URLs stay visible to citation detection
 # what a U+E000 already in the draft becomes in the prose view, so that it is not read as a URL
 URL_FILL_STANDIN = "\ue001"
@@ -74,17 +80,15 @@ def _blank_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
         if end <= start:
             continue
         out.append(text[pos:start])
-        out.append(_NOT_NEWLINE.sub(fill, text[start:end]))
+        out.append(_filled(text[start:end], fill))
         pos = end
     out.append(text[pos:])
     return "".join(out)
 
 
-def _lf_view(text: str) -> str:
-    """``text`` with the same length in which every line ends in LF: CRLF -> " LF", CR -> LF."""
-    if "\r" not in text:
-        return text
-    return text.replace("\r\n", " \n").replace("\r", "\n")
+def _filled(piece: str, fill: str) -> str:
+    """``piece`` with every character but CR and LF replaced by ``fill``."""
+    return _NOT_NEWLINES.sub(lambda m: fill * (m.end() - m.start()), piece)
 
 
 def mask(text: str, markdown: bool) -> Masked:
@@ -92,7 +96,7 @@ def mask(text: str, markdown: bool) -> Masked:
     prose = text.replace(URL_FILL, URL_FILL_STANDIN) if URL_FILL in text else text
     result = Masked(prose)
     spans: list[tuple[int, int]] = []
-    view = _lf_view(text)  # same offsets as ``text``; the patterns only need to know LF
+    view = lf_view(text)  # same offsets as ``text``; the patterns only need to know LF
 
     fm = _FRONT_MATTER.match(view)
     start = 0
@@ -102,17 +106,8 @@ def mask(text: str, markdown: bool) -> Masked:
         spans.append((0, fm.end()))
         start = fm.end()
     blocks = _blocks(text, view, start, markdown, result)
-    code: list[tuple[int, int]] = []
     if markdown:
-        code.extend(_indented_code(view))
-        blocks = _merge(blocks + code)
-        code.extend(_outside(_INLINE_CODE, view, blocks))
-        spans.extend(code)
-        spans.extend(_outside(_HTML_TAG, view, _merge(blocks + code)))
-        spans.extend(m.span() for m in _REF_DEF.finditer(view))
-        for m in _LINK_TARGET.finditer(view):
-            spans.append(m.span())
-            result.urls.append(m.span())
+        spans.extend(_markdown_spans(view, blocks, result))
     spans.extend(blocks)
     for m in _URL.finditer(view):
         spans.append(m.span())
@@ -123,14 +118,41 @@ def mask(text: str, markdown: bool) -> Masked:
     return result
 
 
+def _markdown_spans(view: str, blocks: list[tuple[int, int]], result: Masked) -> list[tuple[int, int]]:
+    """Markdown-only spans: indented and inline code, tags, reference definitions, link targets.
+
+    Link targets are also recorded in ``result.urls``. Each pattern runs only if the
+    text holds a string that all of its matches contain.
+    """
+    spans = _indented_code(view) if _has_indented_line(view) else []
+    blocks = _merge(blocks + spans)
+    if "`" in view:
+        spans.extend(_outside(_INLINE_CODE, view, blocks))
+    if "<" in view:
+        spans.extend(_outside(_HTML_TAG, view, _merge(blocks + spans)))
+    if "]:" in view:
+        spans.extend(m.span() for m in _REF_DEF.finditer(view))
+    if "](" in view:
+        links = [m.span() for m in _LINK_TARGET.finditer(view)]
+        spans.extend(links)
+        result.urls.extend(links)
+    return spans
+
+
+def _has_indented_line(view: str) -> bool:
+    """Whether a line of ``view`` (LF line ends) starts with four spaces or a tab."""
+    return view.startswith(("    ", "\t")) or _INDENT_AFTER_LF.search(view) is not None
+
+
 def _blocks(text: str, view: str, pos: int, markdown: bool, result: Masked) -> list[tuple[int, int]]:
     """Fenced code blocks and HTML comments from ``pos`` on, left to right (the first to open wins).
 
     Comments (outside code) are recorded in ``result.comments`` for the suppression parser.
     """
     out: list[tuple[int, int]] = []
+    fences = markdown and ("```" in view or "~~~" in view)
     while True:
-        fence = _FENCE.search(view, pos) if markdown else None
+        fence = _FENCE.search(view, pos) if fences else None
         opened = view.find(_COMMENT_OPEN, pos)
         if fence is None and opened < 0:
             return out
@@ -193,7 +215,7 @@ def _outside(pattern: re.Pattern[str], view: str, blocks: list[tuple[int, int]])
 def _indented_code(text: str) -> list[tuple[int, int]]:
     """Indented code blocks: 4-space/tab lines after a blank line, outside lists.
 
-    ``text`` has LF line ends only (see :func:`_lf_view`); other characters that
+    ``text`` has LF line ends only (see :func:`~kepulint.source.lf_view`); other characters that
     :meth:`str.splitlines` would break at (VT, FF, U+0085, U+2028…) do not end a line.
     """
     spans: list[tuple[int, int]] = []

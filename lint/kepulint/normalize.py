@@ -14,6 +14,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .data import read_text
+from .source import lf_view
 
 _ROMAN = {
     "Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI",
@@ -36,6 +37,21 @@ def _char_table() -> dict[int, str]:
         table[cp] = chr(cp - 0xFEE0)
     table.update({0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0xFE6A: "%", 0x2215: "/"})
     return table
+
+
+@lru_cache(maxsize=1)
+def _translation() -> list[int | str]:
+    """:func:`_char_table` as a list indexed by code point, for :meth:`str.translate`.
+
+    With a dict, ``translate`` raises and clears a KeyError for each character it keeps;
+    a list (every code point up to the last one changed, about 7 MB) makes it twice as fast.
+    Code points beyond the list raise IndexError, which ``translate`` reads as "keep".
+    """
+    table = _char_table()
+    out: list[int | str] = list(range(max(table) + 1))
+    for cp, repl in table.items():
+        out[cp] = repl
+    return out
 
 
 class OffsetMap:
@@ -92,11 +108,10 @@ def _regional() -> tuple[re.Pattern[str], dict[str, str]]:
 
 def fold(text: str) -> tuple[str, OffsetMap]:
     """Return the folded text and the map from its offsets to ``text``'s."""
-    folded = text.translate(_char_table())
+    folded = text.translate(_translation())
     pattern, pairs = _regional()
     folded = pattern.sub(lambda m: pairs[m.group()], folded)
-    if "\r" in folded:  # CR and CRLF line ends become LF (CRLF as " \n"): same length
-        folded = folded.replace("\r\n", " \n").replace("\r", "\n")
+    folded = lf_view(folded)  # CR and CRLF line ends become LF (CRLF as " \n"): same length
     if not _RESIZE.search(folded):
         return folded, OffsetMap.identity(len(text))
     out: list[str] = []

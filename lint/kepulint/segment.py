@@ -3,38 +3,30 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # a sentence ends after 。!?; (folded from ！？；), an ellipsis, or a line break (CR, LF or
 # CRLF, as in :mod:`kepulint.source`); closing quotes and brackets that follow the
 # terminator stay with the sentence, and so does a citation marker right after it (。[1], 。【2】, 。¹)
-_SENTENCE_END = re.compile(
+_TERMINATOR = (
     r"(?:[。!?;]+|…{1,2}|\.{3,6})[”’」』)\]]*"
     r"(?:[ \t]?(?:\[\^?\d{1,3}(?:[-–,]\d{1,3})*\]|【\d{1,3}(?:[-–,、]\d{1,3})*】|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
-    r"|(?<![0-9A-Za-z])\.(?=\s|$)|\r\n|\r|\n"
+    r"|(?<![0-9A-Za-z])\.(?=\s|$)"
 )
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_LIST_OR_HEADING = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
+_TERMINATOR_FIRST = "。!?;…."  # every terminator other than a line break starts with one of these
+# One trimmed sentence per match, in group 1: skip blanks and line breaks, then take runs of
+# text that cannot start a terminator (not ending in a blank), blanks that more text follows
+# on the line, and terminator characters that start no terminator; then the terminator, if any.
+# (The group always matches, so the engine never backtracks into it.)
+_SENTENCE = re.compile(
+    rf"[ \t\r\n]*((?:[^{_TERMINATOR_FIRST}\r\n]+(?<![ \t])|[ \t]+(?=[^ \t\r\n])"
+    rf"|(?!{_TERMINATOR})[{_TERMINATOR_FIRST}])*(?:{_TERMINATOR})?)"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans, trimmed of surrounding whitespace; empty sentences are dropped."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.start() if m.group() in ("\n", "\r", "\r\n") else m.end()
-        _add_trimmed(text, start, end, spans)
-        start = m.end()
-    _add_trimmed(text, start, len(text), spans)
-    return spans
-
-
-def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start] in " \t\r\n":
-        start += 1
-    while end > start and text[end - 1] in " \t\r\n":
-        end -= 1
-    if end > start:
-        out.append((start, end))
+    return [span for m in _SENTENCE.finditer(text) if (span := m.span(1))[0] < span[1]]
 
 
 def paragraphs(text: str, markdown: bool) -> list[tuple[int, int]]:
@@ -42,33 +34,30 @@ def paragraphs(text: str, markdown: bool) -> list[tuple[int, int]]:
 
     Plain text: each non-blank line is a paragraph (drafts pasted from editors put one
     paragraph on a line). Markdown: runs of non-blank lines, where a heading, list item
-    or block quote line starts a new paragraph.
+    or block quote line starts a new paragraph, and a line starting with "#" ends one.
     """
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    cur_start = -1
-    cur_end = -1
-    for line in _LINE.findall(text):  # not str.splitlines: VT, FF, U+2028… do not end a line
-        content = line.rstrip("\r\n")
-        blank = not content.strip()
-        if not markdown:
-            if not blank:
-                _add_trimmed(text, pos, pos + len(content), spans)
-        elif blank:
-            if cur_start >= 0:
-                _add_trimmed(text, cur_start, cur_end, spans)
-                cur_start = -1
-        else:
-            if cur_start >= 0 and _LIST_OR_HEADING.match(content):
-                _add_trimmed(text, cur_start, cur_end, spans)
-                cur_start = -1
-            if cur_start < 0:
-                cur_start = pos
-            cur_end = pos + len(content)
-            if content.lstrip().startswith("#"):
-                _add_trimmed(text, cur_start, cur_end, spans)
-                cur_start = -1
-        pos += len(line)
-    if cur_start >= 0:
-        _add_trimmed(text, cur_start, cur_end, spans)
-    return spans
+    pattern = _paragraph_pattern(markdown, "\r" in text)
+    return [span for m in pattern.finditer(text) if (span := m.span(1))[0] >= 0]
+
+
+@cache
+def _paragraph_pattern(markdown: bool, cr: bool) -> re.Pattern[str]:
+    """A pattern matching blank lines and the paragraph after them (group 1; none at the end).
+
+    Lines end at LF, and if ``cr`` also at CR and CRLF (slower: the engine checks a class of
+    two characters more slowly than one); VT, FF, U+2028… do not end a line, unlike
+    :meth:`str.splitlines`. A line is blank if it holds only whitespace; spans are trimmed
+    of spaces and tabs. In Markdown a paragraph is a "#" line, or lines up to a blank one,
+    up to one that starts a paragraph, or up to and including a "#" line. Each part of the
+    pattern matches on its first try (no backtracking), so matching takes linear time.
+    """
+    breaks, eol = (r"\r\n", r"(?:\r\n|\r|\n)") if cr else (r"\n", r"\n")
+    ws = rf"[^\S{breaks}]"  # whitespace within a line
+    rest = rf"[^{breaks}]*[^ \t{breaks}]"  # the rest of a non-blank line, to its last non-blank
+    paragraph = rest
+    if markdown:
+        starts = rf"[ \t]*(?:#{{1,6}}{ws}|[-*+]{ws}|\d+[.)]{ws}|>)"  # a heading, list item or quote
+        hashed = rf"(?={ws}*#)"
+        more = rf"[ \t]*{eol}(?!{ws}*(?:{eol}|\Z)|{starts})"  # a line end, then a line of the paragraph
+        paragraph = rf"{hashed}{rest}|{rest}(?:{more}(?!{hashed}){rest})*(?:{more}{rest})?"
+    return re.compile(rf"(?:{ws}*{eol})*(?:{ws}*\Z|[ \t]*({paragraph}))")

@@ -6,10 +6,21 @@ Both are 1-based; end columns are exclusive.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
+from itertools import accumulate
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+def lf_view(text: str) -> str:
+    """``text`` with the same length in which every line ends in LF: CRLF -> " LF", CR -> LF."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start: 0 and just after each line end."""
+    lines = lf_view(text).split("\n")
+    return list(accumulate([len(line) + 1 for line in lines[:-1]], initial=0))
 
 
 class LineIndex:
@@ -19,8 +30,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
-        self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        self.starts = line_starts(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
