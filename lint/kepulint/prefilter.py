@@ -35,17 +35,28 @@ class LiteralIndex:
         self._found = found
         self._chars = chars
         self._char_positions: dict[str, list[int]] = {}
+        self._counts: dict[str, int] = {}
+        self.present = {*found, *(ch for ch in chars if ch in text)}  # every literal that occurs
 
     def any_of(self, literals: frozenset[str]) -> bool:
         """Some literal of ``literals`` occurs."""
-        found, text = self._found, self._text
-        return any(lit in found or (lit in self._chars and lit in text) for lit in literals)
+        return not self.present.isdisjoint(literals)
+
+    def all_of(self, gates: tuple[frozenset[str], ...]) -> bool:
+        """Each set of ``gates`` has a literal that occurs."""
+        present = self.present
+        return all(not present.isdisjoint(gate) for gate in gates)
 
     def count(self, literals: frozenset[str]) -> int:
         """Occurrences of all ``literals`` together."""
-        text = self._text
-        return sum(text.count(lit) if lit in self._chars else len(self._found.get(lit, ()))
-                   for lit in literals)
+        counts = self._counts
+        total = 0
+        for lit in literals & self.present:
+            n = counts.get(lit)
+            if n is None:
+                n = counts[lit] = self._text.count(lit) if lit in self._chars else len(self._found[lit])
+            total += n
+        return total
 
     def positions(self, literal: str) -> list[int]:
         """Start offsets of ``literal`` (empty when absent)."""
@@ -108,7 +119,7 @@ def _windows_of(doc: Any, present: LiteralIndex, literals: frozenset[str],
     if not sentences or hits * 3 >= len(sentences):  # windows would cover it all: one pass
         return [(0, len(doc.norm))] if hits else []
     runs: list[tuple[int, int]] = []
-    for literal in literals:
+    for literal in literals & present.present:
         if literal not in memo:  # a literal's own sentence runs, keyed by the str
             memo[literal] = _sentence_runs(doc, present.positions(literal), len(literal))
         runs.extend(memo[literal])
@@ -119,6 +130,8 @@ def _sentence_runs(doc: Any, positions: list[int], length: int) -> list[tuple[in
     """For each occurrence, the sentence indexes from the one before it to the one after."""
     starts = doc._sentence_starts
     last = len(starts) - 1
+    if length == 1:
+        return [(max(i - 2, 0), min(i, last)) for i in [bisect_right(starts, pos) for pos in positions]]
     return [(max(bisect_right(starts, pos) - 2, 0), min(bisect_right(starts, pos + length - 1), last))
             for pos in positions]
 

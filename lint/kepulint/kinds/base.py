@@ -12,7 +12,15 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import CaseInsensitive, fast_start, literal_gates, may_match, required_literals, search_windows
+from ..prefilter import (
+    LITERALS_MEMO,
+    CaseInsensitive,
+    fast_start,
+    literal_gates,
+    may_match,
+    required_literals,
+    search_windows,
+)
 from ..rules import Rule
 
 PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
@@ -311,7 +319,12 @@ def pattern_hits(doc: Document, source: str, literals: frozenset[str] | None) ->
     found = memo.get(source)
     if found is None:
         found = []
-        if may_match(doc, literals) and all(may_match(doc, gate) for gate in gates_of(source)):
+        index = doc._cache.get(LITERALS_MEMO)
+        if isinstance(literals, CaseInsensitive) or index is None:
+            possible = may_match(doc, literals)
+        else:
+            possible = index.all_of(gates_of(source, literals))
+        if possible:
             pattern, norm = compiled(source), doc.norm
             windows = [(0, len(norm))] if starts_fast(source) else search_windows(doc, literals)
             for lo, hi in windows:
@@ -326,8 +339,10 @@ def starts_fast(source: str) -> bool:
 
 
 @cache
-def gates_of(source: str) -> tuple[frozenset[str], ...]:
-    return literal_gates(source)
+def gates_of(source: str, literals: frozenset[str] | None = None) -> tuple[frozenset[str], ...]:
+    """The literal sets a match of ``source`` needs: its prefilter set and every other one."""
+    gates = literal_gates(source)
+    return (literals, *gates) if literals else gates
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:
