@@ -3,13 +3,29 @@ trial records, in Simplified and Traditional text (full-width digits, Ⅱ, 民�
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kepulint.api import lint_text
+from kepulint.data import load_yaml
 from kepulint.document import Document
-from kepulint.evidence import Evidence, evidence
+from kepulint.evidence import (
+    Evidence,
+    Marker,
+    _has_prefix,
+    build_vocabulary,
+    end_literals,
+    evidence,
+    start_literals,
+)
+from kepulint.prefilter import find_windows, may_occur
 
 
 def ev(text: str, *, markdown: bool = False) -> Evidence:
@@ -308,3 +324,126 @@ def test_no_attribution_after_a_topic_shift() -> None:
            "肝硬化是一种常见的慢性肝脏疾病。\n迄今为止，已经有很多研究证明，干细胞可以分化为肝细胞。")
     assert e.in_study_block(pos(e, "很多研究"))
     assert not e.attributed_near(pos(e, "很多研究"), before=2)
+
+
+# -- the fast paths find what a plain search finds ------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+DRAFTS = sorted(ROOT.glob("tests/drafts/*")) + sorted(ROOT.glob("tests/adversarial/**/*.md")) \
+    + sorted(ROOT.glob("seeds/*")) + sorted(ROOT.glob("bench/corpus/n1000/*"))[::25]
+PIECES = [
+    "doi:10.1016/S2215-0366(18)30511-X", "doı:10.1234/abc", "DOI 10.1000/x", "PMID: 33472925", "PMıD 12345678",
+    "PMC6766600", "xPMC6766600", "[1]", "[1-3]", "【2】", "¹²", "（黄悦勤等，2019）", "(Smith et al., 2020)",
+    "\ue000\ue000\ue000", "数据来源：", "参见:", "NCT04437511", "nct 04437511", "ChiCTR2000029308", "ChıCTR2000029308",
+    "ISRCTN54540667", "ıSRCTN54540667", "IſRCTN54540667", "ACTRN12619000123456", "EudraCT 2004-000123-45",
+    "2004-000123-45", "2023-512345-12-00", "CXSL2200624", "jRCT2031210123", "CTR20221847",
+    "截至2025年6月", "更新于2024-11", "民国114年6月", "114年6月30日", "2025-06-10", "预计2025-07-30",
+    "据WHO统计", "根据国家卫健委", "《柳叶刀》2019年", "2019年《自然》", "在《Nature》上发表", "发表于Lancet",
+    "Cell杂志发表", "浙江大学医学院的研究团队", "北京大学第六医院研究发现", "中华医学会精神医学分会专家指出",
+    "国家统计局数据显示", "某医院数据显示", "Smith J 等2019", "2020年Wang等人", "张三教授团队",
+    "一项研究发表在《X》上。", "其中23名患者改善。", "本综述评估了", "同年，", "参考文献：", "References",
+    "临床试验编号：", "目前状态：招募中", "\n", "\r\n", "。", ".", "，", " ", "## 标题\n", "？",
+]
+
+
+def _plain_index(e: Evidence) -> dict[str, Any]:
+    """The evidence index the plain way: every pattern over the text or its windows."""
+    v, doc, norm = e.v, e.doc, e.doc.norm
+    units: list[tuple[int, int]] = []
+    for s, t in doc.sentences:
+        rest = v.citation.sub("", norm[s:t]).strip(" \t.,;:。")
+        if units and not rest and "\n" not in norm[units[-1][1] : s]:
+            units[-1] = (units[-1][0], t)
+        else:
+            units.append((s, t))
+    return {
+        "markers": [[m.span() for m in k.pattern.finditer(norm)] if may_occur(doc, k.gate) else []
+                    for k in _markers(e)],
+        "named": sorted({m.span() for p, lits in zip(v.named_source, v.named_source_literals, strict=True)
+                         for lo, hi in find_windows(doc, lits)
+                         for m in p.finditer(norm, lo, hi) if m.end() > m.start()}),
+        "windows": [find_windows(doc, lits) for lits in v.named_source_literals],
+        "units": units,
+        "intros": {i for i, (s, t) in enumerate(units) if v.study_intro and v.study_intro.search(norm, s, t)},
+        "references": ([m.start() for m in v.references_heading.finditer(norm)] or [len(norm)])[-1],
+    }
+
+
+def _markers(e: Evidence) -> tuple[Marker, ...]:
+    return (*e.v.citation_markers, *e.v.registry_markers, *e.v.date_markers)
+
+
+def _fast_index(e: Evidence) -> dict[str, Any]:
+    return {
+        "markers": [[m.span() for m in e._found(k)] for k in _markers(e)],
+        "named": e.named_sources,
+        "windows": [e._windows(lits) for lits in e.v.named_source_literals],
+        "units": e.units,
+        "intros": e._intro_units,
+        "references": e.references_start,
+    }
+
+
+def _check_fast_paths(doc: Document) -> None:
+    e = Evidence(doc)
+    assert _fast_index(e) == _plain_index(e)
+    if e.v.study_break:  # a new study can only start in a unit holding one of its literals
+        norm = doc.norm
+        breaks = {i for i, (s, t) in enumerate(e.units) if e.v.study_break.search(norm[s:t])}
+        assert breaks <= e._units_holding(e.v.break_literals)
+
+
+@pytest.mark.parametrize("path", DRAFTS, ids=lambda p: p.name)
+def test_fast_paths_on_drafts(path: Path) -> None:
+    _check_fast_paths(Document.from_text(path.read_bytes().decode("utf-8", "replace"), str(path)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.booleans())
+def test_fast_paths_on_generated_text(pieces: list[str], markdown: bool) -> None:
+    _check_fast_paths(Document.from_text("".join(pieces), "x.md" if markdown else "x.txt", markdown=markdown))
+
+
+@pytest.mark.parametrize(("pattern", "literals"), [
+    (r"\bPMC\d{5,9}", {"PMC"}),
+    (r"(?=[12])(?<![0-9])(?P<y>(?:19|20)\d{2})", {"19", "20"}),
+    (r"(?:截至|截止到)\s*\d", {"截至", "截止到"}),
+    (r"[¹²]+", {"¹", "²"}),
+    (r"(?i:\bdo)", {"do", "dO", "Do", "DO"}),
+    (r"(?i)is", {a + b for a in "iIİı" for b in "sSſ"}),
+    (r"\d+", None),
+    (r"a?b", None),
+    (r"(?:a|\w)b", None),
+])
+def test_start_literals(pattern: str, literals: set[str] | None) -> None:
+    assert start_literals(re.compile(pattern)) == (frozenset(literals) if literals else None)
+
+
+def test_end_literals() -> None:
+    assert end_literals(re.compile(r"(?<![^\s的])[\u4e00-\u9fff]{2,24}?(?:大学|医院)")) == {"大学", "医院"}
+    assert end_literals(re.compile(r"大学\w*")) is None
+
+
+def test_case_insensitive_spellings() -> None:
+    # start literals spell a (?i) ASCII letter in its two cases, and i, k, s also as these
+    others = {chr(c) for c in range(0x80, sys.maxunicode + 1) if re.fullmatch(r"(?i)[a-z]", chr(c))}
+    assert others == set("İıſ\u212a")
+    assert {c for c in others if re.fullmatch("(?i)i", c)} == set("İı")
+    assert re.fullmatch("(?i)k", "\u212a") and re.fullmatch("(?i)s", "ſ")
+
+
+def test_no_marker_is_tried_at_every_position() -> None:
+    # a marker is tried where its start literals occur, or re searches it for a prefix
+    for marker in _markers(evidence(Document.from_text(""))):
+        assert marker.anchor or _has_prefix(marker.pattern), marker.pattern.pattern
+
+
+
+@pytest.mark.parametrize("key", ["study_intro", "study_break", "anaphora", "record_label", "record_end",
+                                 "organisation"])
+def test_vocabulary_without_an_optional_pattern(key: str) -> None:
+    vocab = build_vocabulary({**load_yaml("evidence.yaml"), key: None})
+    e = Evidence(Document.from_text(STUDY + "\n" + CARD, "x.txt"), vocab)
+    assert (e.study_blocks == []) is (key == "study_intro")
+    assert (e.records == []) is (key == "record_label")
+    assert e.named_sources

@@ -13,12 +13,20 @@ Besides single markers, two spans carry evidence over several sentences:
 * a *trial record*: a registry ID given as a labelled field (“临床试验编号：NCT…”) and
   the lines after it that describe that trial, up to its status field, the next
   registry ID, or ``record_sentences`` sentences.
+
+Kept cheap: one Aho-Corasick pass finds every literal the vocabulary looks up. A pattern
+whose matches all start with known literals is then tried only where one occurs (where ``re``
+would try every position: a pattern starting with ``\\b``, a lookaround, a character class or
+a ``(?i)`` letter); the named-source patterns run only in the windows around their literals,
+and one that starts with an institution or organisation only where the word that ends it
+is followed by the rest of the pattern.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
@@ -26,8 +34,201 @@ from typing import Any
 
 from .document import Document
 from .normalize import fold_term
+from .prefilter import CaseInsensitive, find_windows, may_occur, required_literals
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
 
 _TERMINAL = "。.!?;！？；,，:：、"
+_MARKER_STRIP = " \t.,;:。"  # stripped around the citation markers of an orphan sentence
+_KEPT = re.compile(f"[^{re.escape(_MARKER_STRIP)}]")
+_PLACES = ("@INST@", "@ORG@")
+_HEAD = re.compile(r"@(?:INST|ORG)@|\(\?:@(?:INST|ORG)@(?:\|@(?:INST|ORG)@)*\)")  # a template's leading name
+
+
+# -- literals of a pattern --------------------------------------------------------------
+
+_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+_MAX_LITERALS = 128
+_LONG_ENOUGH = 3  # a literal this long is not extended by a character with several spellings
+_OTHER_CASES = {"i": "İı", "k": "\u212a", "s": "ſ"}  # what (?i) matches beyond an ASCII letter's two cases
+
+
+def start_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Literals one of which every match of ``pattern`` starts with (zero-width assertions
+    aside), or None when unknown; a ``(?i)`` letter is spelled in every case it matches."""
+    return _edge_literals(pattern, backwards=False)
+
+
+def end_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Literals one of which every match of ``pattern`` ends with, or None when unknown."""
+    return _edge_literals(pattern, backwards=True)
+
+
+@lru_cache(maxsize=256)
+def _parsed(source: str, flags: int) -> Any:
+    """``source`` as the regex parser reads it (not to be modified)."""
+    return _p.parse(source, flags)
+
+
+def _edge_literals(pattern: re.Pattern[str], backwards: bool) -> frozenset[str] | None:
+    parsed = _parsed(pattern.pattern, pattern.flags)
+    found, _ = _edges(list(parsed), bool(parsed.state.flags & re.IGNORECASE), backwards)
+    return frozenset(found) if all(found) else None
+
+
+def _edges(items: list[tuple[Any, Any]], ci: bool, backwards: bool) -> tuple[set[str], bool]:
+    """The literals a sequence of parsed items starts (ends) with, and whether they are all
+    it matches."""
+    out = {""}
+    for op, av in reversed(items) if backwards else items:
+        if op in _ZERO_WIDTH:
+            continue
+        item = _item_edges(op, av, ci, backwards)
+        if item and len(item[0]) > 1 and min(map(len, out)) >= _LONG_ENOUGH:
+            return out, False
+        joined = _joined(out, item[0], backwards) if item else None
+        if item is None or joined is None:
+            return out, False
+        out = joined[0]
+        if not (item[1] and joined[1]):
+            return out, False
+    return out, True
+
+
+def _item_edges(op: Any, av: Any, ci: bool, backwards: bool) -> tuple[set[str], bool] | None:
+    """The literals one parsed item starts (ends) with, and whether they are all it matches."""
+    if op is _c.LITERAL:
+        chars = _spellings(chr(av), ci)
+        return (chars, True) if chars else None
+    if op is _c.IN and all(o is _c.LITERAL for o, _ in av):
+        chars: set[str] = set()
+        for _, code in av:
+            spelled = _spellings(chr(code), ci)
+            if spelled is None:
+                return None
+            chars |= spelled
+        return chars, True
+    if op is _c.SUBPATTERN:
+        _, add, drop, sub = av
+        return _edges(list(sub), (ci or bool(add & re.IGNORECASE)) and not drop & re.IGNORECASE, backwards)
+    if op is _c.BRANCH:
+        branches = [_edges(list(b), ci, backwards) for b in av[1]]
+        return set().union(*(b[0] for b in branches)), all(b[1] for b in branches)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+        return _edges(list(av[2]), ci, backwards)[0], False
+    return None
+
+
+def _joined(heads: set[str], more: set[str], backwards: bool) -> tuple[set[str], bool] | None:
+    """Each head extended by each of ``more`` (cut short if there would be too many
+    literals), and whether ``more`` was kept whole."""
+    longest = max(map(len, more))
+    for n in range(longest, 0, -1):
+        out = {b[-n:] + a if backwards else a + b[:n] for a in heads for b in more}
+        if len(out) <= _MAX_LITERALS:
+            return out, n == longest
+    return None
+
+
+def _spellings(char: str, ci: bool) -> set[str] | None:
+    """What a literal character matches (None: unknown, a non-ASCII (?i) character)."""
+    if not ci or (not char.isalpha() and char.isascii()):
+        return {char}
+    if not char.isascii():
+        return None
+    return {char.lower(), char.upper(), *_OTHER_CASES.get(char.lower(), "")}
+
+
+def _has_prefix(pattern: re.Pattern[str]) -> bool:
+    """Whether ``re`` searches ``pattern`` for a prefix (a literal, or a set of first
+    characters) rather than trying it at every position; as its compiler decides."""
+    parsed = _parsed(pattern.pattern, pattern.flags)
+    ci = bool(parsed.state.flags & re.IGNORECASE)
+    items = list(parsed)
+    while items and items[0][0] is _c.SUBPATTERN:
+        _, add, drop, sub = items[0][1]
+        ci = (ci or bool(add & re.IGNORECASE)) and not drop & re.IGNORECASE
+        items = list(sub)
+
+    def cased(code: int) -> bool:
+        return ci and chr(code).lower() != chr(code).upper()
+
+    op, av = items[0] if items else (None, None)
+    if op is _c.LITERAL:
+        return not cased(av)
+    if op is _c.IN:
+        return not ci or all(o is _c.LITERAL and not cased(a) for o, a in av)
+    return op is _c.BRANCH and all(b and b[0][0] is _c.LITERAL and not cased(b[0][1]) for b in av[1])
+
+
+def _context_free(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` holds no assertion or back reference: whether it matches at a
+    position depends only on the text it spans."""
+
+    def free(items: Any) -> bool:
+        for op, av in items:
+            if op is _c.BRANCH:
+                subs = av[1]
+            elif op in (_c.SUBPATTERN, _c.MAX_REPEAT, _c.MIN_REPEAT):
+                subs = [av[-1]]
+            elif op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY):
+                subs = []
+            else:  # assertions, back references, and what is not known here
+                return False
+            if not all(free(sub) for sub in subs):
+                return False
+        return True
+
+    return free(_parsed(pattern.pattern, pattern.flags))
+
+
+def _anchor(pattern: re.Pattern[str], starts: frozenset[str] | None) -> frozenset[str] | None:
+    """The start literals to try ``pattern`` at, or None to let ``re`` search it: when they
+    are unknown, or when one is a single character (frequent) and ``re`` has a prefix to
+    search for (else it tries the pattern at every position)."""
+    if starts is None or (min(map(len, starts)) == 1 and _has_prefix(pattern)):
+        return None
+    return starts
+
+
+# -- the vocabulary ---------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Marker:
+    """A marker pattern (citation, registry ID, date), found over the whole text."""
+
+    pattern: re.Pattern[str]
+    starts: frozenset[str] | None  # every match starts with one of these (None: unknown)
+    anchor: frozenset[str] | None  # tried only where one of these occurs (else re searches it)
+    gate: frozenset[str] | None  # prefilter: its matches count only when one of these occurs
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], *, gated: bool = True) -> Marker:
+        gate = required_literals(pattern.pattern) if gated else None
+        starts = start_literals(pattern)
+        return cls(pattern, starts, _anchor(pattern, starts), gate)
+
+
+@dataclass(frozen=True, eq=False)
+class NamedSource:
+    """A named-source pattern, searched in the windows around its ``literals``
+    (:func:`~kepulint.prefilter.find_windows`), only at its ``anchor`` literals if it has
+    some. One that starts with an institution or organisation keeps the ``rest`` of the
+    pattern, the words that can end the name (``name_ends``) and its greatest length
+    (``reach``): a window holds a match only where such a word is followed by the rest."""
+
+    pattern: re.Pattern[str]
+    literals: frozenset[str] | None
+    anchor: frozenset[str] | None = None
+    rest: re.Pattern[str] | None = None
+    name_ends: frozenset[str] = frozenset()
+    reach: int = 0
+    free_rest: bool = False  # the rest matches alike wherever the text ends (no assertions)
 
 
 @dataclass(frozen=True)
@@ -54,27 +255,99 @@ class EvidenceVocabulary:
     record_end: re.Pattern[str] | None = None
     record_sentences: int = 40
     citation_sources: tuple[str, ...] = ()
+    named_sources: tuple[NamedSource, ...] = ()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("automaton", None)  # a Rust object, not picklable; rebuilt on demand
+        return state
+
+    @cached_property
+    def citation_markers(self) -> tuple[Marker, ...]:
+        """The citation alternatives one by one."""
+        return tuple(Marker.of(re.compile(p)) for p in self.citation_sources)
 
     @cached_property
     def citation_parts(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
         """The citation alternatives one by one, each with its literal prefilter."""
-        from .prefilter import required_literals
-
-        parts = tuple(re.compile(p) for p in self.citation_sources)
-        return tuple((p, required_literals(p.pattern)) for p in parts)
+        return tuple((m.pattern, m.gate) for m in self.citation_markers)
 
     @cached_property
-    def registry_literals(self) -> tuple[frozenset[str] | None, ...]:
-        from .prefilter import required_literals
+    def citation_firsts(self) -> dict[str, tuple[str, ...]] | None:
+        """The literals citation markers start with, by first character (None: unknown)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for marker in self.citation_markers:
+            if marker.starts is None:
+                return None
+            for literal in sorted(marker.starts):
+                out[literal[0]] = (*out.get(literal[0], ()), literal)
+        return None if set(out) & set(_MARKER_STRIP) else out
 
-        return tuple(required_literals(r.detect.pattern) for r in self.registries)
+    @cached_property
+    def registry_markers(self) -> tuple[Marker, ...]:
+        return tuple(Marker.of(r.detect) for r in self.registries)
+
+    @cached_property
+    def date_markers(self) -> tuple[Marker, ...]:
+        return tuple(Marker.of(p, gated=False) for p in self.dates)
 
     @cached_property
     def named_source_literals(self) -> tuple[frozenset[str] | None, ...]:
         """Literal prefilters of the named-source patterns (see :mod:`kepulint.prefilter`)."""
-        from .prefilter import required_literals
+        return tuple(s.literals for s in self.named_searches)
 
-        return tuple(required_literals(p.pattern) for p in self.named_source)
+    @cached_property
+    def named_searches(self) -> tuple[NamedSource, ...]:
+        """:attr:`named_sources`, or plain ones for a vocabulary built without them."""
+        return self.named_sources or tuple(
+            NamedSource(p, required_literals(p.pattern), _anchor(p, start_literals(p))) for p in self.named_source)
+
+    @cached_property
+    def intro_literals(self) -> frozenset[str] | None:
+        return required_literals(self.study_intro.pattern) if self.study_intro else None
+
+    @cached_property
+    def break_literals(self) -> frozenset[str] | None:
+        return required_literals(self.study_break.pattern) if self.study_break else None
+
+    @cached_property
+    def references_literals(self) -> frozenset[str] | None:
+        return required_literals(self.references_heading.pattern)
+
+    @cached_property
+    def looked_up(self) -> frozenset[frozenset[str]]:
+        """The literal sets whose occurrences a document is scanned for (case-sensitive ones)."""
+        wanted = [m.anchor for m in (*self.citation_markers, *self.registry_markers, *self.date_markers)]
+        for src in self.named_searches:
+            wanted += [src.literals, src.anchor, src.name_ends]
+        wanted += [self.intro_literals, self.break_literals, self.references_literals]
+        return frozenset(w for w in wanted if w is not None and _plain(w))
+
+    @cached_property
+    def literals(self) -> tuple[str, ...]:
+        """Every literal looked up in a document (in one pass of :attr:`automaton`)."""
+        return tuple(sorted(set().union(*self.looked_up)))
+
+    @cached_property
+    def literal_sets(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """For each of :attr:`literals`, the looked-up sets that hold it."""
+        holding: dict[str, list[frozenset[str]]] = {lit: [] for lit in self.literals}
+        for literals in self.looked_up:
+            for lit in literals:
+                holding[lit].append(literals)
+        return tuple(tuple(holding[lit]) for lit in self.literals)
+
+    @cached_property
+    def automaton(self) -> Any:
+        import ahocorasick_rs
+
+        return ahocorasick_rs.AhoCorasick(list(self.literals), matchkind=ahocorasick_rs.MatchKind.Standard,
+                                          implementation=ahocorasick_rs.Implementation.DFA)
+
+
+def _plain(literals: frozenset[str] | None) -> bool:
+    """Case-sensitive literals, looked up by the automaton."""
+    return bool(literals) and not isinstance(literals, CaseInsensitive)
 
 
 def _optional(data: dict[str, Any], key: str, flags: int = 0) -> re.Pattern[str] | None:
@@ -88,14 +361,14 @@ def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
     first = "".join(sorted({re.escape(n[0]) for n in names}))
     inst = f"(?=[{first}])(?:" + "|".join(re.escape(n) for n in names) + ")"
     org = data.get("organisation") or r"(?!x)x"
-    named = tuple(
-        re.compile(p.replace("@INST@", f"(?:{inst})").replace("@ORG@", f"(?:{org})"))
-        for p in data["named_source_patterns"]
-    )
+    places = {"@INST@": f"(?:{inst})", "@ORG@": f"(?:{org})"}
+    ends = {"@INST@": frozenset(names), "@ORG@": end_literals(re.compile(org))}
+    named = tuple(_named_source(p, places, ends) for p in data["named_source_patterns"])
     return EvidenceVocabulary(
         citation=re.compile("|".join(f"(?:{p})" for p in data["citation_patterns"])),
         citation_sources=tuple(data["citation_patterns"]),
-        named_source=named,
+        named_source=tuple(n.pattern for n in named),
+        named_sources=named,
         registries=tuple(
             Registry(r["name"], re.compile(r["detect"]), re.compile(r["valid"], re.I), r["example"])
             for r in data["registries"]
@@ -111,6 +384,26 @@ def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
         record_end=_optional(data, "record_end", re.I),
         record_sentences=int(data.get("record_sentences", 40)),
     )
+
+
+def _named_source(template: str, places: dict[str, str], ends: dict[str, frozenset[str] | None]) -> NamedSource:
+    """A named-source pattern from its template (@INST@ and @ORG@ filled in)."""
+
+    def filled(text: str) -> str:
+        for place in _PLACES:
+            text = text.replace(place, places[place])
+        return text
+
+    pattern = re.compile(filled(template))
+    literals = required_literals(pattern.pattern)
+    head = _HEAD.match(template)
+    words = [ends[place] for place in _PLACES if head and place in head.group()]
+    if head is None or None in words:
+        return NamedSource(pattern, literals, _anchor(pattern, start_literals(pattern)))
+    name_ends = frozenset(word for some in words for word in some or ())
+    reach = _p.parse(filled(head.group())).getwidth()[1]
+    rest = re.compile(filled(template[head.end() :]))
+    return NamedSource(pattern, literals, None, rest, name_ends, reach, _context_free(rest))
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +429,19 @@ class AsOfDate:
     value: date
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping (or touching) spans merged, sorted."""
+    spans.sort()
+    merged = spans[:1]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def _compact(text: str) -> str:
     core = re.sub(r"(?i)^EudraCT[^0-9]*", "", text)
     return re.sub(r"\s", "", core)
@@ -150,25 +456,134 @@ class Evidence:
 
     # -- markers ----------------------------------------------------------------------
     @cached_property
+    def _occurrences(self) -> dict[frozenset[str], list[tuple[int, int]]]:
+        """For each looked-up literal set, the spans of its literals in the text, sorted
+        (overlapping ones too)."""
+        v = self.v
+        found: dict[frozenset[str], list[tuple[int, int]]] = {}
+        if v.literals:
+            for index, start, end in v.automaton.find_matches_as_indexes(self.doc.norm, overlapping=True):
+                for literals in v.literal_sets[index]:
+                    found.setdefault(literals, []).append((start, end))
+        for spans in found.values():
+            spans.sort()
+        return found
+
+    def _spans(self, literals: frozenset[str] | None) -> list[tuple[int, int]]:
+        """Spans of ``literals`` (one of the looked-up sets) in the text, sorted."""
+        return self._occurrences.get(literals, []) if literals else []
+
+    def _tried(self, pattern: re.Pattern[str], starts: list[tuple[int, int]], lo: int, hi: int) -> list[re.Match[str]]:
+        """What ``pattern.finditer(norm, lo, hi)`` finds, given the spans of literals every
+        match starts with: the pattern is tried only there."""
+        norm = self.doc.norm
+        out: list[re.Match[str]] = []
+        pos = lo
+        for k in range(bisect_left(starts, (lo, lo)), len(starts)):
+            at = starts[k][0]
+            if at >= hi:
+                break
+            if at >= pos and (m := pattern.match(norm, at, hi)):
+                out.append(m)
+                pos = m.end()
+        return out
+
+    def _found(self, marker: Marker) -> list[re.Match[str]]:
+        """The matches ``marker.pattern.finditer`` finds in the text, none if its gate is shut."""
+        norm = self.doc.norm
+        if marker.anchor:
+            matches = self._tried(marker.pattern, self._spans(marker.anchor), 0, len(norm))
+        else:
+            matches = list(marker.pattern.finditer(norm))
+        return matches if matches and self._gate_open(marker.gate, matches) else []
+
+    def _gate_open(self, gate: frozenset[str] | None, matches: list[re.Match[str]]) -> bool:
+        """:func:`~kepulint.prefilter.may_occur` for a marker's gate, answered by the
+        marker's matches when one holds a literal of it."""
+        if gate is None:
+            return True
+        folded = isinstance(gate, CaseInsensitive)
+        for m in matches:
+            text = m.group().lower() if folded else m.group()
+            if any(lit in text for lit in gate if lit.isascii() or not folded):
+                return True
+        return may_occur(self.doc, gate)
+
+    def _windows(self, literals: frozenset[str] | None) -> list[tuple[int, int]]:
+        """:func:`~kepulint.prefilter.find_windows`, from the automaton's spans: from the
+        sentence before each occurrence to the sentence after it, merged."""
+        if not _plain(literals):
+            return find_windows(self.doc, literals)
+        found = self._spans(literals)
+        sentences = self.doc.sentences
+        if len(found) * 3 >= max(len(sentences), 1):
+            return [(0, len(self.doc.norm))] if found else []
+        firsts, last = self._sentence_starts, len(sentences) - 1
+        windows = []
+        for start, end in found:
+            i = max(bisect_right(firsts, start) - 1, 0)  # the sentence at start
+            lo = sentences[i - 1][0] if i else min(sentences[0][0], start)
+            hi = sentences[i + 1][1] if i < last else sentences[last][1]
+            windows.append((lo, max(hi, end)))
+        return _merged(windows)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.doc.sentences]
+
+    def _names(self, src: NamedSource) -> list[tuple[int, int]]:
+        """Spans of the words ending a name of ``src`` that the rest of its pattern may
+        follow (all of them if the rest depends on where the text ends)."""
+        assert src.rest is not None
+        spans = self._spans(src.name_ends)
+        if not src.free_rest:
+            return spans
+        return [span for span in spans if src.rest.match(self.doc.norm, span[1])]
+
+    def _name_start(self, src: NamedSource, names: list[tuple[int, int]], lo: int, hi: int) -> int | None:
+        """Where a match of ``src`` in ``lo:hi`` starts at the earliest: ``reach`` before the
+        first of ``names`` that the rest of the pattern follows (None: no match)."""
+        assert src.rest is not None
+        best = None
+        for k in range(bisect_left(names, (lo, lo)), len(names)):
+            start, end = names[k]
+            if start >= hi or (best is not None and start >= best):
+                break
+            if end <= hi and (best is None or end < best) and src.rest.match(self.doc.norm, end, hi):
+                best = end
+        return None if best is None else max(lo, best - src.reach)
+
+    def _named_in(self, src: NamedSource, names: list[tuple[int, int]], lo: int, hi: int) -> Iterable[re.Match[str]]:
+        """What ``src.pattern.finditer(norm, lo, hi)`` finds (``names``: see :meth:`_names`)."""
+        if src.anchor:
+            return self._tried(src.pattern, self._spans(src.anchor), lo, hi)
+        if src.rest is not None:
+            start = self._name_start(src, names, lo, hi)
+            if start is None:
+                return ()
+            lo = start
+        return src.pattern.finditer(self.doc.norm, lo, hi)
+
+    @cached_property
     def named_sources(self) -> list[tuple[int, int]]:
         """Spans of named sources (each pattern separately; overlapping spans are kept)."""
-        from .prefilter import find_windows
-
-        norm = self.doc.norm
         spans: set[tuple[int, int]] = set()
-        for pat, literals in zip(self.v.named_source, self.v.named_source_literals, strict=True):
-            for lo, hi in find_windows(self.doc, literals):
-                spans.update(m.span() for m in pat.finditer(norm, lo, hi) if m.end() > m.start())
+        windows: dict[frozenset[str] | None, list[tuple[int, int]]] = {}
+        for src in self.v.named_searches:
+            names = self._names(src) if src.rest else []
+            if (src.anchor and not self._spans(src.anchor)) or (src.rest and not names):
+                continue  # no match anywhere
+            if src.literals not in windows:
+                windows[src.literals] = self._windows(src.literals)
+            for lo, hi in windows[src.literals]:
+                spans.update(m.span() for m in self._named_in(src, names, lo, hi) if m.end() > m.start())
         return sorted(spans)
 
     @cached_property
     def citations(self) -> list[tuple[int, int]]:
         """Citation markers, named sources and registry IDs (sorted spans)."""
-        from .prefilter import may_occur
-
-        norm = self.doc.norm
-        spans = sorted({m.span() for pat, literals in self.v.citation_parts if may_occur(self.doc, literals)
-                        for m in pat.finditer(norm) if m.end() > m.start()})
+        spans = sorted({m.span() for marker in self.v.citation_markers for m in self._found(marker)
+                        if m.end() > m.start()})
         spans += self.named_sources
         spans += [(r.start, r.end) for r in self.registry_ids]
         return sorted(spans)
@@ -183,15 +598,10 @@ class Evidence:
 
     @cached_property
     def registry_ids(self) -> list[RegistryId]:
-        norm = self.doc.norm
         found: list[RegistryId] = []
         taken: list[tuple[int, int]] = []
-        from .prefilter import may_occur
-
-        for reg, literals in zip(self.v.registries, self.v.registry_literals, strict=True):
-            if not may_occur(self.doc, literals):
-                continue
-            for m in reg.detect.finditer(norm):
+        for reg, marker in zip(self.v.registries, self.v.registry_markers, strict=True):
+            for m in self._found(marker):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 text = m.group()
@@ -207,8 +617,8 @@ class Evidence:
         ids = self.registry_ids
         id_starts = self._registry_starts
         candidates: list[tuple[int, int, date]] = []
-        for pat in self.v.dates:
-            for m in pat.finditer(norm):
+        for marker in self.v.date_markers:
+            for m in self._found(marker):
                 k = bisect_left(id_starts, m.end()) - 1  # the last ID starting before the date ends
                 if k >= 0 and ids[k].end > m.start():
                     continue
@@ -231,10 +641,18 @@ class Evidence:
     @cached_property
     def references_start(self) -> int:
         """Folded offset where the references section starts (len(norm) if none)."""
+        norm = self.doc.norm
+        literals = self.v.references_literals
+        first = 0  # a heading starts the line holding its word
+        if _plain(literals):
+            at = self._spans(literals)
+            if not at:
+                return len(norm)
+            first = norm.rfind("\n", 0, at[0][0]) + 1
         m = None
-        for m in self.v.references_heading.finditer(self.doc.norm):  # noqa: B007
+        for m in self.v.references_heading.finditer(norm, first):  # noqa: B007
             pass
-        return m.start() if m else len(self.doc.norm)
+        return m.start() if m else len(norm)
 
     def in_references(self, pos: int) -> bool:
         return pos >= self.references_start
@@ -258,25 +676,24 @@ class Evidence:
         punctuation at its end, or a short question standing alone (“…有哪些？”).
         """
         s, e = self.units[i]
-        text = self.doc.norm[s:e]
-        if text.lstrip().startswith("#"):
+        norm = self.doc.norm
+        if norm[s] == "#" or (norm[s].isspace() and norm[s:e].lstrip().startswith("#")):
             return True
-        if not self._sentence_is_line(i):
-            return False
-        if len(text) <= 40 and text[-1] not in _TERMINAL:
-            return True
-        return len(text) <= 30 and text[-1] in "?？"
+        size, last = e - s, norm[e - 1]
+        short = (size <= 40 and last not in _TERMINAL) or (size <= 30 and last in "?？")
+        return short and self._sentence_is_line(i)
 
     @cached_property
     def study_blocks(self) -> list[tuple[int, int]]:
         """Spans of study blocks (see the module docstring)."""
         v = self.v
-        if v.study_intro is None:
-            return []
         sents = self.units
         norm = self.doc.norm
         cite = self.citations
         starts = self._citation_starts
+        intros = self._intro_units
+        breaks = v.study_break
+        may_break = self._units_holding(v.break_literals) if breaks else set()
 
         def cited(i: int) -> bool:
             s, e = sents[i]
@@ -284,25 +701,38 @@ class Evidence:
             return k < len(cite) and cite[k][0] < e
 
         blocks: list[tuple[int, int]] = []
-        i = 0
+        free = 0  # the first unit after the last block
         n = len(sents)
-        while i < n:
-            s, e = sents[i]
-            if not v.study_intro.search(norm, s, e) or not (cited(i) or (i + 1 < n and cited(i + 1))):
-                i += 1
+        for i in sorted(intros):
+            if i < free or not (cited(i) or (i + 1 < n and cited(i + 1))):
                 continue
             j = i
             while j + 1 < n and j + 1 - i <= v.block_sentences:
                 nxt = j + 1
                 ns, ne = sents[nxt]
-                if self.heading_like(nxt) or (v.study_break and v.study_break.search(norm[ns:ne])):
+                if self.heading_like(nxt) or (breaks and nxt in may_break and breaks.search(norm[ns:ne])):
                     break
-                if nxt > i + 1 and v.study_intro.search(norm, ns, ne) and cited(nxt):
+                if nxt > i + 1 and nxt in intros and cited(nxt):
                     break
                 j = nxt
-            blocks.append((s, sents[j][1]))
-            i = j + 1
+            blocks.append((sents[i][0], sents[j][1]))
+            free = j + 1
         return blocks
+
+    @cached_property
+    def _intro_units(self) -> set[int]:
+        """Indexes of the units in which ``study_intro`` matches."""
+        intro, units = self.v.study_intro, self.units
+        if intro is None:
+            return set()
+        return {i for i in self._units_holding(self.v.intro_literals) if intro.search(self.doc.norm, *units[i])}
+
+    def _units_holding(self, literals: frozenset[str] | None) -> set[int]:
+        """Indexes of the units that may hold one of ``literals`` (all if they are not
+        looked up): the only ones a pattern requiring them can match in."""
+        if not _plain(literals):
+            return set(range(len(self.units)))
+        return {self.unit_index(start) for start, _ in self._spans(literals)} if self.units else set()
 
     @cached_property
     def records(self) -> list[tuple[int, int, RegistryId]]:
@@ -377,15 +807,45 @@ class Evidence:
     def units(self) -> list[tuple[int, int]]:
         """Sentences, with a sentence made only of citation markers (the “[1]” left after
         “…研究成果。[1]”) merged into the sentence before it on the same line."""
-        norm = self.doc.norm
+        maybe = self._maybe_markers()
         out: list[tuple[int, int]] = []
-        for s, e in self.doc.sentences:
-            rest = self.v.citation.sub("", norm[s:e]).strip(" \t.,;:。")
-            if out and not rest and "\n" not in norm[out[-1][1] : s]:
-                out[-1] = (out[-1][0], e)
+        for i, span in enumerate(self.doc.sentences):
+            if out and i in maybe and self._only_markers(out[-1][1], *span):
+                out[-1] = (out[-1][0], span[1])
             else:
-                out.append((s, e))
+                out.append(span)
         return out
+
+    def _maybe_markers(self) -> set[int]:
+        """Indexes of the sentences that may be made only of citation markers: they start
+        with a marker or with a character stripped around markers."""
+        norm, firsts = self.doc.norm, self.v.citation_firsts
+        if firsts is None:
+            return set(range(len(self.doc.sentences)))
+        maybe = set()
+        for i, (s, _) in enumerate(self.doc.sentences):
+            first = norm[s]
+            if first in _MARKER_STRIP or (first in firsts and any(norm.startswith(lit, s) for lit in firsts[first])):
+                maybe.add(i)
+        return maybe
+
+    def _only_markers(self, prev_end: int, start: int, end: int) -> bool:
+        """Sentence ``start:end`` continues the line ending at ``prev_end`` and is made of
+        citation markers and the characters stripped around them only."""
+        norm = self.doc.norm
+        if "\n" in norm[prev_end:start]:
+            return False
+        text = norm[start:end]
+        if self.v.citation_firsts is None:
+            return not self.v.citation.sub("", text).strip(_MARKER_STRIP)
+        # what citation.sub removes: markers, each starting at a character it would keep
+        pos = 0
+        while kept := _KEPT.search(text, pos):
+            m = self.v.citation.match(text, kept.start())
+            if m is None:
+                return False
+            pos = m.end()  # never empty: every marker starts with a literal
+        return True
 
     @cached_property
     def _unit_starts(self) -> list[int]:
