@@ -16,16 +16,9 @@ from hypothesis import strategies as st
 from kepulint.api import lint_text
 from kepulint.data import load_yaml
 from kepulint.document import Document
-from kepulint.evidence import (
-    Evidence,
-    Marker,
-    _has_prefix,
-    build_vocabulary,
-    end_literals,
-    evidence,
-    start_literals,
-)
+from kepulint.evidence import Evidence, Marker, build_vocabulary, evidence
 from kepulint.prefilter import find_windows, may_occur
+from kepulint.regex_literals import end_literals, has_prefix, start_literals
 
 
 def ev(text: str, *, markdown: bool = False) -> Evidence:
@@ -435,7 +428,7 @@ def test_case_insensitive_spellings() -> None:
 def test_no_marker_is_tried_at_every_position() -> None:
     # a marker is tried where its start literals occur, or re searches it for a prefix
     for marker in _markers(evidence(Document.from_text(""))):
-        assert marker.anchor or _has_prefix(marker.pattern), marker.pattern.pattern
+        assert marker.anchor or has_prefix(marker.pattern), marker.pattern.pattern
 
 
 

@@ -34,14 +34,16 @@ from typing import Any
 
 from .document import Document
 from .normalize import fold_term
-from .prefilter import CaseInsensitive, find_windows, may_occur, required_literals
-
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+from .prefilter import find_windows, may_occur
+from .regex_literals import (
+    CaseInsensitive,
+    context_free,
+    end_literals,
+    has_prefix,
+    max_width,
+    required_literals,
+    start_literals,
+)
 
 _TERMINAL = "。.!?;！？；,，:：、"
 _MARKER_STRIP = " \t.,;:。"  # stripped around the citation markers of an orphan sentence
@@ -50,148 +52,11 @@ _PLACES = ("@INST@", "@ORG@")
 _HEAD = re.compile(r"@(?:INST|ORG)@|\(\?:@(?:INST|ORG)@(?:\|@(?:INST|ORG)@)*\)")  # a template's leading name
 
 
-# -- literals of a pattern --------------------------------------------------------------
-
-_ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
-_MAX_LITERALS = 128
-_LONG_ENOUGH = 3  # a literal this long is not extended by a character with several spellings
-_OTHER_CASES = {"i": "İı", "k": "\u212a", "s": "ſ"}  # what (?i) matches beyond an ASCII letter's two cases
-
-
-def start_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Literals one of which every match of ``pattern`` starts with (zero-width assertions
-    aside), or None when unknown; a ``(?i)`` letter is spelled in every case it matches."""
-    return _edge_literals(pattern, backwards=False)
-
-
-def end_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Literals one of which every match of ``pattern`` ends with, or None when unknown."""
-    return _edge_literals(pattern, backwards=True)
-
-
-@lru_cache(maxsize=256)
-def _parsed(source: str, flags: int) -> Any:
-    """``source`` as the regex parser reads it (not to be modified)."""
-    return _p.parse(source, flags)
-
-
-def _edge_literals(pattern: re.Pattern[str], backwards: bool) -> frozenset[str] | None:
-    parsed = _parsed(pattern.pattern, pattern.flags)
-    found, _ = _edges(list(parsed), bool(parsed.state.flags & re.IGNORECASE), backwards)
-    return frozenset(found) if all(found) else None
-
-
-def _edges(items: list[tuple[Any, Any]], ci: bool, backwards: bool) -> tuple[set[str], bool]:
-    """The literals a sequence of parsed items starts (ends) with, and whether they are all
-    it matches."""
-    out = {""}
-    for op, av in reversed(items) if backwards else items:
-        if op in _ZERO_WIDTH:
-            continue
-        item = _item_edges(op, av, ci, backwards)
-        if item and len(item[0]) > 1 and min(map(len, out)) >= _LONG_ENOUGH:
-            return out, False
-        joined = _joined(out, item[0], backwards) if item else None
-        if item is None or joined is None:
-            return out, False
-        out = joined[0]
-        if not (item[1] and joined[1]):
-            return out, False
-    return out, True
-
-
-def _item_edges(op: Any, av: Any, ci: bool, backwards: bool) -> tuple[set[str], bool] | None:
-    """The literals one parsed item starts (ends) with, and whether they are all it matches."""
-    if op is _c.LITERAL:
-        chars = _spellings(chr(av), ci)
-        return (chars, True) if chars else None
-    if op is _c.IN and all(o is _c.LITERAL for o, _ in av):
-        chars: set[str] = set()
-        for _, code in av:
-            spelled = _spellings(chr(code), ci)
-            if spelled is None:
-                return None
-            chars |= spelled
-        return chars, True
-    if op is _c.SUBPATTERN:
-        _, add, drop, sub = av
-        return _edges(list(sub), (ci or bool(add & re.IGNORECASE)) and not drop & re.IGNORECASE, backwards)
-    if op is _c.BRANCH:
-        branches = [_edges(list(b), ci, backwards) for b in av[1]]
-        return set().union(*(b[0] for b in branches)), all(b[1] for b in branches)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
-        return _edges(list(av[2]), ci, backwards)[0], False
-    return None
-
-
-def _joined(heads: set[str], more: set[str], backwards: bool) -> tuple[set[str], bool] | None:
-    """Each head extended by each of ``more`` (cut short if there would be too many
-    literals), and whether ``more`` was kept whole."""
-    longest = max(map(len, more))
-    for n in range(longest, 0, -1):
-        out = {b[-n:] + a if backwards else a + b[:n] for a in heads for b in more}
-        if len(out) <= _MAX_LITERALS:
-            return out, n == longest
-    return None
-
-
-def _spellings(char: str, ci: bool) -> set[str] | None:
-    """What a literal character matches (None: unknown, a non-ASCII (?i) character)."""
-    if not ci or (not char.isalpha() and char.isascii()):
-        return {char}
-    if not char.isascii():
-        return None
-    return {char.lower(), char.upper(), *_OTHER_CASES.get(char.lower(), "")}
-
-
-def _has_prefix(pattern: re.Pattern[str]) -> bool:
-    """Whether ``re`` searches ``pattern`` for a prefix (a literal, or a set of first
-    characters) rather than trying it at every position; as its compiler decides."""
-    parsed = _parsed(pattern.pattern, pattern.flags)
-    ci = bool(parsed.state.flags & re.IGNORECASE)
-    items = list(parsed)
-    while items and items[0][0] is _c.SUBPATTERN:
-        _, add, drop, sub = items[0][1]
-        ci = (ci or bool(add & re.IGNORECASE)) and not drop & re.IGNORECASE
-        items = list(sub)
-
-    def cased(code: int) -> bool:
-        return ci and chr(code).lower() != chr(code).upper()
-
-    op, av = items[0] if items else (None, None)
-    if op is _c.LITERAL:
-        return not cased(av)
-    if op is _c.IN:
-        return not ci or all(o is _c.LITERAL and not cased(a) for o, a in av)
-    return op is _c.BRANCH and all(b and b[0][0] is _c.LITERAL and not cased(b[0][1]) for b in av[1])
-
-
-def _context_free(pattern: re.Pattern[str]) -> bool:
-    """Whether ``pattern`` holds no assertion or back reference: whether it matches at a
-    position depends only on the text it spans."""
-
-    def free(items: Any) -> bool:
-        for op, av in items:
-            if op is _c.BRANCH:
-                subs = av[1]
-            elif op in (_c.SUBPATTERN, _c.MAX_REPEAT, _c.MIN_REPEAT):
-                subs = [av[-1]]
-            elif op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY):
-                subs = []
-            else:  # assertions, back references, and what is not known here
-                return False
-            if not all(free(sub) for sub in subs):
-                return False
-        return True
-
-    return free(_parsed(pattern.pattern, pattern.flags))
-
-
 def _anchor(pattern: re.Pattern[str], starts: frozenset[str] | None) -> frozenset[str] | None:
     """The start literals to try ``pattern`` at, or None to let ``re`` search it: when they
     are unknown, or when one is a single character (frequent) and ``re`` has a prefix to
     search for (else it tries the pattern at every position)."""
-    if starts is None or (min(map(len, starts)) == 1 and _has_prefix(pattern)):
+    if starts is None or (min(map(len, starts)) == 1 and has_prefix(pattern)):
         return None
     return starts
 
@@ -401,9 +266,9 @@ def _named_source(template: str, places: dict[str, str], ends: dict[str, frozens
     if head is None or None in words:
         return NamedSource(pattern, literals, _anchor(pattern, start_literals(pattern)))
     name_ends = frozenset(word for some in words for word in some or ())
-    reach = _p.parse(filled(head.group())).getwidth()[1]
+    reach = max_width(filled(head.group()))
     rest = re.compile(filled(template[head.end() :]))
-    return NamedSource(pattern, literals, None, rest, name_ends, reach, _context_free(rest))
+    return NamedSource(pattern, literals, None, rest, name_ends, reach, context_free(rest))
 
 
 @lru_cache(maxsize=1)

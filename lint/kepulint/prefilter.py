@@ -1,26 +1,20 @@
 """Literal prefilters for rule regexes: skip (and never compile) a regex that cannot match.
 
 Compiling a few hundred regexes costs more than linting a small file, and a pre-commit
-hook pays it on every commit. For each pattern we derive, once per rule set, a set of
-literal strings one of which must occur in any match (``治愈率|有效率…`` → {治愈率,
+hook pays it on every commit. For each pattern :mod:`kepulint.regex_literals` derives, once
+per rule set, the literal strings its matches must contain (``治愈率|有效率…`` → {治愈率,
 有效率, …}). The engine's single Aho-Corasick scan reports which literals a document
-contains; a pattern whose literals are all absent is neither compiled nor run.
+contains (:class:`LiteralIndex`); a pattern missing one of its literal sets is neither
+compiled nor run, and the others run only in the sentences around their literals.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import Any
 
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
+from .regex_literals import CaseInsensitive
 
-MAX_LITERALS = 64
 LITERALS_MEMO = "prefilter-literals"  # Document memo key: the LiteralIndex of doc.norm
 LOWER_MEMO = "prefilter-lower"  # Document memo key: doc.norm.lower()
 WINDOWS_MEMO = "prefilter-windows"  # Document memo key: literal or literal set -> search windows
@@ -178,147 +172,3 @@ def _merged(spans: list[tuple[int, int]], touching: bool = False) -> list[tuple[
         else:
             merged.append((lo, hi))
     return merged
-
-
-class CaseInsensitive(frozenset):  # type: ignore[type-arg]
-    """Lower-cased literals of a pattern with ``(?i)``: looked for in the lower-cased text."""
-
-
-_CI_FLAG = re.compile(r"\(\?[a-zA-Z]*i[a-zA-Z]*[:)]")
-
-
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Literals one of which every match of ``pattern`` contains; None if unknown.
-
-    For a pattern with case-insensitive parts the literals are lower-cased and returned as
-    :class:`CaseInsensitive` (a conservative gate: any match implies its literal occurs in
-    the lower-cased text).
-    """
-    try:
-        parsed = _p.parse(pattern)
-    except Exception:
-        return None
-    if parsed.state.flags & _c.SRE_FLAG_VERBOSE:
-        return None
-    found = _required(list(parsed))
-    if not found:
-        return None
-    if parsed.state.flags & _c.SRE_FLAG_IGNORECASE or _CI_FLAG.search(pattern):
-        return CaseInsensitive(s.lower() for s in found)
-    return frozenset(found)
-
-
-def _score(literals: set[str]) -> tuple[int, int]:
-    return (min(len(s) for s in literals), -len(literals))
-
-
-def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Best required-literal set of a sequence of parsed regex items."""
-    candidates: list[set[str]] = []
-    run: list[str] = []
-    for op, av in items:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            candidates.append({"".join(run)})
-            run = []
-        sub: set[str] | None = None
-        if op is _c.SUBPATTERN:  # (?i:…) groups: see required_literals, which lower-cases
-            sub = _required(list(av[-1]))
-        elif op is _c.BRANCH:
-            sub = set()
-            for branch in av[1]:
-                alt = _required(list(branch))
-                if not alt:
-                    sub = None
-                    break
-                sub |= alt
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            sub = _required(list(av[2]))
-        elif op is _c.IN:
-            chars = [chr(a) for o, a in av if o is _c.LITERAL]
-            if chars and len(chars) == len(av) and len(chars) <= 8:
-                sub = set(chars)
-        if sub and len(sub) <= MAX_LITERALS:
-            candidates.append(sub)
-    if run:
-        candidates.append({"".join(run)})
-    candidates = [c for c in candidates if c and all(c)]
-    return max(candidates, key=_score) if candidates else None
-
-
-def literal_gates(pattern: str) -> tuple[frozenset[str], ...]:
-    """Every literal set the pattern requires, all at once: a match contains a literal of
-    each set (``(?:根据|结合)患者(?:反馈|回馈)`` → {根据, 结合}, {患者}, {反馈, 回馈}).
-
-    A document that lacks any one set cannot match, even when it holds the others; the
-    search windows still come from :func:`required_literals`. Empty for patterns with
-    case-insensitive parts.
-    """
-    try:
-        parsed = _p.parse(pattern)
-    except Exception:
-        return ()
-    if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE) or _CI_FLAG.search(pattern):
-        return ()
-    return tuple(frozenset(s) for s in _all_required(list(parsed)) if s and all(s) and len(s) <= MAX_LITERALS)
-
-
-def _all_required(items: list[tuple[Any, Any]]) -> list[set[str]]:
-    """All required-literal sets of a sequence of parsed regex items (see :func:`_required`)."""
-    out: list[set[str]] = []
-    run: list[str] = []
-    for op, av in items:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            out.append({"".join(run)})
-            run = []
-        if op is _c.SUBPATTERN:
-            out.extend(_all_required(list(av[-1])))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            out.extend(_all_required(list(av[2])))
-        elif op in (_c.BRANCH, _c.IN):
-            best = _required([(op, av)])
-            if best:
-                out.append(best)
-    if run:
-        out.append({"".join(run)})
-    return out
-
-
-def fast_start(pattern: str) -> bool:
-    """True when the regex engine can search for ``pattern`` quickly on its own: every match
-    begins with the same literal (``临床(?:证据|数据)…``, ``1(?<!\\d1)[3-9]…``).
-
-    ``re`` then looks for that literal in C and tries the pattern only where it occurs, which
-    costs less than cutting the draft into search windows. A pattern that starts with a set of
-    characters or with alternatives (``(?:根据|结合)…``) is tried at every position holding one
-    of its first characters, which in Chinese text may be most of them: windows pay off there.
-    """
-    try:
-        parsed = _p.parse(pattern)
-    except Exception:
-        return False
-    if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
-        return False
-    return _prefix_length(list(parsed)) >= 1
-
-
-def _prefix_length(items: list[tuple[Any, Any]]) -> int:
-    """Length of the literal every match of these parsed items starts with."""
-    length = 0
-    for op, av in items:
-        if op is _c.LITERAL:
-            length += 1
-            continue
-        if op is _c.SUBPATTERN and not av[1] & _c.SRE_FLAG_IGNORECASE:
-            inner = list(av[-1])
-            sub = _prefix_length(inner)
-            length += sub
-            if sub == len(inner):  # the whole group was literal: the prefix may go on
-                continue
-        break
-    return length

@@ -12,15 +12,8 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import (
-    LITERALS_MEMO,
-    CaseInsensitive,
-    fast_start,
-    literal_gates,
-    may_match,
-    required_literals,
-    search_windows,
-)
+from ..prefilter import LITERALS_MEMO, may_match, search_windows
+from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals
 from ..rules import Rule
 
 PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches

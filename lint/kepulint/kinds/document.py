@@ -43,7 +43,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding
-from ..prefilter import CaseInsensitive, required_literals
+from ..regex_literals import CaseInsensitive, required_literals
 from .base import Hits, Kind, compile_patterns
 
 _SCOPES = ("head", "tail")
