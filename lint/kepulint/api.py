@@ -74,6 +74,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
                              ruleset.by_code, overrides)
     outcome.suppressed = apply_overrides(outcome.suppressed, ruleset.by_code, overrides)
     excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
+    doc.release()
     return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts)
 
 

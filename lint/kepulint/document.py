@@ -141,6 +141,12 @@ class Document:
         """Map a folded span to the original text (0-based, end exclusive)."""
         return self.offsets.to_orig(start), self.offsets.to_orig_end(end)
 
+    def release(self) -> None:
+        """Drop the memoised analyses. They point back at the document (the evidence index,
+        for one), so dropping them lets reference counting free a linted draft at once
+        instead of leaving the cycle to the garbage collector (~10 % of linting time)."""
+        self._cache.clear()
+
     def memo(self, key: str, build: Any) -> Any:
         """Per-document memo for shared analyses (citations, dates, flags)."""
         if key not in self._cache:
