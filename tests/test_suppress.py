@@ -429,3 +429,11 @@ def test_reported_merges_active_and_tool_sorted() -> None:
     text = "根治。\n<!-- kepulint-disable-next-line CLM002 -->\n根治。\n"
     out = run(text, [diag("CLM002", 1), diag("CLM002", 3)])
     assert [(d.code, d.line) for d in out.reported] == [("CLM002", 1), ("KPL001", 2)]
+
+
+def test_stray_comment_opener_before_a_directive_does_not_hide_it() -> None:
+    """Comments do not nest: "<!--" left open on the line above belongs to no directive."""
+    text = "一针见效<!--\n<!-- kepulint-disable-next-line CLM002 -- 引用原文 -->\n一针见效。\n"
+    for path in ("a.md", "a.txt"):
+        out = run(text, [diag("CLM002", 1, path=path), diag("CLM002", 3, path=path)], path=path)
+        assert [d.line for d in out.suppressed] == [3] and [d.line for d in out.active] == [1]

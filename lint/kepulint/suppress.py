@@ -131,6 +131,9 @@ def _parse_all(doc: Document, known: tuple[str, ...]) -> tuple[list[Directive], 
     problems: list[Problem] = []
     visible: _Visible | None = None
     for start, end, text in doc.masked.comments:
+        inner = text.rfind("<!--")  # comments do not nest: a stray "<!--" before the
+        if inner > 0:  # directive's own opener (even lines above it) is not part of it
+            start, text = start + inner, text[inner:]
         head = _HEAD.match(text)
         if head is None or not text.endswith("-->"):
             continue
