@@ -166,7 +166,7 @@ def _dumps(entry: Any, helps: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     """Atomic write without fsync: a cache entry lost in a power cut is just a miss next time."""
     write_atomic(path, data, durable=False)
 
@@ -195,6 +195,7 @@ class ResultCache:
         self.key = key
         self.helps = dict(helps or {})  # rule code -> help text, stored by reference
         self.run_dir = self.directory / f"v{FORMAT}" / key[:32]
+        self._run_dir = os.fspath(self.run_dir)  # str paths: look-ups are per file, pathlib is slow
         self.stats = CacheStats()
         self._ready = False
 
@@ -209,8 +210,8 @@ class ResultCache:
         text = "\x1f".join((self.key, job.path, where, ",".join(job.codes)))
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _entry(self, fkey: str) -> Path:
-        return self.run_dir / f"{fkey[:40]}{_SUFFIX}"
+    def _entry(self, fkey: str) -> str:
+        return os.path.join(self._run_dir, f"{fkey[:40]}{_SUFFIX}")
 
     # -- lookup -------------------------------------------------------------------------------
     def lookup(self, job: Any) -> FileResult | None:
@@ -219,7 +220,8 @@ class ResultCache:
             return None
         fkey = self.file_key(job)
         try:
-            data = self._entry(fkey).read_bytes()
+            with open(self._entry(fkey), "rb") as fh:
+                data = fh.read()
         except (OSError, ValueError):
             self.stats.misses += 1
             return None

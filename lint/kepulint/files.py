@@ -543,6 +543,9 @@ class _Matcher:
     def __call__(self, path: str) -> bool:
         if not self.patterns:
             return False
+        base = os.path.basename(path)
+        if base and any(fnmatch(base.lower() if self.fold else base, pat) for pat in self.patterns):
+            return True  # the usual case (``*.md``), without resolving the path
         absolute = os.path.abspath(path)
         try:
             rel = os.path.relpath(absolute, self.root)
@@ -624,8 +627,19 @@ def discover(
     errors: list[FileError] = []
     seen: set[str] = set()
 
+    real_dirs: dict[str, str] = {}
+
+    def resolved(p: str) -> str:
+        """``os.path.realpath(p)``, resolving each directory once (a walk adds many files of one)."""
+        head, name = os.path.split(p)
+        if not name or name in (os.curdir, os.pardir) or os.path.islink(p):
+            return os.path.realpath(p)
+        if head not in real_dirs:
+            real_dirs[head] = os.path.realpath(head or os.curdir)
+        return os.path.join(real_dirs[head], name)
+
     def add(p: str) -> None:
-        key = p if p == STDIN else os.path.normcase(os.path.realpath(p))
+        key = p if p == STDIN else os.path.normcase(resolved(p))
         if key not in seen:
             seen.add(key)
             found.append(Path(p))

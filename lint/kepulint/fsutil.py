@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str | bytes, *, durable: bool = True) -> None:
+def write_atomic(path: Path | str, data: str | bytes, *, durable: bool = True) -> None:
     """Write ``data`` (text as UTF-8, newlines untouched) to ``path`` via a temporary file in
     the same folder and ``os.replace``, so readers see the old file or the new one, never half.
 

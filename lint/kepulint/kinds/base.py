@@ -253,8 +253,8 @@ class TermGroup:
         self.terms = list(spec.get("terms", [])) + list(spec.get("terms_traditional", []))
         self.exceptions = list(spec.get("exceptions", []))
         # regex sources with their literal prefilters; compiled on first use (see prefilter.py)
-        self.patterns = [(p, required_literals(p)) for p in spec.get("patterns", [])]
-        self.exception_patterns = [(p, required_literals(p)) for p in spec.get("exception_patterns", [])]
+        self.patterns = [RulePattern.of(p) for p in spec.get("patterns", [])]
+        self.exception_patterns = [RulePattern.of(p) for p in spec.get("exception_patterns", [])]
         self.word_boundary = spec.get("word_boundary")
         if self.word_boundary not in (None, "jieba"):
             raise ValueError(f"/{role}/word_boundary: must be 'jieba'")
@@ -266,16 +266,13 @@ class TermGroup:
     def checked(cls, spec: Mapping[str, Any] | None, role: str) -> TermGroup:
         """A group whose regexes are known to compile (for validation at rule-load time)."""
         group = cls(spec, role)
-        compile_patterns([p for p, _ in group.patterns], f"{role}/patterns")
-        compile_patterns([p for p, _ in group.exception_patterns], f"{role}/exception_patterns")
+        compile_patterns([p.source for p in group.patterns], f"{role}/patterns")
+        compile_patterns([p.source for p in group.exception_patterns], f"{role}/exception_patterns")
         return group
 
     def literals(self) -> set[str]:
         """Prefilter literals of this group's regexes (scanned by the engine's automaton)."""
-        sources = [(p, lits) for p, lits in (*self.patterns, *self.exception_patterns)]
-        out = {lit for _, lits in sources if lits and not isinstance(lits, CaseInsensitive) for lit in lits}
-        out.update(lit for p, _ in sources for gate in gates_of(p) for lit in gate)
-        return out
+        return {lit for p in (*self.patterns, *self.exception_patterns) for gate in p.gates for lit in gate}
 
     def lexicon(self) -> dict[str, list[str]]:
         out = {}
@@ -288,14 +285,14 @@ class TermGroup:
     def find(self, doc: Document, hits: Hits) -> list[Hit]:
         """Hits of this group in ``doc``: longest match, exceptions removed, sorted."""
         found = list(hits.get(self.role, []))
-        for source, lits in self.patterns:
-            found.extend(h for h in pattern_hits(doc, source, lits) if h[1] > h[0])
+        for pattern in self.patterns:
+            found.extend(h for h in pattern_hits(doc, pattern) if h[1] > h[0])
         if not found:
             return []
         found = list(dict.fromkeys(found))  # windows may overlap at their edges
         covers = list(hits.get(self.role + "!x", []))
-        for source, lits in self.exception_patterns:
-            covers.extend(pattern_hits(doc, source, lits))
+        for pattern in self.exception_patterns:
+            covers.extend(pattern_hits(doc, pattern))
         kept = dedupe_overlaps(drop_covered(found, covers))
         if self.word_boundary == "jieba" and kept:
             from ..wordseg import on_word_boundaries
@@ -304,38 +301,48 @@ class TermGroup:
         return kept
 
 
-def pattern_hits(doc: Document, source: str, literals: frozenset[str] | None) -> list[Hit]:
+@dataclass(frozen=True)
+class RulePattern:
+    """A rule regex with what its analysis says (once per rule set, kept in the rule-set cache):
+    ``literals``, the prefilter set its search windows come from; ``gates``, every literal set
+    a match needs (``literals`` first; none for case-insensitive patterns, gated on
+    ``literals`` alone); ``fast``, whether ``re`` searches it quickly over a whole draft."""
+
+    source: str
+    literals: frozenset[str] | None
+    gates: tuple[frozenset[str], ...]
+    fast: bool
+
+    @classmethod
+    def of(cls, source: str) -> RulePattern:
+        literals = required_literals(source)
+        if isinstance(literals, CaseInsensitive):
+            gates: tuple[frozenset[str], ...] = ()
+        else:
+            gates = (literals, *literal_gates(source)) if literals else literal_gates(source)
+        return cls(source, literals, gates, fast_start(source))
+
+
+def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
     """Matches of a rule regex in ``doc.norm``, searched only where its literals make a
     match possible (see :mod:`kepulint.prefilter`); memoised per document, since rules
     share patterns."""
     memo = doc._cache.setdefault(PATTERN_MEMO, {})
-    found = memo.get(source)
+    found = memo.get(pattern.source)
     if found is None:
         found = []
         index = doc._cache.get(LITERALS_MEMO)
-        if isinstance(literals, CaseInsensitive) or index is None:
-            possible = may_match(doc, literals)
+        if isinstance(pattern.literals, CaseInsensitive) or index is None:
+            possible = may_match(doc, pattern.literals)
         else:
-            possible = index.all_of(gates_of(source, literals))
+            possible = index.all_of(pattern.gates)
         if possible:
-            pattern, norm = compiled(source), doc.norm
-            windows = [(0, len(norm))] if starts_fast(source) else search_windows(doc, literals)
+            regex, norm = compiled(pattern.source), doc.norm
+            windows = [(0, len(norm))] if pattern.fast else search_windows(doc, pattern.literals)
             for lo, hi in windows:
-                found.extend((m.start(), m.end(), m.group()) for m in pattern.finditer(norm, lo, hi))
-        memo[source] = found
+                found.extend((m.start(), m.end(), m.group()) for m in regex.finditer(norm, lo, hi))
+        memo[pattern.source] = found
     return found
-
-
-@cache
-def starts_fast(source: str) -> bool:
-    return fast_start(source)
-
-
-@cache
-def gates_of(source: str, literals: frozenset[str] | None = None) -> tuple[frozenset[str], ...]:
-    """The literal sets a match of ``source`` needs: its prefilter set and every other one."""
-    gates = literal_gates(source)
-    return (literals, *gates) if literals else gates
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:
