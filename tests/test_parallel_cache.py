@@ -470,3 +470,37 @@ def test_diagnostic_pickles_every_field_in_order() -> None:
     diag = Diagnostic(**values)
     assert pickle.loads(pickle.dumps(diag)) == diag
     assert len(diag.__reduce__()[1]) == len(dataclasses.fields(Diagnostic))
+
+
+def test_file_result_pickles_every_field_in_order() -> None:
+    import dataclasses
+
+    from kepulint.model import FileError, FileResult
+
+    result = FileResult("a.md", [], [], FileError("a.md", "x"), "decoded as gb18030", {3: "line"})
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert len(result.__reduce__()[1]) == len(dataclasses.fields(FileResult))
+
+
+def test_binary_check_only_for_cache_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walked file is sniffed for binary content only when it must be read: a cache hit is a
+    file already linted as text; one that became binary is skipped silently, as in a cold walk."""
+    from kepulint import files
+
+    docs = _drafts(tmp_path)
+    sniffed: list[str] = []
+    real = files.sniff_path
+
+    def counting(path: Any) -> Any:
+        sniffed.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(files, "sniff_path", counting)
+    first = check(docs)
+    assert sorted(sniffed) == ["a.md", "b.txt"] and first["summary"]["files"] == 2
+    sniffed.clear()
+    assert check(docs) == first and sniffed == []  # all hits: nothing opened but the cache
+    (docs / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    third = check(docs)
+    assert sniffed == ["b.txt"] and third["summary"]["files"] == 1 and third["errors"] == []
+    assert {d["path"] for d in third["diagnostics"]} == {"docs/a.md"}

@@ -35,6 +35,7 @@ __all__ = [
     "read_stdin",
     "relative_display",
     "sniff_binary",
+    "sniff_path",
 ]
 
 DEFAULT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -512,6 +513,10 @@ def relative_display(path: Path, cwd: Path | None = None) -> str:
     """Path as shown in reports: relative to ``cwd`` when inside it, posix separators; else as given."""
     if str(path) == STDIN:
         return "<stdin>"
+    if cwd is None and not os.path.isabs(path):  # the usual case: already relative to the cwd
+        rel = os.path.normpath(path)
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return Path(rel).as_posix()
     base = os.path.abspath(cwd if cwd is not None else os.getcwd())
     full = os.path.join(base, path)  # relative paths are relative to ``cwd``
     for resolve in (os.path.normpath, os.path.realpath):
@@ -559,6 +564,12 @@ class _Matcher:
         return any(fnmatch(name, pat) for name in names for pat in self.patterns)
 
 
+def sniff_path(path: str | os.PathLike[str]) -> str | None:
+    """The binary label of the file at ``path`` (see :func:`sniff_binary`), None for text or
+    when it cannot be read (reading it later reports that)."""
+    return _sniff_file(os.fspath(path))
+
+
 def _sniff_file(path: str) -> str | None:
     try:
         with open(path, "rb") as fh:
@@ -569,7 +580,8 @@ def _sniff_file(path: str) -> str | None:
 
 
 def _walk(
-    top: str, include: _Matcher, exclude: _Matcher, seen_dirs: set[tuple[int, int]], errors: list[FileError]
+    top: str, include: _Matcher, exclude: _Matcher, seen_dirs: set[tuple[int, int]], errors: list[FileError],
+    sniff: bool = True,
 ) -> Iterator[str]:
     try:
         with os.scandir(top) as it:
@@ -596,9 +608,9 @@ def _walk(
             if key in seen_dirs:  # symlink loop or the same directory twice
                 continue
             seen_dirs.add(key)
-            yield from _walk(entry.path, include, exclude, seen_dirs, errors)
+            yield from _walk(entry.path, include, exclude, seen_dirs, errors, sniff)
         elif is_file:
-            if include(entry.path) and _sniff_file(entry.path) is None:
+            if include(entry.path) and not (sniff and _sniff_file(entry.path) is not None):
                 yield entry.path
         elif entry.is_symlink() and include(entry.path):
             errors.append(
@@ -612,6 +624,7 @@ def discover(
     include: Sequence[str] = DEFAULT_INCLUDE,
     exclude: Sequence[str] = (),
     root: Path | None = None,
+    deferred: set[Path] | None = None,
 ) -> tuple[list[Path], list[FileError]]:
     """Expand files and directories into the files to lint, plus the problems met on the way.
 
@@ -619,6 +632,8 @@ def discover(
     ``__pycache__``, ``exclude`` matches and binary files; only ``include`` matches are taken.
     Explicitly named files are taken unless excluded (binary ones give a "skipped" FileError).
     ``'-'`` is passed through as ``Path('-')`` (stdin). Duplicates are dropped, order is kept.
+    With ``deferred``, walked files are not opened here: they go into that set instead, and
+    the caller skips the binary ones (:func:`sniff_path`) before reading them.
     """
     root_dir = os.path.abspath(root if root is not None else os.getcwd())
     inc = _Matcher(include, root_dir, fold_case=True)
@@ -638,11 +653,13 @@ def discover(
             real_dirs[head] = os.path.realpath(head or os.curdir)
         return os.path.join(real_dirs[head], name)
 
-    def add(p: str) -> None:
+    def add(p: str) -> bool:
         key = p if p == STDIN else os.path.normcase(resolved(p))
-        if key not in seen:
-            seen.add(key)
-            found.append(Path(p))
+        if key in seen:
+            return False
+        seen.add(key)
+        found.append(Path(p))
+        return True
 
     for arg in map(os.fspath, paths):
         if arg == STDIN:
@@ -660,8 +677,9 @@ def discover(
             continue
         if stat.S_ISDIR(st.st_mode):
             seen_dirs = {(st.st_dev, st.st_ino)}
-            for p in _walk(arg, inc, exc, seen_dirs, errors):
-                add(p)
+            for p in _walk(arg, inc, exc, seen_dirs, errors, sniff=deferred is None):
+                if add(p) and deferred is not None:
+                    deferred.add(found[-1])
             continue
         if stat.S_ISREG(st.st_mode):
             label = _sniff_file(arg)

@@ -133,3 +133,7 @@ class FileResult:
     error: FileError | None = None
     notice: str = ""  # e.g. "decoded as gb18030"
     excerpts: dict[int, str] = field(default_factory=dict)  # line -> text, for lines with diagnostics
+
+    def __reduce__(self) -> tuple[type[FileResult], tuple[object, ...]]:
+        # as Diagnostic.__reduce__: the constructor loads cached results faster
+        return (FileResult, (self.path, self.diagnostics, self.suppressed, self.error, self.notice, self.excerpts))

@@ -187,15 +187,24 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
 
 
 def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any]) -> list[FileResult]:
-    """Results for ``jobs`` in the same order."""
+    """Results for ``jobs`` in the same order, leaving out the walked files (``job.sniff``)
+    that turn out to be binary: a folder's binary files are skipped silently.
+
+    Only cache misses are sniffed: a hit's bytes are those of a file linted before as text.
+    """
+    from .files import sniff_path
+
     workers = resolve_jobs(config, opts)
     cache = _open_cache(settings, config, opts)
     results: list[FileResult | None] = [None] * len(jobs)
     todo: list[tuple[int, Any]] = []
+    binary: set[int] = set()
     for i, job in enumerate(jobs):
         hit = cache.lookup(job) if cache is not None and job.source is not None else None
         if hit is not None:
             results[i] = hit
+        elif getattr(job, "sniff", False) and sniff_path(job.source) is not None:
+            binary.add(i)
         else:
             todo.append((i, job))
     stats: dict[str, Any] = {"files": len(jobs), "linted": len(todo), "processes": 0}
@@ -229,8 +238,8 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     last_stats.update(stats)
     if os.environ.get("KEPULINT_STATS"):
         print(f"kepulint: stats: {stats}", file=sys.stderr)
-    out = [r if r is not None else internal_error(j.path, "no result") for r, j in zip(results, jobs, strict=True)]
-    return out
+    return [r if r is not None else internal_error(j.path, "no result")
+            for i, (r, j) in enumerate(zip(results, jobs, strict=True)) if i not in binary]
 
 
 def _new_pool(workers: int, method: str | None, initargs: tuple[Any, ...]) -> Any:

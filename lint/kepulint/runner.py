@@ -22,6 +22,7 @@ class Job:
     path: str  # display path (relative, posix) or the stdin filename
     source: Path | None  # None: stdin
     codes: tuple[str, ...]
+    sniff: bool = False  # found by walking a folder, not yet checked for binary content
 
 
 def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
@@ -98,8 +99,9 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
         rule_paths=tuple(str(p) for p in config.rule_paths),
     )
     on_disk = [p for p in paths if p != "-"]
-    found, errors = files.discover(on_disk, include=config.include, exclude=config.exclude, root=config.root) \
-        if on_disk else ([], [])
+    unsniffed: set[Path] = set()  # walked files: a cache hit proves them text, so sniff only misses
+    found, errors = files.discover(on_disk, include=config.include, exclude=config.exclude, root=config.root,
+                                   deferred=unsniffed) if on_disk else ([], [])
     jobs: list[Job] = []
     results: list[FileResult] = [FileResult(path=e.path, error=e) for e in errors]
     if "-" in paths:
@@ -116,7 +118,7 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
             results.append(result)
     for path in found:
         display = files.relative_display(path)
-        jobs.append(Job(display, path, tuple(config.selected_codes(ruleset.codes, display))))
+        jobs.append(Job(display, path, tuple(config.selected_codes(ruleset.codes, display)), path in unsniffed))
     from .parallel import lint_jobs
 
     results.extend(lint_jobs(jobs, settings, config, opts))
