@@ -57,20 +57,33 @@ def _score(literals: set[str]) -> tuple[int, int]:
     return (min(len(s) for s in literals), -len(literals))
 
 
-def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Best required-literal set of a sequence of parsed regex items."""
-    candidates: list[set[str]] = []
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None))
+
+
+def _literal_sets(items: list[tuple[Any, Any]], flatten: bool) -> list[set[str]]:
+    """The literal sets a sequence of parsed regex items requires, one per item (a run of
+    literal characters is one): a group or a repeat gives its best set, or, with ``flatten``,
+    every set of its own; alternatives give the union of their best sets."""
+    out: list[set[str]] = []
     run: list[str] = []
     for op, av in items:
         if op is _c.LITERAL:
             run.append(chr(av))
             continue
         if run:
-            candidates.append({"".join(run)})
+            out.append({"".join(run)})
             run = []
         sub: set[str] | None = None
-        if op is _c.SUBPATTERN:  # (?i:…) groups: see required_literals, which lower-cases
-            sub = _required(list(av[-1]))
+        inner = None
+        if op is _c.SUBPATTERN:
+            inner = list(av[-1])
+        elif op in _REPEATS and av[0] >= 1:
+            inner = list(av[2])
+        if inner is not None:  # (?i:…) groups: see required_literals, which lower-cases
+            if flatten:
+                out.extend(_literal_sets(inner, True))
+                continue
+            sub = _required(inner)
         elif op is _c.BRANCH:
             sub = set()
             for branch in av[1]:
@@ -79,17 +92,20 @@ def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
                     sub = None
                     break
                 sub |= alt
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            sub = _required(list(av[2]))
         elif op is _c.IN:
             chars = [chr(a) for o, a in av if o is _c.LITERAL]
             if chars and len(chars) == len(av) and len(chars) <= 8:
                 sub = set(chars)
         if sub and len(sub) <= MAX_LITERALS:
-            candidates.append(sub)
+            out.append(sub)
     if run:
-        candidates.append({"".join(run)})
-    candidates = [c for c in candidates if c and all(c)]
+        out.append({"".join(run)})
+    return out
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Best required-literal set of a sequence of parsed regex items."""
+    candidates = [c for c in _literal_sets(items, flatten=False) if c and all(c)]
     return max(candidates, key=_score) if candidates else None
 
 
@@ -107,31 +123,8 @@ def literal_gates(pattern: str) -> tuple[frozenset[str], ...]:
         return ()
     if parsed.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE) or _CI_FLAG.search(pattern):
         return ()
-    return tuple(frozenset(s) for s in _all_required(list(parsed)) if s and all(s) and len(s) <= MAX_LITERALS)
-
-
-def _all_required(items: list[tuple[Any, Any]]) -> list[set[str]]:
-    """All required-literal sets of a sequence of parsed regex items (see :func:`_required`)."""
-    out: list[set[str]] = []
-    run: list[str] = []
-    for op, av in items:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            out.append({"".join(run)})
-            run = []
-        if op is _c.SUBPATTERN:
-            out.extend(_all_required(list(av[-1])))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            out.extend(_all_required(list(av[2])))
-        elif op in (_c.BRANCH, _c.IN):
-            best = _required([(op, av)])
-            if best:
-                out.append(best)
-    if run:
-        out.append({"".join(run)})
-    return out
+    sets = _literal_sets(list(parsed), flatten=True)
+    return tuple(frozenset(s) for s in sets if s and all(s) and len(s) <= MAX_LITERALS)
 
 
 def fast_start(pattern: str) -> bool:
