@@ -133,11 +133,6 @@ class EvidenceVocabulary:
         return tuple(Marker.of(re.compile(p)) for p in self.citation_sources)
 
     @cached_property
-    def citation_parts(self) -> tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]:
-        """The citation alternatives one by one, each with its literal prefilter."""
-        return tuple((m.pattern, m.gate) for m in self.citation_markers)
-
-    @cached_property
     def citation_firsts(self) -> dict[str, tuple[str, ...]] | None:
         """The literals citation markers start with, by first character (None: unknown)."""
         out: dict[str, tuple[str, ...]] = {}
