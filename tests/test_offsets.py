@@ -79,3 +79,13 @@ def test_bom_and_markdown_code_are_skipped() -> None:
 def test_urls_and_link_targets_are_not_prose() -> None:
     text = "见[说明](https://example.com/根治/治愈) 与 https://a.cn/根治 。\n"
     assert lint_source(text, "u.md", SETTINGS, select=["CLM002"]).diagnostics == []
+
+
+def test_lone_surrogates_from_an_api_caller_are_linted_not_fatal() -> None:
+    """Files are decoded strictly, but ``lint_text`` takes any str: a lone surrogate is kept in
+    the original coordinates and matched as U+FFFD (the matcher needs valid UTF-8)."""
+    from kepulint.api import lint_text
+
+    text = "\udcff干细胞可以根治糖尿病\ud800。"
+    found = [d for d in lint_text(text, "a.txt", today="2025-11-25") if d.code == "CLM002"]
+    assert [(d.line, d.column, d.match) for d in found] == [(1, 7, "根治")]

@@ -36,6 +36,8 @@ def _char_table() -> dict[int, str]:
     for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
         table[cp] = chr(cp - 0xFEE0)
     table.update({0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0xFE6A: "%", 0x2215: "/"})
+    for cp in range(0xD800, 0xE000):  # a lone surrogate (only from an API caller's str) is no text
+        table[cp] = "\ufffd"  # to match; the Aho-Corasick matcher needs valid UTF-8
     return table
 
 
