@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from kepulint.api import lint_text
 from kepulint.data import load_yaml
 from kepulint.document import Document
-from kepulint.evidence import Evidence, Marker, build_vocabulary, evidence
+from kepulint.evidence import Evidence, evidence
+from kepulint.evidence_vocab import Marker, build_vocabulary
 from kepulint.prefilter import find_windows, may_occur
 from kepulint.regex_literals import end_literals, has_prefix, start_literals
 

@@ -29,248 +29,22 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import cached_property
 
 from .document import Document
-from .normalize import fold_term
-from .prefilter import find_windows, may_occur
-from .regex_literals import (
-    CaseInsensitive,
-    context_free,
-    end_literals,
-    has_prefix,
-    max_width,
-    required_literals,
-    start_literals,
+from .evidence_vocab import (
+    MARKER_KEPT,
+    MARKER_STRIP,
+    TERMINAL,
+    EvidenceVocabulary,
+    Marker,
+    NamedSource,
+    Registry,
+    plain_literals,
+    vocabulary,
 )
-
-_TERMINAL = "。.!?;！？；,，:：、"
-_MARKER_STRIP = " \t.,;:。"  # stripped around the citation markers of an orphan sentence
-_KEPT = re.compile(f"[^{re.escape(_MARKER_STRIP)}]")
-_PLACES = ("@INST@", "@ORG@")
-_HEAD = re.compile(r"@(?:INST|ORG)@|\(\?:@(?:INST|ORG)@(?:\|@(?:INST|ORG)@)*\)")  # a template's leading name
-
-
-def _anchor(pattern: re.Pattern[str], starts: frozenset[str] | None) -> frozenset[str] | None:
-    """The start literals to try ``pattern`` at, or None to let ``re`` search it: when they
-    are unknown, or when one is a single character (frequent) and ``re`` has a prefix to
-    search for (else it tries the pattern at every position)."""
-    if starts is None or (min(map(len, starts)) == 1 and has_prefix(pattern)):
-        return None
-    return starts
-
-
-# -- the vocabulary ---------------------------------------------------------------------
-
-@dataclass(frozen=True, eq=False)
-class Marker:
-    """A marker pattern (citation, registry ID, date), found over the whole text."""
-
-    pattern: re.Pattern[str]
-    starts: frozenset[str] | None  # every match starts with one of these (None: unknown)
-    anchor: frozenset[str] | None  # tried only where one of these occurs (else re searches it)
-    gate: frozenset[str] | None  # prefilter: its matches count only when one of these occurs
-
-    @classmethod
-    def of(cls, pattern: re.Pattern[str], *, gated: bool = True) -> Marker:
-        gate = required_literals(pattern.pattern) if gated else None
-        starts = start_literals(pattern)
-        return cls(pattern, starts, _anchor(pattern, starts), gate)
-
-
-@dataclass(frozen=True, eq=False)
-class NamedSource:
-    """A named-source pattern, searched in the windows around its ``literals``
-    (:func:`~kepulint.prefilter.find_windows`), only at its ``anchor`` literals if it has
-    some. One that starts with an institution or organisation keeps the ``rest`` of the
-    pattern, the words that can end the name (``name_ends``) and its greatest length
-    (``reach``): a window holds a match only where such a word is followed by the rest."""
-
-    pattern: re.Pattern[str]
-    literals: frozenset[str] | None
-    anchor: frozenset[str] | None = None
-    rest: re.Pattern[str] | None = None
-    name_ends: frozenset[str] = frozenset()
-    reach: int = 0
-    free_rest: bool = False  # the rest matches alike wherever the text ends (no assertions)
-
-
-@dataclass(frozen=True)
-class Registry:
-    name: str
-    detect: re.Pattern[str]
-    valid: re.Pattern[str]
-    example: str
-
-
-@dataclass(frozen=True)
-class EvidenceVocabulary:
-    citation: re.Pattern[str]
-    named_source: tuple[re.Pattern[str], ...]
-    registries: tuple[Registry, ...]
-    dates: tuple[re.Pattern[str], ...]
-    references_heading: re.Pattern[str]
-    date_not_as_of: re.Pattern[str] | None = None
-    study_intro: re.Pattern[str] | None = None
-    study_break: re.Pattern[str] | None = None
-    block_sentences: int = 20
-    anaphora: re.Pattern[str] | None = None
-    record_label: re.Pattern[str] | None = None
-    record_end: re.Pattern[str] | None = None
-    record_sentences: int = 40
-    citation_sources: tuple[str, ...] = ()
-    named_sources: tuple[NamedSource, ...] = ()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.pop("automaton", None)  # a Rust object, not picklable; rebuilt on demand
-        return state
-
-    @cached_property
-    def citation_markers(self) -> tuple[Marker, ...]:
-        """The citation alternatives one by one."""
-        return tuple(Marker.of(re.compile(p)) for p in self.citation_sources)
-
-    @cached_property
-    def citation_firsts(self) -> dict[str, tuple[str, ...]] | None:
-        """The literals citation markers start with, by first character (None: unknown)."""
-        out: dict[str, tuple[str, ...]] = {}
-        for marker in self.citation_markers:
-            if marker.starts is None:
-                return None
-            for literal in sorted(marker.starts):
-                out[literal[0]] = (*out.get(literal[0], ()), literal)
-        return None if set(out) & set(_MARKER_STRIP) else out
-
-    @cached_property
-    def registry_markers(self) -> tuple[Marker, ...]:
-        return tuple(Marker.of(r.detect) for r in self.registries)
-
-    @cached_property
-    def date_markers(self) -> tuple[Marker, ...]:
-        return tuple(Marker.of(p, gated=False) for p in self.dates)
-
-    @cached_property
-    def named_source_literals(self) -> tuple[frozenset[str] | None, ...]:
-        """Literal prefilters of the named-source patterns (see :mod:`kepulint.prefilter`)."""
-        return tuple(s.literals for s in self.named_searches)
-
-    @cached_property
-    def named_searches(self) -> tuple[NamedSource, ...]:
-        """:attr:`named_sources`, or plain ones for a vocabulary built without them."""
-        return self.named_sources or tuple(
-            NamedSource(p, required_literals(p.pattern), _anchor(p, start_literals(p))) for p in self.named_source)
-
-    @cached_property
-    def intro_literals(self) -> frozenset[str] | None:
-        return required_literals(self.study_intro.pattern) if self.study_intro else None
-
-    @cached_property
-    def break_literals(self) -> frozenset[str] | None:
-        return required_literals(self.study_break.pattern) if self.study_break else None
-
-    @cached_property
-    def references_literals(self) -> frozenset[str] | None:
-        return required_literals(self.references_heading.pattern)
-
-    @cached_property
-    def looked_up(self) -> frozenset[frozenset[str]]:
-        """The literal sets whose occurrences a document is scanned for (case-sensitive ones)."""
-        wanted = [m.anchor for m in (*self.citation_markers, *self.registry_markers, *self.date_markers)]
-        for src in self.named_searches:
-            wanted += [src.literals, src.anchor, src.name_ends]
-        wanted += [self.intro_literals, self.break_literals, self.references_literals]
-        return frozenset(w for w in wanted if w is not None and _plain(w))
-
-    @cached_property
-    def literals(self) -> tuple[str, ...]:
-        """Every literal looked up in a document (in one pass of :attr:`automaton`)."""
-        return tuple(sorted(set().union(*self.looked_up)))
-
-    @cached_property
-    def literal_sets(self) -> tuple[tuple[frozenset[str], ...], ...]:
-        """For each of :attr:`literals`, the looked-up sets that hold it."""
-        holding: dict[str, list[frozenset[str]]] = {lit: [] for lit in self.literals}
-        for literals in self.looked_up:
-            for lit in literals:
-                holding[lit].append(literals)
-        return tuple(tuple(holding[lit]) for lit in self.literals)
-
-    @cached_property
-    def automaton(self) -> Any:
-        import ahocorasick_rs
-
-        return ahocorasick_rs.AhoCorasick(list(self.literals), matchkind=ahocorasick_rs.MatchKind.Standard,
-                                          implementation=ahocorasick_rs.Implementation.DFA)
-
-
-def _plain(literals: frozenset[str] | None) -> bool:
-    """Case-sensitive literals, looked up by the automaton."""
-    return bool(literals) and not isinstance(literals, CaseInsensitive)
-
-
-def _optional(data: dict[str, Any], key: str, flags: int = 0) -> re.Pattern[str] | None:
-    return re.compile(data[key], flags) if data.get(key) else None
-
-
-def build_vocabulary(data: dict[str, Any]) -> EvidenceVocabulary:
-    """Compile the evidence vocabulary from its YAML data."""
-    names = sorted({fold_term(i) for i in data["institutions"]}, key=len, reverse=True)
-    # a first-character lookahead lets the regex engine skip most positions quickly
-    first = "".join(sorted({re.escape(n[0]) for n in names}))
-    inst = f"(?=[{first}])(?:" + "|".join(re.escape(n) for n in names) + ")"
-    org = data.get("organisation") or r"(?!x)x"
-    places = {"@INST@": f"(?:{inst})", "@ORG@": f"(?:{org})"}
-    ends = {"@INST@": frozenset(names), "@ORG@": end_literals(re.compile(org))}
-    named = tuple(_named_source(p, places, ends) for p in data["named_source_patterns"])
-    return EvidenceVocabulary(
-        citation=re.compile("|".join(f"(?:{p})" for p in data["citation_patterns"])),
-        citation_sources=tuple(data["citation_patterns"]),
-        named_source=tuple(n.pattern for n in named),
-        named_sources=named,
-        registries=tuple(
-            Registry(r["name"], re.compile(r["detect"]), re.compile(r["valid"], re.I), r["example"])
-            for r in data["registries"]
-        ),
-        dates=tuple(re.compile(p) for p in data["date_patterns"]),
-        references_heading=re.compile(data["references_heading"]),
-        date_not_as_of=_optional(data, "date_not_as_of"),
-        study_intro=_optional(data, "study_intro"),
-        study_break=_optional(data, "study_break"),
-        block_sentences=int(data.get("block_sentences", 20)),
-        anaphora=_optional(data, "anaphora"),
-        record_label=_optional(data, "record_label", re.I),
-        record_end=_optional(data, "record_end", re.I),
-        record_sentences=int(data.get("record_sentences", 40)),
-    )
-
-
-def _named_source(template: str, places: dict[str, str], ends: dict[str, frozenset[str] | None]) -> NamedSource:
-    """A named-source pattern from its template (@INST@ and @ORG@ filled in)."""
-
-    def filled(text: str) -> str:
-        for place in _PLACES:
-            text = text.replace(place, places[place])
-        return text
-
-    pattern = re.compile(filled(template))
-    literals = required_literals(pattern.pattern)
-    head = _HEAD.match(template)
-    words = [ends[place] for place in _PLACES if head and place in head.group()]
-    if head is None or None in words:
-        return NamedSource(pattern, literals, _anchor(pattern, start_literals(pattern)))
-    name_ends = frozenset(word for some in words for word in some or ())
-    reach = max_width(filled(head.group()))
-    rest = re.compile(filled(template[head.end() :]))
-    return NamedSource(pattern, literals, None, rest, name_ends, reach, context_free(rest))
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> EvidenceVocabulary:
-    from .data import load_yaml
-
-    return build_vocabulary(load_yaml("evidence.yaml"))
+from .prefilter import find_windows, may_occur
+from .regex_literals import CaseInsensitive
 
 
 @dataclass(frozen=True)
@@ -372,7 +146,7 @@ class Evidence:
     def _windows(self, literals: frozenset[str] | None) -> list[tuple[int, int]]:
         """:func:`~kepulint.prefilter.find_windows`, from the automaton's spans: from the
         sentence before each occurrence to the sentence after it, merged."""
-        if not _plain(literals):
+        if not plain_literals(literals):
             return find_windows(self.doc, literals)
         found = self._spans(literals)
         sentences = self.doc.sentences
@@ -504,7 +278,7 @@ class Evidence:
         norm = self.doc.norm
         literals = self.v.references_literals
         first = 0  # a heading starts the line holding its word
-        if _plain(literals):
+        if plain_literals(literals):
             at = self._spans(literals)
             if not at:
                 return len(norm)
@@ -540,7 +314,7 @@ class Evidence:
         if norm[s] == "#" or (norm[s].isspace() and norm[s:e].lstrip().startswith("#")):
             return True
         size, last = e - s, norm[e - 1]
-        short = (size <= 40 and last not in _TERMINAL) or (size <= 30 and last in "?？")
+        short = (size <= 40 and last not in TERMINAL) or (size <= 30 and last in "?？")
         return short and self._sentence_is_line(i)
 
     @cached_property
@@ -590,7 +364,7 @@ class Evidence:
     def _units_holding(self, literals: frozenset[str] | None) -> set[int]:
         """Indexes of the units that may hold one of ``literals`` (all if they are not
         looked up): the only ones a pattern requiring them can match in."""
-        if not _plain(literals):
+        if not plain_literals(literals):
             return set(range(len(self.units)))
         return {self.unit_index(start) for start, _ in self._spans(literals)} if self.units else set()
 
@@ -685,7 +459,7 @@ class Evidence:
         maybe = set()
         for i, (s, _) in enumerate(self.doc.sentences):
             first = norm[s]
-            if first in _MARKER_STRIP or (first in firsts and any(norm.startswith(lit, s) for lit in firsts[first])):
+            if first in MARKER_STRIP or (first in firsts and any(norm.startswith(lit, s) for lit in firsts[first])):
                 maybe.add(i)
         return maybe
 
@@ -697,10 +471,10 @@ class Evidence:
             return False
         text = norm[start:end]
         if self.v.citation_firsts is None:
-            return not self.v.citation.sub("", text).strip(_MARKER_STRIP)
+            return not self.v.citation.sub("", text).strip(MARKER_STRIP)
         # what citation.sub removes: markers, each starting at a character it would keep
         pos = 0
-        while kept := _KEPT.search(text, pos):
+        while kept := MARKER_KEPT.search(text, pos):
             m = self.v.citation.match(text, kept.start())
             if m is None:
                 return False
