@@ -43,7 +43,7 @@ from .evidence_vocab import (
     plain_literals,
     vocabulary,
 )
-from .prefilter import find_windows, may_occur
+from .prefilter import find_windows, may_occur, windows_around
 from .regex_literals import CaseInsensitive
 
 
@@ -61,19 +61,6 @@ class AsOfDate:
     start: int
     end: int
     value: date
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping (or touching) spans merged, sorted."""
-    spans.sort()
-    merged = spans[:1]
-    for lo, hi in spans[1:]:
-        if lo <= merged[-1][1]:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
 
 
 def _compact(text: str) -> str:
@@ -144,26 +131,10 @@ class Evidence:
         return may_occur(self.doc, gate)
 
     def _windows(self, literals: frozenset[str] | None) -> list[tuple[int, int]]:
-        """:func:`~kepulint.prefilter.find_windows`, from the automaton's spans: from the
-        sentence before each occurrence to the sentence after it, merged."""
+        """:func:`~kepulint.prefilter.find_windows`, from the automaton's spans."""
         if not plain_literals(literals):
             return find_windows(self.doc, literals)
-        found = self._spans(literals)
-        sentences = self.doc.sentences
-        if len(found) * 3 >= max(len(sentences), 1):
-            return [(0, len(self.doc.norm))] if found else []
-        firsts, last = self._sentence_starts, len(sentences) - 1
-        windows = []
-        for start, end in found:
-            i = max(bisect_right(firsts, start) - 1, 0)  # the sentence at start
-            lo = sentences[i - 1][0] if i else min(sentences[0][0], start)
-            hi = sentences[i + 1][1] if i < last else sentences[last][1]
-            windows.append((lo, max(hi, end)))
-        return _merged(windows)
-
-    @cached_property
-    def _sentence_starts(self) -> list[int]:
-        return [s for s, _ in self.doc.sentences]
+        return windows_around(self.doc, self._spans(literals))
 
     def _names(self, src: NamedSource) -> list[tuple[int, int]]:
         """Spans of the words ending a name of ``src`` that the rest of its pattern may

@@ -147,15 +147,21 @@ def find_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, i
         return [(0, len(norm))]
     if isinstance(literals, CaseInsensitive):
         return [(0, len(norm))] if may_match(doc, literals) else []
-    positions = []
+    spans = []
     for literal in literals:
         pos = norm.find(literal)
         while pos >= 0:
-            positions.append((pos, len(literal)))
+            spans.append((pos, pos + len(literal)))
             pos = norm.find(literal, pos + 1)
-    if len(positions) * 3 >= max(len(doc.sentences), 1):
-        return [(0, len(norm))] if positions else []
-    return _merged([_window(doc, pos, length) for pos, length in positions])
+    return windows_around(doc, spans)
+
+
+def windows_around(doc: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """From the sentence before each span to the sentence after it, merged; the whole text
+    when the spans are many (one pass over it is cheaper), nothing when there are none."""
+    if len(spans) * 3 >= max(len(doc.sentences), 1):
+        return [(0, len(doc.norm))] if spans else []
+    return _merged([_window(doc, start, end - start) for start, end in spans])
 
 
 def _merged(spans: list[tuple[int, int]], touching: bool = False) -> list[tuple[int, int]]:
