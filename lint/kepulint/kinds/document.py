@@ -139,7 +139,7 @@ class DocumentRule(Kind):
         """Folded offsets where check ``i`` is satisfied, cheapest evidence first (terms come
         from the engine's automaton: ``hits`` by role, see :meth:`lexicon`), unsorted and
         lazy: a ``required`` check stops at the first one."""
-        norm = _lf_view(doc)
+        norm = doc.norm  # LF line ends only (normalize.fold), so (?m)^ and $ see every line
         lo, hi = 0, len(norm)
         if check.get("head_lines"):
             hi = _head_end(doc, int(check["head_lines"]))
@@ -205,16 +205,10 @@ def _message(check: dict[str, Any], profile: str) -> str | None:
     return by_profile.get(profile) or check.get("message")
 
 
-def _lf_view(doc: Document) -> str:
-    """The folded text with CR line ends as LF (same length), so that ``(?m)^`` and ``$``
-    in rule patterns see every line end (CRLF becomes an extra blank line)."""
-    return doc.memo("document.lf_view", lambda d: d.norm.replace("\r", "\n"))  # type: ignore[no-any-return]
-
-
 def _body_lines(doc: Document) -> list[tuple[int, int]]:
     """Spans of the non-blank lines of the folded text (front matter is blank there)."""
     def build(d: Document) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in _LINE.finditer(_lf_view(d)) if m.group().strip()]
+        return [(m.start(), m.end()) for m in _LINE.finditer(d.norm) if m.group().strip()]
 
     return doc.memo("document.body_lines", build)  # type: ignore[no-any-return]
 
