@@ -322,6 +322,13 @@ class RulePattern:
             gates = (literals, *literal_gates(source)) if literals else literal_gates(source)
         return cls(source, literals, gates, fast_start(source))
 
+    def possible(self, doc: Document) -> bool:
+        """False when the engine's scan proved a literal set every match needs is absent."""
+        index = doc._cache.get(LITERALS_MEMO)
+        if isinstance(self.literals, CaseInsensitive) or index is None:
+            return may_match(doc, self.literals)
+        return bool(index.all_of(self.gates))
+
 
 def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
     """Matches of a rule regex in ``doc.norm``, searched only where its literals make a
@@ -331,12 +338,7 @@ def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
     found = memo.get(pattern.source)
     if found is None:
         found = []
-        index = doc._cache.get(LITERALS_MEMO)
-        if isinstance(pattern.literals, CaseInsensitive) or index is None:
-            possible = may_match(doc, pattern.literals)
-        else:
-            possible = index.all_of(pattern.gates)
-        if possible:
+        if pattern.possible(doc):
             regex, norm = compiled(pattern.source), doc.norm
             windows = [(0, len(norm))] if pattern.fast else search_windows(doc, pattern.literals)
             for lo, hi in windows:

@@ -37,14 +37,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from ..context import Context
 from ..document import Document
 from ..model import Finding
-from ..regex_literals import CaseInsensitive, required_literals
-from .base import Hits, Kind, compile_patterns
+from .base import Hits, Kind, RulePattern, compile_patterns, compiled
 
 _SCOPES = ("head", "tail")
 _LINE = re.compile(r"[^\r\n]*")  # one line (its end: the next CR or LF)
@@ -86,19 +85,25 @@ class DocumentRule(Kind):
 
     @cached_property
     def checks(self) -> list[dict[str, Any]]:
+        """The checks with their regexes analysed (built with the rule set, kept in its cache)."""
         out = []
         for check in self.params["checks"]:
             c = dict(check)
-            c["_patterns"] = compile_patterns(check.get("patterns", []), "patterns")
+            c["_patterns"] = [RulePattern.of(p) for p in check.get("patterns", [])]
             for scope in _SCOPES:
                 spec = check.get(scope) or {}
                 c[f"_{scope}"] = (
                     int(spec.get("lines", 0)),
-                    None,
-                    compile_patterns(spec.get("patterns", []), f"{scope}/patterns"),
+                    [RulePattern.of(p) for p in spec.get("patterns", [])],
                 ) if spec else None
             out.append(c)
         return out
+
+    def literals(self) -> set[str]:
+        """Prefilter literals of the checks' regexes, for the engine's automaton."""
+        patterns = [p for c in self.checks for p in c["_patterns"]]
+        patterns += [p for c in self.checks for scope in _SCOPES if c[f"_{scope}"] for p in c[f"_{scope}"][1]]
+        return {lit for p in patterns for gate in p.gates for lit in gate}
 
     def lexicon(self) -> dict[str, list[str]]:
         """Each check's terms, pair groups and head/tail terms, found by the shared automaton."""
@@ -148,7 +153,7 @@ class DocumentRule(Kind):
         for scope in _SCOPES:
             spec = check[f"_{scope}"]
             if spec:
-                lines, _, patterns = spec
+                lines, patterns = spec
                 s_lo, s_hi = (0, _head_end(doc, lines)) if scope == "head" else (_tail_start(doc, lines), len(norm))
                 yield from (h[0] for h in hits.get(f"c{i}{scope}", ()) if s_lo <= h[0] < s_hi)
                 scopes.append((s_lo, s_hi, patterns))
@@ -162,12 +167,12 @@ class DocumentRule(Kind):
                 if all(f is not None for f in firsts):
                     yield min(f for f in firsts if f is not None)
         for pat in check["_patterns"]:
-            if _may_match(norm, pat):
-                yield from (m.start() for m in pat.finditer(norm, lo, hi))
+            if pat.possible(doc):
+                yield from (m.start() for m in compiled(pat.source).finditer(norm, lo, hi))
         for s_lo, s_hi, patterns in scopes:
             for pat in patterns:
-                if _may_match(norm, pat):
-                    yield from (m.start() for m in pat.finditer(norm, s_lo, s_hi))
+                if pat.possible(doc):
+                    yield from (m.start() for m in compiled(pat.source).finditer(norm, s_lo, s_hi))
 
     def _in_open_or_close(self, doc: Document, pos: int) -> bool:
         i = doc.paragraph_index(pos)
@@ -235,18 +240,5 @@ def _front_matter_has(doc: Document, keys: list[str]) -> bool:
     fm = doc.front_matter
     return any(fm.get(k) not in (None, "", [], {}) for k in keys)
 
-
-
-@lru_cache(maxsize=256)
-def _literals(pattern: str) -> frozenset[str] | None:
-    return required_literals(pattern)
-
-
-def _may_match(text: str, pattern: re.Pattern[str]) -> bool:
-    """False when a literal every match needs is absent from ``text`` (exact, see prefilter.py)."""
-    literals = _literals(pattern.pattern)
-    if isinstance(literals, CaseInsensitive):
-        text = text.lower()
-    return literals is None or any(lit in text for lit in literals)
 
 KIND = DocumentRule
