@@ -567,10 +567,6 @@ class _Matcher:
 def sniff_path(path: str | os.PathLike[str]) -> str | None:
     """The binary label of the file at ``path`` (see :func:`sniff_binary`), None for text or
     when it cannot be read (reading it later reports that)."""
-    return _sniff_file(os.fspath(path))
-
-
-def _sniff_file(path: str) -> str | None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
@@ -610,7 +606,7 @@ def _walk(
             seen_dirs.add(key)
             yield from _walk(entry.path, include, exclude, seen_dirs, errors, sniff)
         elif is_file:
-            if include(entry.path) and not (sniff and _sniff_file(entry.path) is not None):
+            if include(entry.path) and not (sniff and sniff_path(entry.path) is not None):
                 yield entry.path
         elif entry.is_symlink() and include(entry.path):
             errors.append(
@@ -682,7 +678,7 @@ def discover(
                     deferred.add(found[-1])
             continue
         if stat.S_ISREG(st.st_mode):
-            label = _sniff_file(arg)
+            label = sniff_path(arg)
             if label is not None:
                 errors.append(FileError(relative_display(Path(arg)), _binary_message(label), "skipped"))
                 continue

@@ -203,7 +203,7 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
         hit = cache.lookup(job) if cache is not None and job.source is not None else None
         if hit is not None:
             results[i] = hit
-        elif getattr(job, "sniff", False) and sniff_path(job.source) is not None:
+        elif job.sniff and sniff_path(job.source) is not None:
             binary.add(i)
         else:
             todo.append((i, job))
