@@ -17,7 +17,7 @@ from kepulint.api import lint_text
 from kepulint.data import load_yaml
 from kepulint.document import Document
 from kepulint.evidence import Evidence, evidence
-from kepulint.evidence_vocab import Marker, build_vocabulary
+from kepulint.evidence_vocab import EvidenceVocabulary, Marker, build_vocabulary
 from kepulint.prefilter import find_windows, may_occur
 from kepulint.regex_literals import end_literals, has_prefix, start_literals
 
@@ -353,14 +353,19 @@ def _plain_index(e: Evidence) -> dict[str, Any]:
     return {
         "markers": [[m.span() for m in k.pattern.finditer(norm)] if may_occur(doc, k.gate) else []
                     for k in _markers(e)],
-        "named": sorted({m.span() for p, lits in zip(v.named_source, v.named_source_literals, strict=True)
+        "named": sorted({m.span() for p, lits in zip(v.named_source, _named_literals(v), strict=True)
                          for lo, hi in find_windows(doc, lits)
                          for m in p.finditer(norm, lo, hi) if m.end() > m.start()}),
-        "windows": [find_windows(doc, lits) for lits in v.named_source_literals],
+        "windows": [find_windows(doc, lits) for lits in _named_literals(v)],
         "units": units,
         "intros": {i for i, (s, t) in enumerate(units) if v.study_intro and v.study_intro.search(norm, s, t)},
         "references": ([m.start() for m in v.references_heading.finditer(norm)] or [len(norm)])[-1],
     }
+
+
+def _named_literals(v: EvidenceVocabulary) -> list[frozenset[str] | None]:
+    """The literal prefilter of each named-source pattern, as the plain computation uses it."""
+    return [search.literals for search in v.named_searches]
 
 
 def _markers(e: Evidence) -> tuple[Marker, ...]:
@@ -371,7 +376,7 @@ def _fast_index(e: Evidence) -> dict[str, Any]:
     return {
         "markers": [[m.span() for m in e._found(k)] for k in _markers(e)],
         "named": e.named_sources,
-        "windows": [e._windows(lits) for lits in e.v.named_source_literals],
+        "windows": [e._windows(lits) for lits in _named_literals(e.v)],
         "units": e.units,
         "intros": e._intro_units,
         "references": e.references_start,

@@ -130,11 +130,6 @@ class EvidenceVocabulary:
         return tuple(Marker.of(p, gated=False) for p in self.dates)
 
     @cached_property
-    def named_source_literals(self) -> tuple[frozenset[str] | None, ...]:
-        """Literal prefilters of the named-source patterns (see :mod:`kepulint.prefilter`)."""
-        return tuple(s.literals for s in self.named_searches)
-
-    @cached_property
     def named_searches(self) -> tuple[NamedSource, ...]:
         """:attr:`named_sources`, or plain ones for a vocabulary built without them."""
         return self.named_sources or tuple(
