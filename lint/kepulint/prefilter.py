@@ -52,6 +52,13 @@ class LiteralIndex:
             total += n
         return total
 
+    def starts_of(self, literals: frozenset[str]) -> list[int]:
+        """Sorted start offsets of all ``literals`` together, each once."""
+        present = literals & self.present
+        if len(present) == 1:
+            return self.positions(next(iter(present)))
+        return sorted({pos for lit in present for pos in self.positions(lit)})
+
     def positions(self, literal: str) -> list[int]:
         """Start offsets of ``literal`` (empty when absent)."""
         if literal not in self._chars:

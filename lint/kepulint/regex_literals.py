@@ -187,6 +187,14 @@ def _parsed(source: str, flags: int) -> Any:
     return _p.parse(source, flags)
 
 
+def source_start_literals(source: str) -> frozenset[str] | None:
+    """:func:`start_literals` of a regex source (None when it does not parse)."""
+    try:
+        return _edge_literals(re.compile(source), backwards=False)
+    except re.error:
+        return None
+
+
 def _edge_literals(pattern: re.Pattern[str], backwards: bool) -> frozenset[str] | None:
     parsed = _parsed(pattern.pattern, pattern.flags)
     found, _ = _edges(list(parsed), bool(parsed.state.flags & re.IGNORECASE), backwards)

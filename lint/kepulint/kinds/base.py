@@ -12,8 +12,8 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import LITERALS_MEMO, may_match, search_windows
-from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals
+from ..prefilter import LITERALS_MEMO, LiteralIndex, may_match, search_windows
+from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals, source_start_literals
 from ..rules import Rule
 
 PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
@@ -272,7 +272,7 @@ class TermGroup:
 
     def literals(self) -> set[str]:
         """Prefilter literals of this group's regexes (scanned by the engine's automaton)."""
-        return {lit for p in (*self.patterns, *self.exception_patterns) for gate in p.gates for lit in gate}
+        return {lit for p in (*self.patterns, *self.exception_patterns) for lit in p.scanned}
 
     def lexicon(self) -> dict[str, list[str]]:
         out = {}
@@ -306,12 +306,15 @@ class RulePattern:
     """A rule regex with what its analysis says (once per rule set, kept in the rule-set cache):
     ``literals``, the prefilter set its search windows come from; ``gates``, every literal set
     a match needs (``literals`` first; none for case-insensitive patterns, gated on
-    ``literals`` alone); ``fast``, whether ``re`` searches it quickly over a whole draft."""
+    ``literals`` alone); ``fast``, whether ``re`` searches it quickly over a whole draft;
+    ``starts``, literals every match starts with (None when unknown), so that it can be tried
+    only where one of them occurs."""
 
     source: str
     literals: frozenset[str] | None
     gates: tuple[frozenset[str], ...]
     fast: bool
+    starts: frozenset[str] | None = None
 
     @classmethod
     def of(cls, source: str) -> RulePattern:
@@ -320,7 +323,20 @@ class RulePattern:
             gates: tuple[frozenset[str], ...] = ()
         else:
             gates = (literals, *literal_gates(source)) if literals else literal_gates(source)
-        return cls(source, literals, gates, fast_start(source))
+        fast = fast_start(source)
+        return cls(source, literals, gates, fast, None if fast else source_start_literals(source))
+
+    @property
+    def scanned(self) -> set[str]:
+        """The literals the engine's automaton must report for this pattern."""
+        return {lit for gate in self.gates for lit in gate} | (self.starts or set())
+
+    def window_literals(self, index: LiteralIndex | None) -> frozenset[str] | None:
+        """The literal set to search around in a draft: of all the sets a match needs, the
+        one that occurs least there."""
+        if index is None or len(self.gates) < 2:
+            return self.literals
+        return min(self.gates, key=index.count)
 
     def possible(self, doc: Document) -> bool:
         """False when the engine's scan proved a literal set every match needs is absent."""
@@ -328,6 +344,9 @@ class RulePattern:
         if isinstance(self.literals, CaseInsensitive) or index is None:
             return may_match(doc, self.literals)
         return bool(index.all_of(self.gates))
+
+
+ANCHORED_SPACING = 200  # try a pattern at its start literals when they are at most 1 per 100 characters
 
 
 def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
@@ -340,11 +359,27 @@ def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
         found = []
         if pattern.possible(doc):
             regex, norm = compiled(pattern.source), doc.norm
-            windows = [(0, len(norm))] if pattern.fast else search_windows(doc, pattern.literals)
-            for lo, hi in windows:
-                found.extend((m.start(), m.end(), m.group()) for m in regex.finditer(norm, lo, hi))
+            index = doc._cache.get(LITERALS_MEMO)
+            if pattern.fast:
+                found = [(m.start(), m.end(), m.group()) for m in regex.finditer(norm)]
+            elif pattern.starts and index is not None and index.count(pattern.starts) * ANCHORED_SPACING <= len(norm):
+                found = _anchored(regex, norm, index.starts_of(pattern.starts))
+            else:
+                for lo, hi in search_windows(doc, pattern.window_literals(index)):
+                    found.extend((m.start(), m.end(), m.group()) for m in regex.finditer(norm, lo, hi))
         memo[pattern.source] = found
     return found
+
+
+def _anchored(regex: re.Pattern[str], norm: str, starts: list[int]) -> list[Hit]:
+    """What ``regex.finditer(norm)`` finds, given the sorted offsets every match starts at."""
+    out: list[Hit] = []
+    pos = 0
+    for at in starts:
+        if at >= pos and (m := regex.match(norm, at)):
+            out.append((at, m.end(), m.group()))
+            pos = m.end()  # a start literal is never empty: the match is not
+    return out
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:

@@ -103,7 +103,7 @@ class DocumentRule(Kind):
         """Prefilter literals of the checks' regexes, for the engine's automaton."""
         patterns = [p for c in self.checks for p in c["_patterns"]]
         patterns += [p for c in self.checks for scope in _SCOPES if c[f"_{scope}"] for p in c[f"_{scope}"][1]]
-        return {lit for p in patterns for gate in p.gates for lit in gate}
+        return {lit for p in patterns for lit in p.scanned}
 
     def lexicon(self) -> dict[str, list[str]]:
         """Each check's terms, pair groups and head/tail terms, found by the shared automaton."""
