@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +13,8 @@ from typing import Any
 from .api import Settings, lint_source, ruleset_for
 from .model import ExitCode, FileError, FileResult, Severity
 from .rules import RuleError, RuleSet
+
+WRITE_PARTS = 4096  # report parts joined per write to stdout
 
 
 @dataclass
@@ -116,14 +118,24 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
             result = lint_source(text, name, settings, select=codes)
             result.notice = notice
             results.append(result)
+    codes_for = _codes_for(config, ruleset.codes)
     for path in found:
         display = files.relative_display(path)
-        jobs.append(Job(display, path, tuple(config.selected_codes(ruleset.codes, display)), path in unsniffed))
+        jobs.append(Job(display, path, codes_for(display), path in unsniffed))
     from .parallel import lint_jobs
 
     results.extend(lint_jobs(jobs, settings, config, opts))
     results.sort(key=lambda r: r.path)
     return _report(results, ruleset, config, settings, opts)
+
+
+def _codes_for(config: Any, codes: list[str]) -> Callable[[str], tuple[str, ...]]:
+    """``config.selected_codes`` of a display path; the same for every file (so computed once)
+    unless per-file-ignores apply."""
+    if config.per_file_ignores:
+        return lambda display: tuple(config.selected_codes(codes, display))
+    same = tuple(config.selected_codes(codes, None))
+    return lambda display: same
 
 
 def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: Settings,
@@ -151,6 +163,7 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
                   f"run --write-baseline again to prune", file=sys.stderr)
     enabled = [r for r in ruleset if r.code in set(config.selected_codes(ruleset.codes, None))]
     fmt = opts.get("fmt") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    output: str | list[bytes]
     if opts.get("statistics"):
         from .reporters import statistics
 
@@ -161,10 +174,7 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
         output = text.render(results, enabled, version=_version(), profile=config.profile,
                              color=_color(opts))
     elif fmt == "json":
-        from .reporters import json_report
-
-        output = json_report.render(results, enabled, version=_version(), profile=config.profile,
-                                    baseline=baseline_info)
+        output = _json_report(results, enabled, config.profile, baseline_info, opts.get("output_file"))
     else:
         output = get(fmt)(results, enabled, version=_version(), profile=config.profile)
     _write(output, opts.get("output_file"))
@@ -195,17 +205,52 @@ def _color(opts: dict[str, Any]) -> bool:
     return bool(not opts.get("output_file") and sys.stdout.isatty())
 
 
-def _write(output: str, target: Path | None) -> None:
+def _json_report(results: list[FileResult], enabled: list[Any], profile: str, baseline: dict[str, Any] | None,
+                 target: Path | None) -> str | list[bytes]:
+    """The JSON report, as UTF-8 parts when that is what ``target`` (or stdout) gets anyway:
+    23 MB of text for N=1000, so skipping the str and its encoding pays."""
+    from .reporters import json_report
+
+    options: dict[str, Any] = {"version": _version(), "profile": profile, "baseline": baseline}
+    if target or _stdout_is_utf8():
+        try:
+            return json_report.render_parts(results, enabled, **options)
+        except UnicodeEncodeError:  # a lone surrogate: let the text path report it as before
+            pass
+    return json_report.render(results, enabled, **options)
+
+
+def _stdout_is_utf8() -> bool:
+    """True when text written to stdout reaches it as UTF-8 with no newline translation."""
+    import codecs
+
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or os.linesep != "\n" or not hasattr(stream, "buffer"):
+        return False
+    try:
+        return codecs.lookup(stream.encoding).name == "utf-8"
+    except (LookupError, TypeError, AttributeError):
+        return False
+
+
+def _write(output: str | list[bytes], target: Path | None) -> None:
+    """Write the report (text, or UTF-8 parts) to ``target`` (atomically) or stdout."""
     if target:
         from .fsutil import write_atomic
 
         try:
-            write_atomic(Path(target), output)
+            write_atomic(Path(target), output if isinstance(output, str) else b"".join(output))
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         return
-    sys.stdout.write(output)
+    if isinstance(output, str):
+        sys.stdout.write(output)
+        sys.stdout.flush()
+        return
     sys.stdout.flush()
+    for start in range(0, len(output), WRITE_PARTS):  # a few MB at a time, not one 23 MB copy
+        sys.stdout.buffer.write(b"".join(output[start:start + WRITE_PARTS]))
+    sys.stdout.buffer.flush()
 
 
 def _version() -> str:
