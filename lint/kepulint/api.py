@@ -1,7 +1,9 @@
 """The library API: lint a string the way the CLI lints a file.
 
 :func:`lint_source` is the one pipeline (document → rules → diagnostics → inline
-suppressions) that the CLI, its worker processes and :func:`lint_text` all call.
+suppressions) that the CLI, its worker processes and :func:`lint_text` all call. The
+linting machinery (document, engine, kinds) is imported by the first :func:`lint_source`
+call, so a run whose files are all cached never loads it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .document import Document
-from .engine import apply_overrides, run_rules, to_diagnostics
 from .model import Diagnostic, FileResult, Severity
 from .rules import RuleSet, load_rules
 
@@ -49,6 +49,9 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
                 markdown: bool | None = None, ruleset: RuleSet | None = None) -> FileResult:
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
     (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use."""
+    from .document import Document
+    from .engine import apply_overrides, run_rules, to_diagnostics
+
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
     if select is not None:
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]

@@ -110,8 +110,23 @@ class RuleSet:
         ign = tuple(ignore)
         return [r for r in self.rules if r.code.startswith(sel) and not (ign and r.code.startswith(ign))]
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The rules without their compiled kinds (:func:`_write_cached` stores those apart)."""
+        state = dict(self.__dict__)
+        state.pop("compiled", None)
+        state.pop("_stored_compiled", None)
+        return state
+
     @cached_property
     def compiled(self) -> Any:
+        """The kinds and automaton: read from the rule cache when it holds them (see
+        :func:`_read_cached`), else built; a run whose files are all cached never needs them."""
+        stored = self.__dict__.pop("_stored_compiled", None)
+        if stored is not None:
+            try:
+                return stored()
+            except Exception:  # truncated or stale: build them
+                pass
         from .engine import CompiledRules
 
         return CompiledRules(self.rules)
@@ -230,25 +245,36 @@ def _cache_file(key: str) -> Path:
 
 
 def _read_cached(key: str) -> RuleSet | None:
+    """The cached rule set of ``key``, or None. The file holds two pickles sharing one memo
+    (see :func:`_write_cached`); only the first, the rules, is read now, the compiled kinds
+    when :attr:`RuleSet.compiled` is first used (so their modules are imported only then)."""
+    import io
     import pickle
 
     try:
-        data = _cache_file(key).read_bytes()
-        ruleset = pickle.loads(data)
+        unpickler = pickle.Unpickler(io.BytesIO(_cache_file(key).read_bytes()))
+        ruleset = unpickler.load()
     except Exception:  # missing, unreadable or stale: rebuild
         return None
-    return ruleset if isinstance(ruleset, RuleSet) and ruleset.digest == key else None
+    if not (isinstance(ruleset, RuleSet) and ruleset.digest == key):
+        return None
+    ruleset._stored_compiled = unpickler.load  # type: ignore[attr-defined]
+    return ruleset
 
 
 def _write_cached(key: str, ruleset: RuleSet) -> None:
+    import io
     import pickle
 
     from .fsutil import write_atomic
 
     try:
-        ruleset.compiled  # noqa: B018 - build the automaton once, store it with the rules
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dump(ruleset)  # the rules, without their kinds (RuleSet.__getstate__)
+        pickler.dump(ruleset.compiled)  # same memo: the kinds keep referring to those very rules
         path = _cache_file(key)
-        write_atomic(path, pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        write_atomic(path, out.getvalue(), durable=False)
         for old in path.parent.glob("rules-*.pickle"):  # one entry per rule set in use is enough
             if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
                 old.unlink()
