@@ -6,6 +6,7 @@ Layout (``.kepulint_cache/`` under the working directory unless ``--cache-dir`` 
     .kepulint_cache/
       CACHEDIR.TAG  .gitignore (``*``)
       v1/<run key>/<file key>.pickle
+      v1/<run key>/<hash of a set of file keys>.pack
 
 The *run key* is a hash of everything that is the same for every file of a run: the cache
 format, the kepulint version, a digest of kepulint's own code and data files, the Python
@@ -20,21 +21,30 @@ compared with the stored digest. A signature taken within :data:`RACY_NS` of a c
 not stored ("racy" timestamps: a same-size edit in the same clock tick would go unseen),
 so such files are always hashed.
 
+A run over at least :data:`MIN_PACK_FILES` files also leaves a *pack*: the entries of exactly
+that set of files in one file, named by a hash of their file keys and written by the parent
+process at the end of a run that found or stored results the pack lacked (workers write their
+own entries as they go; the pack gathers them). A re-run over the same files reads that one
+file instead of one entry per file; a file whose packed ``stat`` signature no longer matches
+is looked up in its own entry as before. The newest :data:`KEEP_PACKS` packs are kept.
+
 Entries are written atomically (temporary file + ``os.replace``); anything unreadable,
 truncated, of another format or pointing at another key is a miss, never an error. Entries
-are unpickled with a loader that only accepts kepulint's result types, so a planted cache
-file cannot run code. Run directories other than the newest :data:`KEEP_RUNS` are pruned.
+and packs are unpickled with a loader that only accepts kepulint's result types, so a planted
+cache file cannot run code. Run directories other than the newest :data:`KEEP_RUNS` are pruned.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import os
 import pickle
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +63,9 @@ TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _SUFFIX = ".pickle"
+PACK_SUFFIX = ".pack"
+MIN_PACK_FILES = 64  # fewer files are looked up about as fast one entry at a time
+KEEP_PACKS = 4  # packs per run directory (one per set of files checked)
 _ALLOWED = {
     ("kepulint.model", name) for name in ("FileResult", "Diagnostic", "Suppression", "FileError", "Severity")
 }
@@ -93,18 +106,31 @@ def file_signature(path: Path | str) -> FileSig | None:
     return FileSig(None if racy else sig, content_digest(data))
 
 
+_CODE_SUFFIXES = (".py", ".yaml", ".tsv", ".txt", ".json")
+
+
+def code_files(root: str) -> list[str]:
+    """kepulint's modules and data files under ``root``: sorted posix paths relative to it."""
+    names: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        names += (name if rel == "." else f"{rel}/{name}" for name in files if name.endswith(_CODE_SUFFIXES))
+    return sorted(names)
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """Digest of kepulint's own modules and data (a changed kind or vocabulary invalidates)."""
-    root = Path(__file__).resolve().parent
+    root = os.path.dirname(os.path.realpath(__file__))
     h = hashlib.blake2b(digest_size=20)
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".tsv", ".txt", ".json") and "__pycache__" not in path.parts:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+    for name in code_files(root):
+        try:
+            with open(os.path.join(root, name), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        h.update(name.encode() + b"\0" + data + b"\0")
     return h.hexdigest()
 
 
@@ -160,6 +186,18 @@ def _loads(data: bytes, helps: dict[str, str] | None = None) -> Any:
     return _SafeUnpickler(data, helps or {}).load()
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the block."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _dumps(entry: Any, helps: dict[str, str]) -> bytes:
     out = io.BytesIO()
     _HelpPickler(out, helps).dump(entry)
@@ -187,8 +225,18 @@ class CacheStats:
     errors: int = 0  # unreadable/corrupt entries and failed writes (all silent)
 
 
+#: A pack entry: the content digest, the ``stat`` signature and the result.
+PackEntry = tuple[str, tuple[int, int, int, int], FileResult]
+
+
+def _pack_entry(value: Any) -> bool:
+    """True when ``value`` (read from a pack) has the shape of a :data:`PackEntry`."""
+    return (type(value) is tuple and len(value) == 3 and isinstance(value[0], str)
+            and type(value[1]) is tuple and len(value[1]) == 4 and isinstance(value[2], FileResult))
+
+
 class ResultCache:
-    """Results of one run's settings, one entry per file."""
+    """Results of one run's settings, one entry per file (plus packs of entries)."""
 
     def __init__(self, directory: Path, key: str, helps: dict[str, str] | None = None) -> None:
         self.directory = Path(directory)
@@ -198,6 +246,14 @@ class ResultCache:
         self._run_dir = os.fspath(self.run_dir)  # str paths: look-ups are per file, pathlib is slow
         self.stats = CacheStats()
         self._ready = False
+        self._pack_path: str | None = None  # the pack of this run's files (see lookup_all)
+        self._pack: dict[str, PackEntry] = {}  # what it held
+        self._used: dict[str, PackEntry] = {}  # this run's hits and stores: the next pack
+        self._stale = False  # the pack lacked some of them
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Workers get the cache without the pack (they only store entries)."""
+        return {**self.__dict__, "_pack_path": None, "_pack": {}, "_used": {}, "_stale": False}
 
     @classmethod
     def for_run(cls, directory: Path, settings: Any, ruleset_digest: str, *, encoding: str | None,
@@ -214,23 +270,72 @@ class ResultCache:
         return os.path.join(self._run_dir, f"{fkey[:40]}{_SUFFIX}")
 
     # -- lookup -------------------------------------------------------------------------------
+    def lookup_all(self, jobs: Sequence[Any]) -> list[FileResult | None]:
+        """:meth:`lookup` of every job. With at least :data:`MIN_PACK_FILES` files, the pack of
+        exactly this set of files is read first (if an earlier run left one): a re-run over the
+        same files reads one file instead of one entry per file."""
+        keys = [self.file_key(job) if job.source is not None else None for job in jobs]
+        present = sorted({k for k in keys if k is not None})
+        if len(present) >= MIN_PACK_FILES:
+            name = hashlib.sha256("\n".join(present).encode()).hexdigest()[:32]
+            self._pack_path = os.path.join(self._run_dir, f"{name}{PACK_SUFFIX}")
+            self._pack = self._read_pack(self._pack_path)
+        return [None if key is None else self._lookup(job, key) for job, key in zip(jobs, keys, strict=True)]
+
     def lookup(self, job: Any) -> FileResult | None:
         """The stored result for ``job`` if its file is unchanged, else None (a miss)."""
-        if job.source is None:
-            return None
-        fkey = self.file_key(job)
-        try:
-            with open(self._entry(fkey), "rb") as fh:
-                data = fh.read()
-        except (OSError, ValueError):
-            self.stats.misses += 1
-            return None
-        result = self._check(job, fkey, data)
+        return None if job.source is None else self._lookup(job, self.file_key(job))
+
+    def _lookup(self, job: Any, fkey: str) -> FileResult | None:
+        result = self._from_pack(job, fkey)
+        if result is None:
+            result = self._from_entry(job, fkey)
         if result is None:
             self.stats.misses += 1
         else:
             self.stats.hits += 1
         return result
+
+    def _from_pack(self, job: Any, fkey: str) -> FileResult | None:
+        """The packed result for ``job`` when the file still has the packed ``stat`` signature."""
+        packed = self._pack.get(fkey)
+        if packed is None or packed[2].path != job.path:
+            return None
+        try:
+            st = os.stat(job.source)
+        except (OSError, ValueError):
+            return None
+        if packed[1] != _stat_key(st):
+            return None
+        self._used[fkey] = packed
+        return packed[2]
+
+    def _read_pack(self, path: str) -> dict[str, PackEntry]:
+        """The pack at ``path``: file key -> entry; empty when missing, corrupt or of another run."""
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except (OSError, ValueError):
+            return {}
+        try:
+            with _no_gc():  # tens of thousands of objects and no cycles: collecting them is waste
+                pack = _loads(data, self.helps)
+            if not (isinstance(pack, dict) and pack.get("format") == FORMAT and pack.get("key") == self.key
+                    and isinstance(pack.get("entries"), dict)):
+                raise ValueError("not a pack of this run")
+        except Exception:  # corrupt, truncated, foreign: ignore silently
+            self.stats.errors += 1
+            return {}
+        return {k: v for k, v in pack["entries"].items() if type(k) is str and _pack_entry(v)}
+
+    def _from_entry(self, job: Any, fkey: str) -> FileResult | None:
+        """The result in ``job``'s own entry file, if it is valid for the file as it is now."""
+        try:
+            with open(self._entry(fkey), "rb") as fh:
+                data = fh.read()
+        except (OSError, ValueError):
+            return None
+        return self._check(job, fkey, data)
 
     def _check(self, job: Any, fkey: str, data: bytes) -> FileResult | None:
         try:
@@ -248,12 +353,14 @@ class ResultCache:
         except (OSError, ValueError):
             return None
         if stat is not None and tuple(stat) == _stat_key(st):
+            self._keep(fkey, (digest, tuple(stat), result))
             return result
         sig = file_signature(job.source)
         if sig is None or sig.digest != digest:
             return None
         if sig.stat is not None:  # same bytes, new timestamps: refresh the fast path
             self.store(job, result, sig)
+            self._keep(fkey, (digest, sig.stat, result))
         return result
 
     # -- store --------------------------------------------------------------------------------
@@ -314,6 +421,38 @@ class ResultCache:
             self.stats.errors += 1
             return False
         return True
+
+    def remember(self, job: Any, result: FileResult, sig: FileSig) -> None:
+        """Put a result found in an entry or just stored (maybe by a worker) in the next pack;
+        not with a racy signature, since a pack only serves files whose ``stat`` matches."""
+        if job.source is not None and sig.stat is not None:
+            self._keep(self.file_key(job), (sig.digest, sig.stat, result))
+
+    def _keep(self, fkey: str, entry: PackEntry) -> None:
+        """``entry`` goes in the next pack, which the current one (lacking it) needs."""
+        self._used[fkey] = entry
+        self._stale = True
+
+    def save_pack(self) -> None:
+        """Write the pack of this run's files when it lacked some of the results this run found
+        or stored (silently: a failure only costs time); keep the newest :data:`KEEP_PACKS`."""
+        if not self._stale or self._pack_path is None:
+            return
+        try:
+            self._prepare()
+            data = _dumps({"format": FORMAT, "key": self.key, "entries": self._used}, self.helps)
+            write_bytes_atomic(self._pack_path, data)
+            self._prune_packs()
+        except Exception:
+            self.stats.errors += 1
+        self._pack, self._used, self._stale = self._used, {}, False
+
+    def _prune_packs(self) -> None:
+        with os.scandir(self._run_dir) as it:
+            packs = [(e.stat().st_mtime_ns, e.path) for e in it if e.name.endswith(PACK_SUFFIX)]
+        for _, path in sorted(packs, reverse=True)[KEEP_PACKS:]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def cacheable(result: FileResult) -> bool:

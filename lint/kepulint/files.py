@@ -15,7 +15,7 @@ import stat
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
-from fnmatch import fnmatch
+from fnmatch import fnmatch, translate
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -516,7 +516,7 @@ def relative_display(path: Path, cwd: Path | None = None) -> str:
     if cwd is None and not os.path.isabs(path):  # the usual case: already relative to the cwd
         rel = os.path.normpath(path)
         if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
-            return Path(rel).as_posix()
+            return rel if os.sep == "/" else Path(rel).as_posix()  # normpath left nothing to fix
     base = os.path.abspath(cwd if cwd is not None else os.getcwd())
     full = os.path.join(base, path)  # relative paths are relative to ``cwd``
     for resolve in (os.path.normpath, os.path.realpath):
@@ -544,12 +544,16 @@ class _Matcher:
             if pat.startswith("**/"):
                 pats.append(pats[-1][3:])
         self.patterns = tuple(pats)
+        # any(fnmatch(name, pat) for pat in patterns) as one regex: fnmatch is fnmatchcase of
+        # the normcased name and pattern, and fnmatchcase matches re.compile(translate(pat))
+        either = "|".join(translate(os.path.normcase(pat)) for pat in pats)
+        self._any = re.compile(either).match if pats else None
 
     def __call__(self, path: str) -> bool:
-        if not self.patterns:
+        if self._any is None:
             return False
         base = os.path.basename(path)
-        if base and any(fnmatch(base.lower() if self.fold else base, pat) for pat in self.patterns):
+        if base and self._any(os.path.normcase(base.lower() if self.fold else base)):
             return True  # the usual case (``*.md``), without resolving the path
         absolute = os.path.abspath(path)
         try:

@@ -73,17 +73,18 @@ def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int)
 
 
 def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
-                cache: Any) -> tuple[FileResult, bool]:
-    """``(result, stored)``: lint ``job`` and, with a ``cache``, store the result (in whichever
-    process linted it, so workers write their entries in parallel)."""
+                cache: Any) -> tuple[FileResult, Any]:
+    """``(result, signature)``: lint ``job`` and, with a ``cache``, store the result (in whichever
+    process linted it, so workers write their entries in parallel); the file's
+    :class:`~kepulint.cache.FileSig` when the result was stored, else None."""
     if cache is None or job.source is None:
-        return lint_one(job, settings, encoding, max_bytes), False
+        return lint_one(job, settings, encoding, max_bytes), None
     from .cache import cacheable, file_signature
 
     sig = file_signature(job.source)  # before linting: see cache.file_signature
     result = lint_one(job, settings, encoding, max_bytes)
     stored = sig is not None and cacheable(result) and cache.store(job, result, sig)
-    return result, stored
+    return result, sig if stored else None
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, cache
     _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, cache=cache)
 
 
-def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, bool]]:
+def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, Any]]:
     w = _worker
     return [(i, *_lint_entry(job, w["settings"], w["encoding"], w["max_bytes"], w["cache"]))
             for i, job in batch]
@@ -199,8 +200,8 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     results: list[FileResult | None] = [None] * len(jobs)
     todo: list[tuple[int, Any]] = []
     binary: set[int] = set()
-    for i, job in enumerate(jobs):
-        hit = cache.lookup(job) if cache is not None and job.source is not None else None
+    hits = cache.lookup_all(jobs) if cache is not None else [None] * len(jobs)
+    for i, (job, hit) in enumerate(zip(jobs, hits, strict=True)):
         if hit is not None:
             results[i] = hit
         elif job.sniff and sniff_path(job.source) is not None:
@@ -227,10 +228,13 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
             written = cache.stats.writes if cache is not None else 0
             done = _run_pool(batches, stats["processes"], method, (settings, encoding, max_bytes, writer))
             if cache is not None:  # stores made by workers (or by this process after a crash)
-                cache.stats.writes = written + sum(1 for _, _, stored in done if stored)
-        for i, result, _ in done:
+                cache.stats.writes = written + sum(1 for _, _, sig in done if sig is not None)
+        for i, result, sig in done:
             results[i] = result
+            if sig is not None and writer is not None:
+                writer.remember(jobs[i], result, sig)
     if cache is not None:
+        cache.save_pack()
         cache.touch()
         stats.update(hits=cache.stats.hits, misses=cache.stats.misses, writes=cache.stats.writes,
                      cache_errors=cache.stats.errors, cache_dir=str(cache.directory))
@@ -274,13 +278,13 @@ def _warm(settings: Settings) -> None:
 
 
 def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | None,
-              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, bool]]:
+              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     if method == "fork":
         _warm(initargs[0])
-    done: list[tuple[int, FileResult, bool]] = []
+    done: list[tuple[int, FileResult, Any]] = []
     broken: list[tuple[int, Any]] = []
     pool = _new_pool(workers, method, initargs)
     try:
@@ -300,7 +304,7 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
                 except BrokenProcessPool:
                     broken.extend(batch)
                 except Exception as exc:  # e.g. a result that cannot be pickled back
-                    done.extend((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), False)
+                    done.extend((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), None)
                                 for i, job in batch)
     except BaseException:
         _stop(pool)
@@ -312,13 +316,13 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
 
 
 def _isolate(items: list[tuple[int, Any]], method: str | None,
-             initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, bool]]:
+             initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
     """Re-run the files of broken batches one at a time; a file that kills its worker again
     gets an internal-error result, the others their real one. When a fresh worker cannot even
     answer a ping (it dies starting up), the rest is linted in this process instead."""
     from concurrent.futures.process import BrokenProcessPool
 
-    out: list[tuple[int, FileResult, bool]] = []
+    out: list[tuple[int, FileResult, Any]] = []
     pool = None
     try:
         ordered = sorted(items, key=lambda item: item[0])
@@ -337,11 +341,11 @@ def _isolate(items: list[tuple[int, Any]], method: str | None,
                 out.extend(pool.submit(_lint_batch, [(i, job)]).result())
             except BrokenProcessPool:
                 out.append((i, internal_error(job.path, "the worker process died while linting this file"),
-                            False))
+                            None))
                 pool.shutdown(wait=False)
                 pool = None
             except Exception as exc:
-                out.append((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), False))
+                out.append((i, internal_error(job.path, f"{type(exc).__name__}: {exc}"), None))
     except BaseException:
         if pool is not None:
             _stop(pool)
