@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import check_report as check
+from conftest import isolate_run
 
-from kepulint import cache, parallel, runner
+from kepulint import cache, parallel
 from kepulint.api import Settings, ruleset_for
 from kepulint.cache import ResultCache
-from kepulint.runner import Job, run_check
+from kepulint.runner import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -33,11 +35,7 @@ CURE = "# 标题\n\n干细胞可以根治糖尿病。\n"
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
-    monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.setattr(parallel, "START_METHOD", None)
+    isolate_run(tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -62,29 +60,6 @@ def _env() -> dict[str, str]:
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "kepulint", *args], capture_output=True, cwd=cwd, env=_env(),
                           timeout=120)
-
-
-def check(*paths: str | Path, **opts: Any) -> dict[str, Any]:
-    """run_check in this process; the JSON report."""
-    out = Path.cwd() / "report.json"
-    full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25", **opts}
-    run_check([str(p) for p in paths], full)
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Paths linted in this process (lint_source calls made by kepulint.parallel)."""
-    seen: list[str] = []
-    real = parallel.lint_source
-
-    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
-        seen.append(path)
-        return real(text, path, *args, **kwargs)
-
-    monkeypatch.setattr(parallel, "lint_source", counting)
-    monkeypatch.setattr(runner, "lint_source", counting)  # stdin is linted by the runner itself
-    return seen
 
 
 def _drafts(tmp_path: Path) -> Path:

@@ -8,7 +8,6 @@ Correctness only: no timing assertions (see bench/ for speed).
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import pickle
 import subprocess
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import check_report as check
+from conftest import isolate_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,35 +34,9 @@ OLD = 1_600_000_000  # a timestamp far from "now": signatures are not racy
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
-    monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.setattr(parallel, "START_METHOD", None)
+    isolate_run(tmp_path, monkeypatch)
     monkeypatch.setattr(cache, "RACY_NS", 0)  # trust the signatures of files written just now
     monkeypatch.setattr(cache, "MIN_PACK_FILES", 1)  # packs for the few files of these tests
-
-
-def check(*paths: str | Path, **opts: Any) -> dict[str, Any]:
-    """run_check in this process; the JSON report."""
-    out = Path.cwd() / "report.json"
-    full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25", **opts}
-    runner.run_check([str(p) for p in paths], full)
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Paths linted in this process."""
-    seen: list[str] = []
-    real = parallel.lint_source
-
-    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
-        seen.append(path)
-        return real(text, path, *args, **kwargs)
-
-    monkeypatch.setattr(parallel, "lint_source", counting)
-    return seen
 
 
 @pytest.fixture
