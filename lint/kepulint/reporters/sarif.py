@@ -3,13 +3,22 @@
 Columns are Unicode code points (``columnKind``), relative paths hang off
 ``%SRCROOT%``, suppressed diagnostics appear with ``suppressions`` and files that
 could not be linted become tool execution notifications.
+
+The log is exactly ``json.dumps(build(...), ensure_ascii=False, indent=2) + "\\n"``, but
+:func:`render` writes it without json's pure-Python (indenting) encoder for the results,
+which are nearly all of it: each result comes from a template whose strings go through the
+encoder ``json.dumps`` itself uses (:data:`json.encoder.encode_basestring`), and each
+file's ``artifactLocation`` is encoded once. A result with a field of an unexpected type,
+and the rare members (notes, suppressions), go through ``json.dumps``, so the bytes are
+the same either way (``tests/test_sarif_speed_paths.py`` checks it).
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from json.encoder import encode_basestring
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -132,12 +141,16 @@ def error_notification(e: FileError) -> dict[str, Any]:
     return notification(e.path, e.message, "warning" if e.kind == "skipped" else "error")
 
 
-def build(
+def findings(results: list[FileResult]) -> Iterator[Diagnostic]:
+    """Every diagnostic, active or suppressed, file by file, each file's in position order."""
+    for file_result in results:
+        yield from sorted([*file_result.diagnostics, *file_result.suppressed], key=lambda d: d.sort_key)
+
+
+def skeleton(
     results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn"
 ) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict."""
-    rule_index = {rule.code: i for i, rule in enumerate(rules)}
-    sarif_results: list[dict[str, Any]] = []
+    """The SARIF log with an empty ``results`` list."""
     notifications: list[dict[str, Any]] = []
     failed = False
     for file_result in results:
@@ -146,8 +159,6 @@ def build(
             failed = failed or file_result.error.kind != "skipped"
         if file_result.notice:
             notifications.append(notification(file_result.path, file_result.notice, "note"))
-        found = sorted([*file_result.diagnostics, *file_result.suppressed], key=lambda d: d.sort_key)
-        sarif_results.extend(result(d, rule_index) for d in found)
     invocation: dict[str, Any] = {"executionSuccessful": not failed}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -162,15 +173,111 @@ def build(
         },
         "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
-        "results": sarif_results,
+        "results": [],
         "properties": {"kepulint/profile": profile},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def build(
+    results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn"
+) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict: what :func:`render` encodes (and its tests' reference)."""
+    log = skeleton(results, rules, version=version, profile=profile)
+    rule_index = {rule.code: i for i, rule in enumerate(rules)}
+    log["runs"][0]["results"] = [result(d, rule_index) for d in findings(results)]
+    return log
+
+
+def _at(text: str, level: int) -> str:
+    """JSON laid out by ``indent=2`` moved ``level`` levels deeper (all but its first line).
+    Encoded strings hold no raw newline, so every newline starts a line of the layout."""
+    return text.replace("\n", "\n" + "  " * level)
+
+
+def _dumps(value: Any, level: int = 0) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``level`` levels deep."""
+    return _at(json.dumps(value, ensure_ascii=False, indent=2), level)
+
+
+#: How deep results sit in the log: ``{"runs": [{"results": [...]}]}``.
+_LEVEL = 4
+#: One result as ``_dumps`` writes it at :data:`_LEVEL`: ``%s`` an encoded string or optional members.
+_RESULT = _at("""{
+  "ruleId": %s,%s
+  "level": %s,
+  "message": {
+    "text": %s
+  },
+  "locations": [
+    {
+      "physicalLocation": {
+        "artifactLocation": %s,
+        "region": {
+          "startLine": %d,
+          "startColumn": %d,
+          "endLine": %d,
+          "endColumn": %d%s
+        }
+      }
+    }
+  ]%s
+}""", _LEVEL)
+_RULE_INDEX = _at('\n  "ruleIndex": %d,', _LEVEL)
+_SNIPPET = _at(',\n          "snippet": {\n            "text": %s\n          }', _LEVEL)
+_FINGERPRINT = _at(',\n  "partialFingerprints": {\n    ' + encode_basestring(FINGERPRINT_KEY) + ': %s\n  }', _LEVEL)
+_PROPERTIES = _at(',\n  "properties": ', _LEVEL)
+_SUPPRESSIONS = _at(',\n  "suppressions": ', _LEVEL)
+_LEVELS = {severity: encode_basestring(level) for severity, level in LEVELS.items()}
+
+
+class _Results:
+    """Writes results from :data:`_RESULT`, each file's ``artifactLocation`` encoded once."""
+
+    def __init__(self, rule_index: dict[str, int]) -> None:
+        self.rule_index = rule_index
+        self.locations: dict[str, str] = {}
+
+    def location(self, path: str) -> str:
+        """The ``artifactLocation`` of ``path``, encoded as it sits in a result."""
+        out = self.locations.get(path)
+        if out is None:
+            out = self.locations[path] = _dumps(artifact_location(path), _LEVEL + 4)
+        return out
+
+    def text(self, d: Diagnostic) -> str:
+        """``_dumps(result(d, rule_index), _LEVEL)``, from the template when the fields have their usual types."""
+        if not (type(d.line) is type(d.column) is type(d.end_line) is type(d.end_column) is int):
+            return _dumps(result(d, self.rule_index), _LEVEL)
+        enc = encode_basestring
+        try:
+            index = self.rule_index.get(d.code)
+            text = f"{d.message} — {d.match}" if d.match else d.message
+            extra = _FINGERPRINT % enc(d.fingerprint) if d.fingerprint else ""
+            if d.notes:
+                extra += _PROPERTIES + _dumps({"kepulint/notes": list(d.notes)}, _LEVEL + 1)
+            if d.suppression is not None:
+                extra += _SUPPRESSIONS + _dumps([suppression(d.suppression)], _LEVEL + 1)
+            return _RESULT % (
+                enc(d.code), "" if index is None else _RULE_INDEX % index, _LEVELS[d.severity], enc(text),
+                self.location(d.path), d.line, d.column, d.end_line, d.end_column,
+                _SNIPPET % enc(d.match) if d.match else "", extra,
+            )
+        except (TypeError, KeyError, AttributeError):  # an odd field: let result() and json.dumps decide
+            return _dumps(result(d, self.rule_index), _LEVEL)
+
+
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
-    """The SARIF log, pretty-printed, non-ASCII kept as is."""
-    return (
-        json.dumps(build(results, rules, version=version, profile=profile), ensure_ascii=False, indent=2)
-        + "\n"
+    """The SARIF log, pretty-printed, non-ASCII kept as is: ``_dumps(build(...)) + "\\n"``."""
+    # the only '"results": []' of the skeleton is the key (inside a JSON string, '"' is escaped)
+    head, hole, tail = _dumps(skeleton(results, rules, version=version, profile=profile)).partition(
+        '"results": []'
     )
+    writer = _Results({rule.code: i for i, rule in enumerate(rules)})
+    texts = [writer.text(d) for d in findings(results)]
+    if not texts:
+        return f"{head}{hole}{tail}\n"
+    indent = "\n" + "  " * _LEVEL
+    texts[0] = f'{head}"results": [{indent}{texts[0]}'
+    texts[-1] = f'{texts[-1]}\n{"  " * (_LEVEL - 1)}]{tail}\n'
+    return f",{indent}".join(texts)  # one copy of the (megabytes of) results
