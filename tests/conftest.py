@@ -55,3 +55,46 @@ def isolate_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setattr(parallel, "START_METHOD", None)
+
+
+SUPPRESSED_TEXT = (  # suppression comments whose reasons hold quotes, a backslash, a tab; a U+2028
+    "<!-- kepulint-disable CLM002 -- 引用原文，\"作者\" \\ 观点 -->\n干细胞可以根治糖尿病。\n"
+    "<!-- kepulint-enable CLM002 -->\n<!-- kepulint-disable-next-line -->\n永不复发，根治\u2028糖尿病。\n"
+    "根治糖尿病。<!-- kepulint-disable-line CLM -- x\ty -->\n"
+)
+
+
+def reporter_corpus(suppressed_path: str) -> list[Any]:
+    """Lint results for reporter tests: the seeds, the test drafts and the adversarial files,
+    plus :data:`SUPPRESSED_TEXT` as ``suppressed_path``, an unreadable file and a decoding notice."""
+    from kepulint.api import Settings, lint_source
+    from kepulint.files import InputError, read_file
+    from kepulint.model import FileError, FileResult
+
+    settings = Settings(today="2025-11-25")
+    paths = sorted([*(ROOT / "seeds").glob("*.txt"), *(ROOT / "tests" / "drafts").iterdir(),
+                    *(p for p in (ROOT / "tests" / "adversarial").rglob("*") if p.suffix in (".md", ".txt"))])
+    results = []
+    for path in paths:
+        display = path.relative_to(ROOT).as_posix()
+        try:
+            text, notice = read_file(path, encoding="auto")
+        except InputError as exc:
+            results.append(FileResult(path=display, error=exc.to_file_error(display)))
+            continue
+        result = lint_source(text, display, settings)
+        result.notice = notice
+        results.append(result)
+    results.append(lint_source(SUPPRESSED_TEXT, suppressed_path, settings))
+    results.append(FileResult(path="gone.md", error=FileError("gone.md", "cannot read: \"gone\"\n", "error")))
+    return sorted(results, key=lambda r: r.path)
+
+
+def three_files(active: list[Any], suppressed: list[Any], notice: str) -> list[Any]:
+    """Results of three files for reporter properties: two with ``active`` diagnostics (the
+    first also ``suppressed`` ones and ``notice``), one skipped with ``notice`` as its message."""
+    from kepulint.model import FileError, FileResult
+
+    return [FileResult(path="a.md", diagnostics=active[:2], suppressed=suppressed, notice=notice),
+            FileResult(path="b.md", diagnostics=active[2:]),
+            FileResult(path="c.md", error=FileError("c.md", notice, "skipped"))]

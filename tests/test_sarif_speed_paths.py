@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SUPPRESSED_TEXT, reporter_corpus, three_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 
 from kepulint import runner
-from kepulint.api import Settings, lint_source, ruleset_for
-from kepulint.files import InputError, read_file
+from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
 from kepulint.reporters import sarif
 from kepulint.rules import Rule
@@ -29,11 +29,6 @@ from kepulint.rules import Rule
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ruleset_for(()).rules
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-SUPPRESSED_TEXT = (
-    "<!-- kepulint-disable CLM002 -- 引用原文，\"作者\" \\ 观点 -->\n干细胞可以根治糖尿病。\n"
-    "<!-- kepulint-enable CLM002 -->\n<!-- kepulint-disable-next-line -->\n永不复发，根治\u2028糖尿病。\n"
-    "根治糖尿病。<!-- kepulint-disable-line CLM -- x\ty -->\n"
-)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -64,31 +59,9 @@ def diagnostic(path: str = "a.md", code: str = "CLM002", **fields: Any) -> Diagn
     return Diagnostic(path=path, code=code, **{**base, **fields})
 
 
-def _corpus_results() -> list[FileResult]:
-    """Lint results of the seeds, the test drafts and the adversarial files, plus suppressions,
-    an unreadable file and a decoding notice."""
-    lint_settings = Settings(today="2025-11-25")
-    paths = sorted([*(ROOT / "seeds").glob("*.txt"), *(ROOT / "tests" / "drafts").iterdir(),
-                    *(p for p in (ROOT / "tests" / "adversarial").rglob("*") if p.suffix in (".md", ".txt"))])
-    results = []
-    for path in paths:
-        display = path.relative_to(ROOT).as_posix()
-        try:
-            text, notice = read_file(path, encoding="auto")
-        except InputError as exc:
-            results.append(FileResult(path=display, error=exc.to_file_error(display)))
-            continue
-        result = lint_source(text, display, lint_settings)
-        result.notice = notice
-        results.append(result)
-    results.append(lint_source(SUPPRESSED_TEXT, "sup/引用 #1.md", lint_settings))
-    results.append(FileResult(path="gone.md", error=FileError("gone.md", "cannot read: \"gone\"\n", "error")))
-    return sorted(results, key=lambda r: r.path)
-
-
 @pytest.fixture(scope="module")
 def corpus_results() -> list[FileResult]:
-    return _corpus_results()
+    return reporter_corpus('sup/引用 #1.md')
 
 
 def test_real_results_give_the_same_text(corpus_results: list[FileResult]) -> None:
@@ -157,17 +130,11 @@ def diagnostics(draw: st.DrawFn, odd_types: bool = False) -> Diagnostic:
                       suppression=draw(SUPPRESSIONS), notes=tuple(draw(st.lists(TEXT, max_size=3))))
 
 
-def _results(active: list[Diagnostic], suppressed: list[Diagnostic], notice: str) -> list[FileResult]:
-    return [FileResult(path="a.md", diagnostics=active[:2], suppressed=suppressed, notice=notice),
-            FileResult(path="b.md", diagnostics=active[2:]),
-            FileResult(path="c.md", error=FileError("c.md", notice, "skipped"))]
-
-
 @PROPERTY
 @given(active=st.lists(diagnostics(), max_size=5), suppressed=st.lists(diagnostics(), max_size=3), notice=TEXT)
 def test_any_field_values_give_the_same_text(active: list[Diagnostic], suppressed: list[Diagnostic],
                                             notice: str) -> None:
-    results = _results(active, suppressed, notice)
+    results = three_files(active, suppressed, notice)
     expected = outcome(lambda: reference(results))  # a lone surrogate in a path: quote() refuses it
     assert outcome(lambda: sarif.render(results, RULES, version="0.1.0")) == expected
 
@@ -175,7 +142,7 @@ def test_any_field_values_give_the_same_text(active: list[Diagnostic], suppresse
 @PROPERTY
 @given(active=st.lists(diagnostics(odd_types=True), max_size=4))
 def test_fields_of_other_types_fall_back_to_json_dumps(active: list[Diagnostic]) -> None:
-    results = _results(active, [], "")
+    results = three_files(active, [], "")
     expected = outcome(lambda: reference(results))
     assert outcome(lambda: sarif.render(results, RULES, version="0.1.0")) == expected
 

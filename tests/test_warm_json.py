@@ -16,22 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SUPPRESSED_TEXT, reporter_corpus, three_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kepulint import runner
-from kepulint.api import Settings, lint_source, ruleset_for
-from kepulint.files import InputError, read_file
-from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
+from kepulint.api import ruleset_for
+from kepulint.model import Diagnostic, FileResult, Severity, Suppression
 from kepulint.reporters import json_report
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ruleset_for(()).rules
-SUPPRESSED_TEXT = (
-    "<!-- kepulint-disable CLM002 -- 引用原文，\"作者\" \\ 观点 -->\n干细胞可以根治糖尿病。\n"
-    "<!-- kepulint-enable CLM002 -->\n<!-- kepulint-disable-next-line -->\n永不复发，根治\u2028糖尿病。\n"
-    "根治糖尿病。<!-- kepulint-disable-line CLM -- x\ty -->\n"
-)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -54,31 +49,9 @@ def assert_same(results: list[FileResult], **options: Any) -> None:
     assert json_report.render_bytes(results, RULES, version="0.1.0", **options) == data
 
 
-def _corpus_results() -> list[FileResult]:
-    """Lint results of the seeds, the test drafts and the adversarial files, plus suppressions,
-    an unreadable file and a decoding notice."""
-    settings = Settings(today="2025-11-25")
-    paths = sorted([*(ROOT / "seeds").glob("*.txt"), *(ROOT / "tests" / "drafts").iterdir(),
-                    *(p for p in (ROOT / "tests" / "adversarial").rglob("*") if p.suffix in (".md", ".txt"))])
-    results = []
-    for path in paths:
-        display = path.relative_to(ROOT).as_posix()
-        try:
-            text, notice = read_file(path, encoding="auto")
-        except InputError as exc:
-            results.append(FileResult(path=display, error=exc.to_file_error(display)))
-            continue
-        result = lint_source(text, display, settings)
-        result.notice = notice
-        results.append(result)
-    results.append(lint_source(SUPPRESSED_TEXT, "sup/引用.md", settings))
-    results.append(FileResult(path="gone.md", error=FileError("gone.md", "cannot read: \"gone\"\n", "error")))
-    return sorted(results, key=lambda r: r.path)
-
-
 @pytest.fixture(scope="module")
 def corpus_results() -> list[FileResult]:
-    return _corpus_results()
+    return reporter_corpus('sup/引用.md')
 
 
 def test_real_results_give_the_same_bytes(corpus_results: list[FileResult]) -> None:
@@ -117,27 +90,21 @@ def diagnostics(draw: st.DrawFn, odd_types: bool = False) -> Diagnostic:
                       suppression=suppression)
 
 
-def _results(active: list[Diagnostic], suppressed: list[Diagnostic], notice: str) -> list[FileResult]:
-    return [FileResult(path="a.md", diagnostics=active[:2], suppressed=suppressed, notice=notice),
-            FileResult(path="b.md", diagnostics=active[2:]),
-            FileResult(path="c.md", error=FileError("c.md", notice, "skipped"))]
-
-
 @PROPERTY
 @given(active=st.lists(diagnostics(), max_size=5), suppressed=st.lists(diagnostics(), max_size=3), notice=TEXT)
 def test_any_field_values_give_the_same_report(active: list[Diagnostic], suppressed: list[Diagnostic],
                                                notice: str) -> None:
-    assert_same(_results(active, suppressed, notice))
+    assert_same(three_files(active, suppressed, notice))
 
 
 @PROPERTY
 @given(active=st.lists(diagnostics(odd_types=True), max_size=4))
 def test_fields_of_other_types_fall_back_to_json_dumps(active: list[Diagnostic]) -> None:
     try:
-        expected = plain(_results(active, [], ""))
+        expected = plain(three_files(active, [], ""))
     except TypeError:  # json.dumps itself refuses (a float key…): nothing to compare
         return
-    assert json_report.render(_results(active, [], ""), RULES, version="0.1.0") == expected
+    assert json_report.render(three_files(active, [], ""), RULES, version="0.1.0") == expected
 
 
 def test_integer_subclasses_and_bools_are_written_as_json_dumps_writes_them() -> None:
