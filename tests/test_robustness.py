@@ -555,6 +555,33 @@ def test_ctrl_c_exits_130_without_traceback(jobs: str, tmp_path: Path, env: dict
     assert "Traceback" not in stderr and stderr.strip() == "kepulint: interrupted", stderr
 
 
+def test_ctrl_c_while_the_cli_is_imported_exits_130(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The console entry point catches an interrupt that lands before the CLI has loaded."""
+    import builtins
+
+    from kepulint import launch
+
+    real_import = builtins.__import__
+
+    def interrupted(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "cli" and args[-1] == 1:  # ``from .cli import main`` in kepulint.launch
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as exc:
+        launch.main()
+    assert exc.value.code == 130
+    assert capsys.readouterr().err == "kepulint: interrupted\n"
+
+
+def test_console_script_and_module_use_the_launcher() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'kepulint = "kepulint.launch:main"' in pyproject
+    assert "from .launch import main" in (ROOT / "lint" / "kepulint" / "__main__.py").read_text(encoding="utf-8")
+
+
 def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     from kepulint.cli import main
 
