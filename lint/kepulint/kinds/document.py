@@ -124,6 +124,8 @@ class DocumentRule(Kind):
         return compile_patterns(_as_list(self.params.get("back_matter")), "back_matter")
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
+        if not doc.norm.strip():  # empty, blank, or only front matter, comments and code: no
+            return                # article yet, so nothing to disclaim, sign or date
         placement = self.params.get("mode", "required") == "placement"
         for i, check in enumerate(self.checks):
             message = _message(check, doc.profile)
