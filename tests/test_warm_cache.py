@@ -385,3 +385,26 @@ def test_code_digest_covers_every_module_and_data_file() -> None:
                       and "__pycache__" not in p.parts)
     names = cache.code_files(str(root))
     assert sorted(names) == expected and "kinds/base.py" in names and "data/t2s.tsv" in names
+
+
+# -- malformed entries found in review ---------------------------------------------------------
+
+
+def test_a_pack_entry_whose_result_was_never_constructed_is_refused() -> None:
+    blank = FileResult.__new__(FileResult)  # what a crafted pickle can build: no fields set
+    assert not cache._pack_entry(("digest", (1, 2, 3, 4), blank))
+    assert not cache._pack_entry(("digest", (1, 2, 3, "4"), FileResult(path="a.md")))
+    assert cache._pack_entry(("digest", (1, 2, 3, 4), FileResult(path="a.md")))
+
+
+@pytest.mark.parametrize("stat", [5, "abcd", (1, 2, 3), [1, 2, 3, "4"]])
+def test_an_entry_with_a_malformed_stat_is_a_silent_miss(tmp_path: Path, stat: Any) -> None:
+    draft = tmp_path / "a.md"
+    draft.write_text(CURE, encoding="utf-8")
+    store = ResultCache(tmp_path / "c", "k" * 64)
+    job = runner.Job("a.md", draft, ("CLM002",), False)
+    fkey = store.file_key(job)
+    data = cache._dumps({"format": cache.FORMAT, "key": fkey, "result": FileResult(path="a.md"),
+                         "digest": "0" * 40, "stat": stat}, {})
+    assert store._check(job, fkey, data) is None
+    assert store.stats.errors == 1

@@ -232,7 +232,13 @@ PackEntry = tuple[str, tuple[int, int, int, int], FileResult]
 def _pack_entry(value: Any) -> bool:
     """True when ``value`` (read from a pack) has the shape of a :data:`PackEntry`."""
     return (type(value) is tuple and len(value) == 3 and isinstance(value[0], str)
-            and type(value[1]) is tuple and len(value[1]) == 4 and isinstance(value[2], FileResult))
+            and _stat_shape(value[1]) and isinstance(value[2], FileResult)
+            and type(getattr(value[2], "path", None)) is str)  # built without its constructor: no path
+
+
+def _stat_shape(value: Any) -> bool:
+    """True when ``value`` has the shape of a stored ``stat`` signature (four ints)."""
+    return type(value) is tuple and len(value) == 4 and all(type(n) is int for n in value)
 
 
 class ResultCache:
@@ -343,7 +349,8 @@ class ResultCache:
             if not (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == fkey):
                 raise ValueError("not an entry of this key")
             result, digest, stat = entry["result"], entry["digest"], entry["stat"]
-            if not isinstance(result, FileResult) or result.path != job.path or not isinstance(digest, str):
+            if not isinstance(result, FileResult) or result.path != job.path or not isinstance(digest, str) \
+                    or not (stat is None or _stat_shape(tuple(stat))):
                 raise ValueError("malformed entry")
         except Exception:  # corrupt, truncated, foreign: ignore silently
             self.stats.errors += 1
