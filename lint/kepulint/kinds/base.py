@@ -12,7 +12,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import LITERALS_MEMO, LiteralIndex, may_match, search_windows
+from ..prefilter import LITERALS_MEMO, may_match, search_windows
 from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals, source_start_literals
 from ..rules import Rule
 
@@ -331,13 +331,6 @@ class RulePattern:
         """The literals the engine's automaton must report for this pattern."""
         return {lit for gate in self.gates for lit in gate} | (self.starts or set())
 
-    def window_literals(self, index: LiteralIndex | None) -> frozenset[str] | None:
-        """The literal set to search around in a draft: of all the sets a match needs, the
-        one that occurs least there."""
-        if index is None or len(self.gates) < 2:
-            return self.literals
-        return min(self.gates, key=index.count)
-
     def possible(self, doc: Document) -> bool:
         """False when the engine's scan proved a literal set every match needs is absent."""
         index = doc._cache.get(LITERALS_MEMO)
@@ -371,7 +364,7 @@ def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
             elif pattern.starts and index is not None and index.count(pattern.starts) * ANCHORED_SPACING <= len(norm):
                 found = _anchored(regex, norm, index.starts_of(pattern.starts))
             else:
-                for lo, hi in search_windows(doc, pattern.window_literals(index)):
+                for lo, hi in search_windows(doc, pattern.literals):
                     found.extend((m.start(), m.end(), m.group()) for m in regex.finditer(norm, lo, hi))
         memo[pattern.source] = found
     return found
