@@ -15,6 +15,8 @@ NO_PROSE = {
     "a comment only": "<!-- 待写：干细胞治疗抑郁症的研究进展 -->\n",
     "a code block only": "```\nprint('hello')\n```\n",
     "CRLF blank lines": "\r\n\r\n",
+    "markup only": "---\n\n# \n\n> \n- \n* * *\n",
+    "a zero-width space and a BOM": "\ufeff\u200b\n",
 }
 
 

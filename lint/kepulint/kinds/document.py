@@ -46,6 +46,7 @@ from ..model import Finding
 from .base import Hits, Kind, RulePattern, compile_patterns, compiled
 
 _SCOPES = ("head", "tail")
+_WORD = re.compile(r"[^\W_]")  # a letter or a digit, of any script
 _LINE = re.compile(r"[^\r\n]*")  # one line (its end: the next CR or LF)
 
 
@@ -124,8 +125,8 @@ class DocumentRule(Kind):
         return compile_patterns(_as_list(self.params.get("back_matter")), "back_matter")
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
-        if not doc.norm.strip():  # empty, blank, or only front matter, comments and code: no
-            return                # article yet, so nothing to disclaim, sign or date
+        if not _WORD.search(doc.norm):  # no letter or digit outside front matter, comments and
+            return                      # code: no article yet, nothing to disclaim, sign or date
         placement = self.params.get("mode", "required") == "placement"
         for i, check in enumerate(self.checks):
             message = _message(check, doc.profile)
