@@ -737,3 +737,29 @@ def test_unwritable_output_file_is_one_line(tmp_path: Path, env: dict[str, str])
     proc = run(env, "check", "--no-config", "-o", "blocker/report.json", "a.md", cwd=tmp_path)
     stderr = assert_one_error_line(proc, "blocker/report.json")
     assert "internal error" not in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_non_blocking_stdout_gets_the_whole_report(fmt: str, tmp_path: Path, env: dict[str, str]) -> None:
+    """Some CI runners hand down a non-blocking stdout pipe; with ``python -u`` a short write
+    used to be silent and the report was cut at the pipe's capacity."""
+    import fcntl
+
+    seeds = ROOT / "seeds"
+    args = [sys.executable, "-m", "kepulint", "check", "--no-config", "--no-cache", "--today", "2025-11-25",
+            "--format", fmt, str(seeds)]
+    expected = tmp_path / f"report.{fmt}"
+    subprocess.run([*args, "-o", str(expected)], env=env, cwd=tmp_path, capture_output=True, timeout=120)
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETFL, fcntl.fcntl(write_end, fcntl.F_GETFL) | os.O_NONBLOCK)
+    proc = subprocess.Popen(args, stdout=write_end, stderr=subprocess.PIPE, cwd=tmp_path,
+                            env={**env, "PYTHONUNBUFFERED": "1"})
+    os.close(write_end)
+    got = bytearray()
+    while chunk := (time.sleep(0.002), os.read(read_end, 1 << 14))[1]:  # a slow reader: the pipe fills
+        got += chunk
+    os.close(read_end)
+    assert proc.wait(timeout=120) == 1, proc.stderr.read() if proc.stderr else ""
+    assert len(expected.read_bytes()) > 1 << 17  # more than a pipe holds
+    assert bytes(got) == expected.read_bytes()

@@ -224,11 +224,10 @@ def _stdout_is_utf8() -> bool:
     """True when text written to stdout reaches it as UTF-8 with no newline translation."""
     import codecs
 
-    stream = sys.stdout
-    if stream is not sys.__stdout__ or os.linesep != "\n" or not hasattr(stream, "buffer"):
+    if not _plain_stdout():
         return False
     try:
-        return codecs.lookup(stream.encoding).name == "utf-8"
+        return codecs.lookup(sys.stdout.encoding).name == "utf-8"
     except (LookupError, TypeError, AttributeError):
         return False
 
@@ -243,14 +242,59 @@ def _write(output: str | list[bytes], target: Path | None) -> None:
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         return
+    stream = sys.stdout
     if isinstance(output, str):
-        sys.stdout.write(output)
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
+        if not _plain_stdout():  # a replaced stdout, or one that translates newlines: as text
+            stream.write(output)
+            stream.flush()
+            return
+        output = [output.encode(stream.encoding, stream.errors or "strict")]
+    stream.flush()
     for start in range(0, len(output), WRITE_PARTS):  # a few MB at a time, not one 23 MB copy
-        sys.stdout.buffer.write(b"".join(output[start:start + WRITE_PARTS]))
-    sys.stdout.buffer.flush()
+        _write_all(stream.buffer, b"".join(output[start:start + WRITE_PARTS]))
+    _flush(stream.buffer)
+
+
+def _plain_stdout() -> bool:
+    """True when stdout is the process's own, with a byte buffer, and no newline translation."""
+    stream = sys.stdout
+    return stream is sys.__stdout__ and os.linesep == "\n" and hasattr(stream, "buffer")
+
+
+def _write_all(stream: Any, data: bytes) -> None:
+    """Write all of ``data``. A non-blocking stdout (some CI runners hand one down) takes it in
+    pieces or not at all for a while; without a buffer (``python -u``) a short write is silent."""
+    view = memoryview(data)
+    while view:
+        try:
+            written = stream.write(view)
+        except BlockingIOError as exc:
+            written = exc.characters_written
+        if not written:
+            _wait_writable(stream)
+            continue
+        view = view[written:]
+
+
+def _flush(stream: Any) -> None:
+    while True:
+        try:
+            stream.flush()
+            return
+        except BlockingIOError:
+            _wait_writable(stream)
+
+
+def _wait_writable(stream: Any) -> None:
+    """Until the pipe behind ``stream`` can take more (at most a second at a time)."""
+    try:
+        import select
+
+        select.select([], [stream.fileno()], [], 1.0)
+    except (OSError, ValueError, AttributeError):  # no select for this stream (Windows): poll
+        import time
+
+        time.sleep(0.01)
 
 
 def _version() -> str:
