@@ -331,6 +331,10 @@ def test_rule_cache_without_its_kinds_builds_them(tmp_path: Path) -> None:
     loaded = rules.load_rules()
     assert loaded.rules == built.rules
     assert set(loaded.compiled.kinds) == set(built.compiled.kinds)
+    assert not path.exists(), "the broken file goes, so that the next run writes it anew"
+    rules.load_rules()
+    assert path.exists()
+    assert set(rules.load_rules().compiled.kinds) == set(built.compiled.kinds)
 
 
 def test_pickled_rule_set_leaves_its_kinds_out() -> None:
@@ -408,3 +412,4 @@ def test_an_entry_with_a_malformed_stat_is_a_silent_miss(tmp_path: Path, stat: A
                          "digest": "0" * 40, "stat": stat}, {})
     assert store._check(job, fkey, data) is None
     assert store.stats.errors == 1
+

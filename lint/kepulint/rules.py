@@ -125,8 +125,11 @@ class RuleSet:
         if stored is not None:
             try:
                 return stored()
-            except Exception:  # truncated or stale: build them
-                pass
+            except Exception:  # truncated or stale: build them, and let the next run rewrite the file
+                import contextlib
+
+                with contextlib.suppress(OSError):
+                    _cache_file(self.digest).unlink()
         from .engine import CompiledRules
 
         return CompiledRules(self.rules)
