@@ -1,7 +1,7 @@
 """Rule regexes searched the fast ways find what a plain ``finditer`` over the draft finds.
 
 :func:`kepulint.kinds.base.pattern_hits` tries a pattern only at its start literals
-(``_anchored``) or in sentence windows around the literal set that occurs least; both must
+(``_anchored``) or in the sentence windows around its literals; both must
 give the matches of ``regex.finditer(norm)`` on real drafts, for every rule regex.
 """
 
