@@ -36,11 +36,6 @@ class LiteralIndex:
         """Some literal of ``literals`` occurs."""
         return not self.present.isdisjoint(literals)
 
-    def all_of(self, gates: tuple[frozenset[str], ...]) -> bool:
-        """Each set of ``gates`` has a literal that occurs."""
-        present = self.present
-        return all(not present.isdisjoint(gate) for gate in gates)
-
     def count(self, literals: frozenset[str]) -> int:
         """Occurrences of all ``literals`` together."""
         counts = self._counts
