@@ -763,3 +763,33 @@ def test_a_non_blocking_stdout_gets_the_whole_report(fmt: str, tmp_path: Path, e
     assert proc.wait(timeout=120) == 1, proc.stderr.read() if proc.stderr else ""
     assert len(expected.read_bytes()) > 1 << 17  # more than a pipe holds
     assert bytes(got) == expected.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "concise"])
+def test_a_file_name_that_is_not_utf8_gets_a_whole_report(fmt: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON and SARIF stay valid JSON (the name as ``\\udcXX`` escapes, a URI of its bytes);
+    text formats write the name's own bytes, as a terminal shows them."""
+    from kepulint.runner import run_check
+
+    raw = os.fsencode(tmp_path) + b"/\xff\xfe.md"
+    try:
+        with open(raw, "wb") as fh:
+            fh.write(CLAIM.encode("utf-8"))
+    except (OSError, ValueError):
+        pytest.skip("this file system only takes UTF-8 names")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
+    out = tmp_path / f"report.{fmt}"
+    opts = {"no_config": True, "no_cache": True, "fmt": fmt, "output_file": out, "jobs": 1, "today": "2025-11-25"}
+    assert run_check([str(tmp_path / os.fsdecode(b"\xff\xfe.md"))], opts) == 1
+    data = out.read_bytes()
+    if fmt == "concise":
+        assert b"\xff\xfe.md:" in data
+        return
+    report = json.loads(data.decode("utf-8"))
+    if fmt == "json":
+        assert os.fsencode(report["diagnostics"][0]["path"]).endswith(b"\xff\xfe.md")
+    else:
+        uri = report["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri.endswith("%FF%FE.md")

@@ -177,7 +177,7 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
         output = _json_report(results, enabled, config.profile, baseline_info, opts.get("output_file"))
     else:
         output = get(fmt)(results, enabled, version=_version(), profile=config.profile)
-    _write(output, opts.get("output_file"))
+    _write(output, opts.get("output_file"), json_text=fmt in ("json", "sarif") and not opts.get("statistics"))
     return exit_code(results, config.fail_on)
 
 
@@ -232,13 +232,19 @@ def _stdout_is_utf8() -> bool:
         return False
 
 
-def _write(output: str | list[bytes], target: Path | None) -> None:
-    """Write the report (text, or UTF-8 parts) to ``target`` (atomically) or stdout."""
+def _write(output: str | list[bytes], target: Path | None, *, json_text: bool = False) -> None:
+    """Write the report (text, or UTF-8 parts) to ``target`` (atomically) or stdout.
+
+    A file name that is not valid UTF-8 reaches here as lone surrogates: JSON and SARIF write
+    them as ``\\udcXX`` escapes, so the report stays valid JSON and reads back to the same name;
+    other formats write a file's original bytes, as a terminal shows them.
+    """
+    errors = "backslashreplace" if json_text else "surrogateescape"
     if target:
         from .fsutil import write_atomic
 
         try:
-            write_atomic(Path(target), output if isinstance(output, str) else b"".join(output))
+            write_atomic(Path(target), output.encode("utf-8", errors) if isinstance(output, str) else b"".join(output))
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         return
@@ -248,7 +254,7 @@ def _write(output: str | list[bytes], target: Path | None) -> None:
             stream.write(output)
             stream.flush()
             return
-        output = [output.encode(stream.encoding, stream.errors or "strict")]
+        output = [output.encode(stream.encoding, errors if json_text else stream.errors or "strict")]
     stream.flush()
     for start in range(0, len(output), WRITE_PARTS):  # a few MB at a time, not one 23 MB copy
         _write_all(stream.buffer, b"".join(output[start:start + WRITE_PARTS]))

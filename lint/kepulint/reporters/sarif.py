@@ -84,13 +84,14 @@ def reporting_descriptor(rule: Rule, profile: str) -> dict[str, Any]:
 
 
 def artifact_location(path: str) -> dict[str, str]:
-    """A relative path becomes a percent-encoded URI under ``%SRCROOT%``; an absolute one a file URI."""
+    """A relative path becomes a percent-encoded URI under ``%SRCROOT%``; an absolute one a file URI.
+    A name that is not valid UTF-8 (lone surrogates after decoding) is encoded as its bytes."""
     if PurePosixPath(path).is_absolute():
         return {"uri": PurePosixPath(path).as_uri()}
     if PureWindowsPath(path).is_absolute():
         return {"uri": PureWindowsPath(path).as_uri()}
     posix = PureWindowsPath(path).as_posix() if "\\" in path else path
-    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(posix, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def suppression(s: Suppression) -> dict[str, str]:
