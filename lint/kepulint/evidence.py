@@ -43,7 +43,7 @@ from .evidence_vocab import (
     plain_literals,
     vocabulary,
 )
-from .prefilter import find_windows, may_occur, windows_around
+from .prefilter import find_windows, matches_at, may_occur, windows_around
 from .regex_literals import CaseInsensitive
 
 
@@ -74,6 +74,7 @@ class Evidence:
     def __init__(self, doc: Document, vocab: EvidenceVocabulary | None = None) -> None:
         self.doc = doc
         self.v = vocab or vocabulary()
+        self._starts_memo: dict[frozenset[str] | None, list[int]] = {}
 
     # -- markers ----------------------------------------------------------------------
     @cached_property
@@ -94,26 +95,18 @@ class Evidence:
         """Spans of ``literals`` (one of the looked-up sets) in the text, sorted."""
         return self._occurrences.get(literals, []) if literals else []
 
-    def _tried(self, pattern: re.Pattern[str], starts: list[tuple[int, int]], lo: int, hi: int) -> list[re.Match[str]]:
-        """What ``pattern.finditer(norm, lo, hi)`` finds, given the spans of literals every
-        match starts with: the pattern is tried only there."""
-        norm = self.doc.norm
-        out: list[re.Match[str]] = []
-        pos = lo
-        for k in range(bisect_left(starts, (lo, lo)), len(starts)):
-            at = starts[k][0]
-            if at >= hi:
-                break
-            if at >= pos and (m := pattern.match(norm, at, hi)):
-                out.append(m)
-                pos = m.end()
+    def _starts(self, literals: frozenset[str] | None) -> list[int]:
+        """Start offsets of the spans of ``literals`` (see :meth:`_spans`), sorted."""
+        out = self._starts_memo.get(literals)
+        if out is None:
+            out = self._starts_memo[literals] = [start for start, _ in self._spans(literals)]
         return out
 
     def _found(self, marker: Marker) -> list[re.Match[str]]:
         """The matches ``marker.pattern.finditer`` finds in the text, none if its gate is shut."""
         norm = self.doc.norm
         if marker.anchor:
-            matches = self._tried(marker.pattern, self._spans(marker.anchor), 0, len(norm))
+            matches = matches_at(marker.pattern, norm, self._starts(marker.anchor))
         else:
             matches = list(marker.pattern.finditer(norm))
         return matches if matches and self._gate_open(marker.gate, matches) else []
@@ -161,7 +154,7 @@ class Evidence:
     def _named_in(self, src: NamedSource, names: list[tuple[int, int]], lo: int, hi: int) -> Iterable[re.Match[str]]:
         """What ``src.pattern.finditer(norm, lo, hi)`` finds (``names``: see :meth:`_names`)."""
         if src.anchor:
-            return self._tried(src.pattern, self._spans(src.anchor), lo, hi)
+            return matches_at(src.pattern, self.doc.norm, self._starts(src.anchor), lo, hi)
         if src.rest is not None:
             start = self._name_start(src, names, lo, hi)
             if start is None:

@@ -10,7 +10,9 @@ compiled nor run, and the others run only in the sentences around their literals
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import Any
 
 from .regex_literals import CaseInsensitive
@@ -60,13 +62,35 @@ class LiteralIndex:
             return self._found.get(literal, [])
         out = self._char_positions.get(literal)
         if out is None:
-            text, out = self._text, []
-            pos = text.find(literal)
-            while pos >= 0:
-                out.append(pos)
-                pos = text.find(literal, pos + 1)
-            self._char_positions[literal] = out
+            out = self._char_positions[literal] = find_all(self._text, literal)
         return out
+
+
+def find_all(text: str, literal: str) -> list[int]:
+    """Start offsets of every occurrence of ``literal`` in ``text``, overlapping ones too."""
+    out = []
+    pos = text.find(literal)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(literal, pos + 1)
+    return out
+
+
+def matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int], lo: int = 0,
+               hi: int | None = None) -> list[re.Match[str]]:
+    """What ``regex.finditer(text, lo, hi)`` finds, given sorted offsets every match starts at
+    (where the literals its matches begin with occur): the regex is tried only there."""
+    end = len(text) if hi is None else hi
+    out: list[re.Match[str]] = []
+    pos = lo
+    for k in range(bisect_left(starts, lo), len(starts)):
+        at = starts[k]
+        if at >= end:
+            break
+        if at >= pos and (m := regex.match(text, at, end)):
+            out.append(m)
+            pos = m.end()  # a start literal is never empty: neither is the match
+    return out
 
 
 def _window(doc: Any, pos: int, length: int) -> tuple[int, int]:
@@ -149,12 +173,7 @@ def find_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, i
         return [(0, len(norm))]
     if isinstance(literals, CaseInsensitive):
         return [(0, len(norm))] if may_match(doc, literals) else []
-    spans = []
-    for literal in literals:
-        pos = norm.find(literal)
-        while pos >= 0:
-            spans.append((pos, pos + len(literal)))
-            pos = norm.find(literal, pos + 1)
+    spans = [(pos, pos + len(literal)) for literal in literals for pos in find_all(norm, literal)]
     return windows_around(doc, spans)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import LITERALS_MEMO, may_match, search_windows
+from ..prefilter import LITERALS_MEMO, matches_at, may_match, search_windows
 from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals, source_start_literals
 from ..rules import Rule
 
@@ -372,13 +372,7 @@ def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
 
 def _anchored(regex: re.Pattern[str], norm: str, starts: list[int]) -> list[Hit]:
     """What ``regex.finditer(norm)`` finds, given the sorted offsets every match starts at."""
-    out: list[Hit] = []
-    pos = 0
-    for at in starts:
-        if at >= pos and (m := regex.match(norm, at)):
-            out.append((at, m.end(), m.group()))
-            pos = m.end()  # a start literal is never empty: the match is not
-    return out
+    return [(m.start(), m.end(), m.group()) for m in matches_at(regex, norm, starts)]
 
 
 def any_within(starts: list[int], lo: int, hi: int) -> bool:
