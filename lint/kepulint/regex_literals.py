@@ -173,12 +173,12 @@ _OTHER_CASES = {"i": "İı", "k": "\u212a", "s": "ſ"}  # what (?i) matches beyo
 def start_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Literals one of which every match of ``pattern`` starts with (zero-width assertions
     aside), or None when unknown; a ``(?i)`` letter is spelled in every case it matches."""
-    return _edge_literals(pattern, backwards=False)
+    return _edge_literals(pattern.pattern, pattern.flags, backwards=False)
 
 
 def end_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Literals one of which every match of ``pattern`` ends with, or None when unknown."""
-    return _edge_literals(pattern, backwards=True)
+    return _edge_literals(pattern.pattern, pattern.flags, backwards=True)
 
 
 @lru_cache(maxsize=256)
@@ -190,13 +190,13 @@ def _parsed(source: str, flags: int) -> Any:
 def source_start_literals(source: str) -> frozenset[str] | None:
     """:func:`start_literals` of a regex source (None when it does not parse)."""
     try:
-        return _edge_literals(re.compile(source), backwards=False)
+        return _edge_literals(source, 0, backwards=False)  # parsed, not compiled
     except re.error:
         return None
 
 
-def _edge_literals(pattern: re.Pattern[str], backwards: bool) -> frozenset[str] | None:
-    parsed = _parsed(pattern.pattern, pattern.flags)
+def _edge_literals(source: str, flags: int, backwards: bool) -> frozenset[str] | None:
+    parsed = _parsed(source, flags)
     found, _ = _edges(list(parsed), bool(parsed.state.flags & re.IGNORECASE), backwards)
     return frozenset(found) if all(found) else None
 
