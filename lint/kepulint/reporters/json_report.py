@@ -31,29 +31,31 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+_Frame = tuple[dict[str, Any], list[Diagnostic], list[Diagnostic], dict[str, Any]]
+
+
+def _frame(results: list[FileResult], *, version: str, profile: str, baseline: dict[str, Any] | None) -> _Frame:
+    """The report around its two diagnostic lists: the members before them, the active and
+    suppressed diagnostics, and the members after them (in the report's order)."""
+    active = [d for r in results for d in r.diagnostics]
+    suppressed = [d for r in results for d in r.suppressed]
+    head = {"schema_version": SCHEMA_VERSION, "tool": {"name": "kepulint", "version": version, "profile": profile}}
+    tail: dict[str, Any] = {
+        "errors": [r.error.to_dict() for r in results if r.error],
+        "notices": [{"path": r.path, "message": r.notice} for r in results if r.notice],
+        "summary": _summary(results, active, len(suppressed)),
+    }
+    if baseline:
+        tail["baseline"] = baseline
+    return head, active, suppressed, tail
+
+
 def build(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
           baseline: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report as a dict: what :func:`render` encodes (and the reference its tests use)."""
-    diagnostics = [d.to_dict() for r in results for d in r.diagnostics]
-    suppressed = [d.to_dict() for r in results for d in r.suppressed]
-    errors = [r.error.to_dict() for r in results if r.error]
-    unreadable = sum(1 for r in results if r.error and r.error.kind == "error")
-    summary = {"files": sum(1 for r in results if r.error is None), "error": 0, "warning": 0, "info": 0,
-               "suppressed": len(suppressed), "unreadable": unreadable}
-    for d in diagnostics:
-        summary[d["severity"]] += 1  # type: ignore[index]
-    report: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "kepulint", "version": version, "profile": profile},
-        "diagnostics": diagnostics,
-        "suppressed": suppressed,
-        "errors": errors,
-        "notices": [{"path": r.path, "message": r.notice} for r in results if r.notice],
-        "summary": summary,
-    }
-    if baseline:
-        report["baseline"] = baseline
-    return report
+    head, active, suppressed, tail = _frame(results, version=version, profile=profile, baseline=baseline)
+    return {**head, "diagnostics": [d.to_dict() for d in active], "suppressed": [d.to_dict() for d in suppressed],
+            **tail}
 
 
 class _Encoder:
@@ -118,19 +120,9 @@ def render_parts(results: list[FileResult], rules: Sequence[Rule], *, version: s
                  baseline: dict[str, Any] | None = None) -> list[bytes]:
     """The report in UTF-8, in parts: ``b"".join(parts) == render(...).encode("utf-8")``.
     Raises :class:`UnicodeEncodeError` as that encode would when a string holds a lone surrogate."""
-    active = [d for r in results for d in r.diagnostics]
-    suppressed = [d for r in results for d in r.suppressed]
-    tail: dict[str, Any] = {
-        "errors": [r.error.to_dict() for r in results if r.error],
-        "notices": [{"path": r.path, "message": r.notice} for r in results if r.notice],
-        "summary": _summary(results, active, len(suppressed)),
-    }
-    if baseline:
-        tail["baseline"] = baseline
-    head = _dumps({"schema_version": SCHEMA_VERSION, "tool": {"name": "kepulint", "version": version,
-                                                              "profile": profile}})
+    head, active, suppressed, tail = _frame(results, version=version, profile=profile, baseline=baseline)
     enc = _Encoder()
-    enc.parts += (head[:-1].encode("utf-8"), b',"diagnostics":')
+    enc.parts += (_dumps(head)[:-1].encode("utf-8"), b',"diagnostics":')
     enc.array(active)
     enc.parts.append(b',"suppressed":')
     enc.array(suppressed)
