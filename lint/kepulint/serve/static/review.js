@@ -64,6 +64,7 @@
     const text = editor.value;
     badge.className = "badge busy";
     badge.textContent = "检查中…";
+    document.body.dataset.state = "busy";
     try {
       await loadRules($("profile").value);
       const response = await fetch("/api/lint", {
@@ -78,6 +79,7 @@
       render(report, text, response.headers.get("X-Kepulint-Result") === "fail");
     } catch (err) {
       if (err.name === "AbortError" || seq !== state.seq) return;
+      document.body.dataset.state = "error";
       badge.className = "badge busy";
       badge.textContent = "出错";
       showStatus(String(err.message || err));
@@ -217,6 +219,8 @@
     const diagnostics = report.diagnostics;
     const marked = renderDraft(text, diagnostics);
     renderFindings(diagnostics, marked);
+    document.body.dataset.state = "ready";  // what tests and other tools wait for
+    document.body.dataset.profile = report.tool.profile;
     const s = report.summary;
     badge.className = "badge " + (failed ? "fail" : "pass");
     badge.textContent = failed ? "未通过" : "通过";
