@@ -202,10 +202,10 @@ def _file_section(n: int, result: FileResult, source: str | None, rules: Mapping
     found = spans(source, diagnostics) if source is not None and len(source) <= MAX_SOURCE_CHARS else None
     if found is not None and source is not None:
         body = marked_text(clean(source), found, diagnostics, prefix)
+        marked = {i for _, _, i in found}
     else:
-        found = [(0, 0, i) for i, d in enumerate(diagnostics) if d.match and d.line in result.excerpts]
         body = _excerpt_view(result, prefix)
-    marked = {i for _, _, i in found}
+        marked = {i for i, d in enumerate(diagnostics) if d.match and d.line in result.excerpts}
     return (head + notice + '<div class="review">'
             + f'<pre class="draft">\n{body}</pre>'  # the newline after <pre> is dropped by parsers
             + findings_list(diagnostics, rules, profile, prefix, marked) + "</div></section>")

@@ -7,6 +7,8 @@ a draft.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -94,6 +96,18 @@ def parse_request(data: Any) -> LintRequest:
                        fail_on=_choice(settings.get("fail_on"), "fail_on", LEVELS), today=today)
 
 
+def _patterns(params: Any, key: str = "") -> Iterator[str]:
+    """Every regex in a rule's parameters (the values of keys ending in ``patterns``)."""
+    if isinstance(params, dict):
+        for k, v in params.items():
+            yield from _patterns(v, str(k))
+    elif isinstance(params, list):
+        for v in params:
+            yield from _patterns(v, key)
+    elif isinstance(params, str) and key.endswith("patterns"):
+        yield params
+
+
 @dataclass
 class Reviewer:
     """Lints requests with the server's configuration and rule set (both loaded once)."""
@@ -103,7 +117,19 @@ class Reviewer:
     _configs: dict[tuple[Any, ...], Config] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        _ = self.ruleset.compiled  # build the automaton and kinds now, not on the first request
+        """Warm up: build the automaton and kinds, import the pipeline and compile the rule regexes
+        on one example of every rule now, so the first request is as fast as the next."""
+        from ..kinds.base import compiled
+
+        for rule in self.ruleset:
+            for pattern in _patterns(rule.params):
+                try:
+                    compiled(pattern)
+                except re.error:  # a pattern the kind rewrites before compiling: it compiles on use
+                    continue
+        examples = [e if isinstance(e, str) else e.get("text", "") for r in self.ruleset
+                    for e in r.examples.get("fire", [])[:1]]
+        self.report(LintRequest(text="\n\n".join(examples), filename="warm-up.md"), "html")
 
     def config_for(self, req: LintRequest) -> Config:
         """The server's configuration with the request's settings applied (as on the command line)."""
