@@ -195,6 +195,18 @@ def test_click_profile_typing_and_screenshot(server: str, browser: Any, tmp_path
     assert "## 做什么" in browser.find_element("css selector", "#findings pre.ruletext").text
 
 
+def test_upload_a_gb18030_file(server: str, browser: Any, tmp_path: Path) -> None:
+    draft = tmp_path / "旧稿.txt"
+    draft.write_bytes(("干细胞可以根治糖尿病。" * 3).encode("gb18030"))
+    browser.get(server + "/")
+    browser.find_element("id", "upload").send_keys(str(draft))
+    wait_for(browser, "document.getElementById('editor').value.startsWith('干细胞可以根治')", "the upload")
+    wait_rendered(browser, "cn")
+    assert browser.find_element("id", "filename").get_attribute("value") == "旧稿.txt"
+    assert "gb18030" in browser.find_element("id", "notice").text
+    assert list(marked_text(browser).values()).count("根治") == 3
+
+
 def test_draft_markup_is_shown_as_text(server: str, browser: Any) -> None:
     browser.get(server + "/")
     payload = ('<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'

@@ -170,7 +170,11 @@
     li.append(el("span", { className: "msg", textContent: d.message }));
     const advice = d.advice || rule.advice;
     if (advice) li.append(el("p", { className: "advice", textContent: advice }));
-    if (marked.has(i)) li.addEventListener("click", () => focusMark(i));
+    if (marked.has(i)) {
+      li.tabIndex = 0;
+      li.addEventListener("click", () => focusMark(i));
+      li.addEventListener("keydown", (event) => { if (event.key === "Enter") focusMark(i); });
+    }
     return li;
   }
 
@@ -238,7 +242,7 @@
     const data = await response.json();
     editor.value = data.text;
     $("filename").value = data.filename;
-    showStatus(data.notice);
+    $("notice").textContent = data.notice ? data.filename + "：" + data.notice : "";
     lint();
   }
 
