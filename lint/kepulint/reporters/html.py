@@ -213,10 +213,10 @@ def _file_section(n: int, result: FileResult, source: str | None, rules: Mapping
 
 def _summary_tables(results: Sequence[FileResult]) -> str:
     rows = []
-    for r in results:
+    for n, r in enumerate(results, 1):
         counts = Counter(d.severity for d in r.diagnostics)
         state = esc(r.error.kind) if r.error else ""
-        rows.append(f"<tr><td>{esc(r.path)}</td>" + "".join(
+        rows.append(f'<tr><td><a href="#f{n}">{esc(r.path)}</a></td>' + "".join(
             f'<td class="num">{counts.get(s, 0)}</td>' for s in sorted(Severity, reverse=True))
             + f"<td>{state}</td></tr>")
     by_code = Counter((d.code, d.name, d.severity) for r in results for d in r.diagnostics)

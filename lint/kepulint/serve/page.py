@@ -46,7 +46,8 @@ def render_page(reviewer: Reviewer) -> str:
 <script src="/static/review.js" defer></script>
 </head><body>
 <header class="top"><h1>kepulint 审阅</h1><span id="badge" class="badge busy">等待稿件</span>
-<span id="counts" class="muted"></span><span id="notice" class="muted"></span><span id="status" class="errors" role="status"></span></header>
+<span id="counts" class="muted"></span><span id="notice" class="muted"></span>
+<span id="status" class="errors" role="status"></span></header>
 <main>
 <form id="controls" class="controls noprint">
 <label>文件名 <input id="filename" value="{esc(DEFAULT_FILENAME)}" size="18" maxlength="255"></label>
