@@ -97,6 +97,17 @@ def test_bad_requests_are_one_clear_line(client: TestClient, body: Any, status: 
     assert fragment in error and "\n" not in error
 
 
+def test_an_internal_error_is_one_json_line(reviewer: Reviewer, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Reviewer, "lint", broken)
+    client = TestClient(create_app(reviewer), base_url=BASE, raise_server_exceptions=False)
+    response = lint(client, CURE)
+    assert response.status_code == 500
+    assert response.json()["error"].startswith("internal error: RuntimeError: boom")
+
+
 def test_not_json(client: TestClient) -> None:
     assert client.post("/api/lint", content=b"{", headers={"Content-Type": "application/json"}).status_code == 400
     form = client.post("/api/lint", data={"text": CURE})  # what a cross-site <form> could send

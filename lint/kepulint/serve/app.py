@@ -123,7 +123,14 @@ def create_app(reviewer: Reviewer, *, max_request_size: int = DEFAULT_MAX_REQUES
     if allowed_hosts is not None:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
     middleware.append(Middleware(BodyLimit, max_bytes=max_request_size))
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: _internal_error})
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: the same one line as the CLI's (the traceback goes to the server's log, not the page)."""
+    from ..runner import user_error_message
+
+    return _error(500, user_error_message(exc))
 
 
 def _profiles() -> list[str]:
