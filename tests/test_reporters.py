@@ -179,6 +179,7 @@ def test_registry_lists_every_format() -> None:
         "concise": "concise",
         "sarif": "sarif",
         "github": "github",
+        "html": "html",
     }
 
 

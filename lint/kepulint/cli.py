@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .model import ExitCode
 
-FORMATS = ["text", "json", "concise", "sarif", "github"]
+FORMATS = ["text", "json", "concise", "sarif", "github", "html"]
 LEVELS = ["error", "warning", "info", "never"]
 PROFILES = ["cn", "tw", "hk"]
 
@@ -108,6 +108,29 @@ def schema_cmd(which: str) -> None:
     from importlib import resources
 
     click.echo(resources.files("kepulint.schemas").joinpath(f"{which}.schema.json").read_text("utf-8"), nl=False)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but localhost is reachable from other machines.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free).")
+@click.option("--max-request-size", default="5MB", show_default=True, help="Refuse larger requests (413).")
+@click.option("--profile", type=click.Choice(PROFILES), default=None, help="Default jurisdiction of the page.")
+@click.option("--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Extra directory of rule YAML files (a rule pack).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-config", is_flag=True)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+def serve_cmd(**opts: Any) -> None:
+    """A local review page: paste a draft, see every finding in place (needs the 'serve' extra)."""
+    from .config import ConfigError, parse_size
+    from .serve.run import serve
+
+    try:
+        opts["max_request_size"] = parse_size(opts["max_request_size"])
+    except (ConfigError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-request-size") from None
+    sys.exit(serve(opts))
 
 
 @cli.command("config")

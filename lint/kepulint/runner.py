@@ -175,6 +175,13 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
                              color=_color(opts))
     elif fmt == "json":
         output = _json_report(results, enabled, config.profile, baseline_info, opts.get("output_file"))
+    elif fmt == "html":
+        from .reporters import html
+
+        stdin_name = opts.get("stdin_filename") or "<stdin>"
+        sources = html.read_sources([r for r in results if r.path != stdin_name], config.encoding)
+        output = html.render(results, enabled, version=_version(), profile=config.profile,
+                             fail_on=config.fail_on, sources=sources)
     else:
         output = get(fmt)(results, enabled, version=_version(), profile=config.profile)
     _write(output, opts.get("output_file"), json_text=fmt in ("json", "sarif") and not opts.get("statistics"))

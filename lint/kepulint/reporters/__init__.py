@@ -24,6 +24,7 @@ REPORTERS: dict[str, str] = {
     "concise": "concise",
     "sarif": "sarif",
     "github": "github",
+    "html": "html",
 }
 
 
