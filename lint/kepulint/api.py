@@ -48,11 +48,20 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
 def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
                 markdown: bool | None = None, ruleset: RuleSet | None = None) -> FileResult:
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
-    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use."""
+    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use.
+    An HTML file (by its name, unless ``markdown`` says how to read it) is linted as its
+    visible text, with positions in the HTML source (:mod:`kepulint.readers`)."""
     from .document import Document
     from .engine import apply_overrides, run_rules, to_diagnostics
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
+    if markdown is None:
+        from .readers import read_markup, remap
+
+        visible = read_markup(text, path)
+        if visible is not None:  # HTML: lint what a reader sees, report where it is in the source
+            result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset)
+            return remap(result, visible)
     if select is not None:
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:

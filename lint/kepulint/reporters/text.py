@@ -71,6 +71,8 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False)
     if source is not None and d.match:
         gutter = f"{d.line:>5} | "
         span = d.match.split("\n")[0].split("\r")[0]
+        if d.crosses_markup is not None:  # HTML: underline the source of the span, tags and entities too
+            span = source[d.column - 1 : d.end_column - 1 if d.end_line == d.line else None].rstrip("\r\n")
         shown, prefix = _excerpt(source.rstrip("\r\n"), d.column - 1, len(span))
         out.append(gutter + shown)
         marker = " " * _width(prefix) + "^" * max(_width(span), 1)
