@@ -54,7 +54,7 @@ def _open(data: bytes) -> Any:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             expanded = sum(info.file_size for info in package.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _error("not a Word document: the file is not a .docx (ZIP) package — is it corrupt or misnamed?") from None
+        raise _error("not a Word document: not a .docx (ZIP) package — is it corrupt or misnamed?") from None
     if expanded > MAX_EXPANDED:
         raise _error(f"Word document unpacks to {expanded // (1024 * 1024)} MB; refused (limit "
                       f"{MAX_EXPANDED // (1024 * 1024)} MB)")

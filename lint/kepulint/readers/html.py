@@ -32,11 +32,12 @@ from . import Visible
 
 # elements that start and end a line of the visible text (CSS display: block, list-item,
 # table rows and cells); <br> ends a line too
-BLOCKS = frozenset("""
-    address article aside blockquote body caption center dd details dialog dir div dl dt fieldset
-    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol
-    p pre section summary table tbody td tfoot th thead title tr ul br option
-""".split())
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "option", "p", "pre",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
+})
 HIDDEN = frozenset({"script", "style"})  # raw-text elements the parser itself closes
 _SPACE = " \t\n\f\r"  # HTML's ASCII whitespace
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
