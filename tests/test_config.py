@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import types
 from pathlib import Path
 
 import pytest
@@ -149,16 +148,6 @@ def test_empty_yaml_is_an_empty_config(tmp_path: Path) -> None:
     write(tmp_path / ".kepulint.yaml", "# nothing yet\n")
     cfg = load_config(tmp_path)
     assert cfg.path == tmp_path / ".kepulint.yaml" and cfg.select is None
-
-
-def test_python_310_without_tomllib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_module, "sys", types.SimpleNamespace(version_info=(3, 10, 0)))
-    write(tmp_path / "pyproject.toml", '[project]\ndependencies = ["kepulint"]\n')
-    assert find_config_file(tmp_path) is None
-    write(tmp_path / "pyproject.toml", '[tool.kepulint]\nprofile = "tw"\n')
-    assert find_config_file(tmp_path) == tmp_path / "pyproject.toml"
-    with pytest.raises(ConfigError, match=r"pyproject.toml: reading TOML needs Python 3.11\+"):
-        load_config(tmp_path)
 
 
 # -- --config and --no-config ----------------------------------------------------------------
