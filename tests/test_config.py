@@ -84,7 +84,7 @@ def test_no_config_found_gives_defaults(tmp_path: Path) -> None:
     assert cfg.path is None
     assert cfg.root == tmp_path
     assert cfg.select is None
-    assert cfg.include == DEFAULT_INCLUDE == ("*.md", "*.markdown", "*.txt")
+    assert cfg.include == DEFAULT_INCLUDE == ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
     assert cfg.fail_on == "error" and cfg.profile == "cn"
     assert cfg.max_file_size == DEFAULT_MAX_FILE_SIZE == 20 * 1024 * 1024
     assert cfg.encoding is None and cfg.jobs is None and cfg.cache_dir is None
@@ -567,7 +567,7 @@ def test_describe(tmp_path: Path) -> None:
     assert 'select           = ["CLM", "EVD"]  # .kepulint.yaml' in lines
     assert 'severity         = {"CLM001": "warning"}  # .kepulint.yaml' in lines
     assert 'fail-on          = "never"  # command line' in lines
-    assert 'include          = ["*.md", "*.markdown", "*.txt"]  # default' in lines
+    assert 'include          = ["*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx"]  # default' in lines
     assert 'encoding         = "utf-8"  # command line' in lines
     assert 'max-file-size    = "2MB"  # .kepulint.yaml' in lines
     assert "jobs             = null  # default" in lines

@@ -34,7 +34,7 @@ __all__ = [
 
 YAML_NAMES = (".kepulint.yaml", ".kepulint.yml")
 PYPROJECT = "pyproject.toml"
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
 DEFAULT = "default"
 COMMAND_LINE = "command line"

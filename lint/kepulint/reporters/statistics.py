@@ -63,12 +63,20 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def summary_line(results: Sequence[FileResult]) -> str:
-    """``Found 12 problems (3 errors, 9 warnings, 0 info) in 5 files.`` or ``All checks passed.``"""
+def summary_line(results: Sequence[FileResult], binary_skipped: int = 0) -> str:
+    """``Found 12 problems (3 errors, 9 warnings, 0 info) in 5 files.`` or ``All checks passed.``
+
+    ``No files linted.`` when no file was, never ``All checks passed.``; files skipped as
+    binary (``binary_skipped``: those a folder walk passes over silently) count as skipped.
+    """
     t = totals(results)
-    if t.problems == 0 and t.unreadable == 0 and t.skipped == 0:
+    skipped = t.skipped + binary_skipped
+    linted = sum(1 for r in results if r.error is None)
+    if t.problems == 0 and t.unreadable == 0 and skipped == 0 and linted:
         return "All checks passed."
-    if t.problems:
+    if not linted:
+        text = "No files linted."
+    elif t.problems:
         text = (
             f"Found {plural(t.problems, 'problem')} ({plural(t.errors, 'error')}, "
             f"{plural(t.warnings, 'warning')}, {t.infos} info) in {plural(t.files_with_problems, 'file')}."
@@ -77,8 +85,8 @@ def summary_line(results: Sequence[FileResult]) -> str:
         text = "No problems found."
     if t.unreadable:
         text += f" {plural(t.unreadable, 'file')} could not be read."
-    if t.skipped:
-        text += f" {plural(t.skipped, 'file')} skipped."
+    if skipped:
+        text += f" {plural(skipped, 'file')} skipped."
     return text
 
 
@@ -105,11 +113,12 @@ def rows(results: Sequence[FileResult], rules: Sequence[Rule] = ()) -> list[Row]
     return [Row(n, code, names[code], worst[code]) for code, n in ordered]
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
-    """The ``--statistics`` table with a total line; ``All checks passed.`` when empty."""
+def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
+           binary_skipped: int = 0) -> str:
+    """The ``--statistics`` table with a total line; the summary line when empty."""
     table = rows(results, rules)
     if not table:
-        return summary_line(results) + "\n"
+        return summary_line(results, binary_skipped) + "\n"
     cells = [(str(r.count), r.code, r.name, f"[{r.severity.label}]") for r in table]
     total = sum(r.count for r in table)
     count_width = max(len(str(total)), *(len(c[0]) for c in cells))

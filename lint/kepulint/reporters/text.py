@@ -86,7 +86,7 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False)
 
 
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           color: bool = False) -> str:
+           color: bool = False, binary_skipped: int = 0) -> str:
     out: list[str] = []
     for r in results:
         if r.error:
@@ -98,7 +98,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
         for d in r.diagnostics:
             out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color))
             out.append("")
-    out.append(summary_line(results))
+    out.append(summary_line(results, binary_skipped))
     suppressed = sum(len(r.suppressed) for r in results)
     if suppressed:
         out.append(f"{suppressed} suppressed (see --format json for the reasons).")
