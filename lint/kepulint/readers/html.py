@@ -42,6 +42,7 @@ HIDDEN = frozenset({"script", "style"})  # raw-text elements the parser itself c
 _SPACE = " \t\n\f\r"  # HTML's ASCII whitespace
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
 DIRECTIVE = "kepulint-"
+_TAG_START = re.compile(r"</?[A-Za-z]|<!")
 
 # kinds of visible items
 _CHAR, _SPACE_RUN, _BREAK = 0, 1, 2
@@ -125,12 +126,13 @@ class _Reader(HTMLParser):
     def unknown_decl(self, data: str) -> None:
         self._event()
 
-    def finish(self) -> None:
+    def finish(self, end: int) -> None:
+        """Close the parser; the last data chunk ends at ``end``."""
         self.close()
         if self.pending is not None:
             start, data = self.pending
             self.pending = None
-            self._place(start, len(self.source), data)
+            self._place(start, end, data)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -168,6 +170,15 @@ def _decoded(raw: str, base: int, data: str) -> list[tuple[str, int, int]]:
     return [(ch, base, base + len(raw)) for ch in data]  # unknown decoding: the whole chunk
 
 
+def _complete(source: str) -> int:
+    """Where ``source`` ends, less a tag or comment that the end of the file cuts off (which
+    shows nothing in a browser; the parser would read it as text)."""
+    last = source.rfind("<")
+    if last >= 0 and ">" not in source[last:] and _TAG_START.match(source, last):
+        return last
+    return len(source)
+
+
 def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF" and not "\uac00" <= ch <= "\ud7a3"
 
@@ -175,8 +186,11 @@ def _is_cjk(ch: str) -> bool:
 def read_html(source: str) -> Visible:
     """The visible text of the HTML ``source`` and the source span of each of its characters."""
     reader = _Reader(source)
-    reader.feed(source)
-    reader.finish()
+    end = _complete(source)
+    reader.feed(source[:end])
+    reader.finish(end)
+    if end < len(source):
+        reader.markup_starts.append(end)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
