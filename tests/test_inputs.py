@@ -274,6 +274,7 @@ def test_zero_linted_files_is_never_all_checks_passed(tmp_path: Path, capsys: py
     assert exit_info.value.code == 0
     assert "All checks passed." not in captured.out and captured.out.strip() == "No files linted."
     assert captured.err.startswith("kepulint: warning: no drafts linted: no file matching *.md")
+    assert captured.err.endswith("under the given path(s)\n") and captured.err.count("\n") == 1
     assert "*.docx" in captured.err
 
 
@@ -285,6 +286,12 @@ def test_walked_binary_files_are_counted_as_skipped(tmp_path: Path, capsys: pyte
         main(["check", "--no-config", "--no-cache", "--select", "CLM", str(docs)])
     out = capsys.readouterr().out
     assert "figure.md" not in out and out.strip() == "No problems found. 1 file skipped."
+    (docs / "ok.md").unlink()
+    with pytest.raises(SystemExit):
+        main(["check", "--no-config", "--no-cache", str(docs)])
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "No files linted. 1 file skipped."
+    assert captured.err.startswith("kepulint: warning: no drafts linted: only 1 binary file(s) matching")
 
 
 # -- cache, --jobs, baselines, SARIF and GitHub on the new inputs ---------------------------------

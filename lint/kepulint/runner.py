@@ -127,10 +127,10 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
     binary: list[str] = []
     results.extend(lint_jobs(jobs, settings, config, opts, binary))
     results.sort(key=lambda r: r.path)
-    if not any(r.error is None for r in results):
-        patterns = ", ".join(config.include)
-        print(f"kepulint: warning: no drafts linted: no file matching {patterns} found under the given path(s)"
-              if not results and not binary else "kepulint: warning: no drafts linted", file=sys.stderr)
+    if not results:  # as Ruff does: nothing found is said, never a silent "All checks passed."
+        found = f"only {len(binary)} binary file(s)" if binary else "no file"
+        print(f"kepulint: warning: no drafts linted: {found} matching {', '.join(config.include)} "
+              "under the given path(s)", file=sys.stderr)
     opts = {**opts, "binary_skipped": len(binary)}
     return _report(results, ruleset, config, settings, opts)
 

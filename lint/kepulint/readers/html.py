@@ -27,6 +27,7 @@ import html
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import Any
 
 from . import Visible
 
@@ -39,24 +40,30 @@ BLOCKS = frozenset({
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
 })
 HIDDEN = frozenset({"script", "style"})  # raw-text elements the parser itself closes
-_SPACE = " \t\n\f\r"  # HTML's ASCII whitespace
+_SPACES_TO_SPACE = str.maketrans("\t\n\f\r", "    ")  # HTML's ASCII whitespace but the space
 _ENTITY = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
 DIRECTIVE = "kepulint-"
 _TAG_START = re.compile(r"</?[A-Za-z]|<!")
 
-# kinds of visible items
-_CHAR, _SPACE_RUN, _BREAK = 0, 1, 2
+_WHITESPACE = re.compile(r"[ \t\n\f\r]+")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+# segments of the visible text, in order:
+TEXT = 0  # (TEXT, text, start): character i is source[start + i]
+SPANNED = 1  # (SPANNED, text, start, end): every character comes from source[start:end] (an entity)
+SPACE = 2  # (SPACE, start, end, broken): collapsible whitespace; ``broken`` if it holds a line break
+BREAK = 3  # (BREAK, at): the end of a block (a line break in the visible text)
 
 
 class _Reader(HTMLParser):
-    """Collects visible items ``(kind, char, start, end)`` with source offsets."""
+    """Collects the segments of the visible text (see :data:`TEXT`…) with their source offsets."""
 
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=True)
         self.source = source
         self.line_offsets = [0]  # where each "\n"-terminated line starts (the parser's own lines)
         self.line_offsets += [m.end() for m in re.finditer("\n", source)]
-        self.items: list[tuple[int, str, int, int]] = []
+        self.segments: list[tuple[Any, ...]] = []
         self.pending: tuple[int, str] | None = None  # a data chunk whose end is the next event's start
         self.markup_starts: list[int] = []  # where each tag, comment or declaration starts
         self.hidden = 0
@@ -89,21 +96,21 @@ class _Reader(HTMLParser):
         if tag in HIDDEN:
             self.hidden += 1
         elif tag in BLOCKS:
-            self.items.append((_BREAK, "\n", here, here))
+            self.segments.append((BREAK, here))
         if tag == "pre":
             self.pre += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         here = self._event()
         if tag in BLOCKS:
-            self.items.append((_BREAK, "\n", here, here))
+            self.segments.append((BREAK, here))
 
     def handle_endtag(self, tag: str) -> None:
         here = self._event()
         if tag in HIDDEN:
             self.hidden = max(self.hidden - 1, 0)
         elif tag in BLOCKS:
-            self.items.append((_BREAK, "\n", here, here))
+            self.segments.append((BREAK, here))
         if tag == "pre":
             self.pre = max(self.pre - 1, 0)
 
@@ -113,9 +120,7 @@ class _Reader(HTMLParser):
             return
         end = self.source.find("-->", here + 4 + len(data))  # the parser found it there
         end = len(self.source) if end < 0 else end + 3
-        self.items.append((_BREAK, "\n", here, here))
-        self.items.extend((_CHAR, ch, i, i + 1) for i, ch in enumerate(self.source[here:end], here))
-        self.items.append((_BREAK, "\n", end, end))
+        self.segments += [(BREAK, here), (TEXT, self.source[here:end], here), (BREAK, end)]
 
     def handle_decl(self, decl: str) -> None:
         self._event()
@@ -137,37 +142,52 @@ class _Reader(HTMLParser):
     # -- data ---------------------------------------------------------------------------------
 
     def _place(self, start: int, end: int, data: str) -> None:
-        """Visible items for ``data``, the parser's decoding of ``source[start:end]``."""
-        items = self.items
-        for ch, a, b in _decoded(self.source[start:end], start, data):
-            if ch in _SPACE:
-                if self.pre and ch in "\r\n":
-                    items.append((_BREAK, "\n", a, b))
+        """Segments for ``data``, the parser's decoding of ``source[start:end]``."""
+        raw = self.source[start:end]
+        if raw == data and "&" not in raw:  # the usual case: no entity
+            self._text(raw, start)
+            return
+        pieces: list[tuple[Any, ...]] = []
+        pos = 0
+        for m in _ENTITY.finditer(raw):
+            if m.start() > pos:
+                pieces.append((TEXT, raw[pos : m.start()], start + pos))
+            decoded = html.unescape(m.group())
+            if decoded == m.group():  # not an entity after all: text
+                pieces.append((TEXT, decoded, start + m.start()))
+            else:  # every decoded character spans the whole entity (&#10; reads as a space)
+                pieces.append((SPANNED, decoded, start + m.start(), start + m.end()))
+            pos = m.end()
+        if pos < len(raw):
+            pieces.append((TEXT, raw[pos:], start + pos))
+        if raw == data and "".join(p[1] for p in pieces) != data:  # text the parser left undecoded
+            self._text(raw, start)
+        elif "".join(p[1] for p in pieces) == data:
+            for piece in pieces:
+                if piece[0] == TEXT:
+                    self._text(piece[1], piece[2])
                 else:
-                    items.append((_CHAR if self.pre else _SPACE_RUN, " " if ch in "\r\n\f\t" else ch, a, b))
+                    self.segments.append((SPANNED, piece[1].translate(_SPACES_TO_SPACE), *piece[2:]))
+        else:  # a decoding of the parser's own: each character spans the whole chunk
+            self.segments.append((SPANNED, data.translate(_SPACES_TO_SPACE), start, end))
+
+    def _text(self, text: str, start: int) -> None:
+        """Segments for source text at ``start``: runs of whitespace collapse (in ``<pre>``, line
+        breaks end lines and other whitespace stays)."""
+        segments = self.segments
+        pattern = _LINE_BREAK if self.pre else _WHITESPACE
+        pos = 0
+        for m in pattern.finditer(text):
+            if m.start() > pos:
+                segments.append((TEXT, text[pos : m.start()], start + pos))
+            if self.pre:
+                segments.append((BREAK, start + m.start()))
             else:
-                items.append((_CHAR, ch, a, b))
-
-
-def _decoded(raw: str, base: int, data: str) -> list[tuple[str, int, int]]:
-    """``(char, start, end)`` for each character of ``data``, the parser's text for ``raw``
-    (found at offset ``base``): decoded entities span their whole source."""
-    out: list[tuple[str, int, int]] = []
-    pos = 0
-    for m in _ENTITY.finditer(raw):
-        out.extend((ch, base + i, base + i + 1) for i, ch in enumerate(raw[pos : m.start()], pos))
-        decoded = html.unescape(m.group())
-        if decoded == m.group():  # not an entity after all: plain text
-            out.extend((ch, base + i, base + i + 1) for i, ch in enumerate(decoded, m.start()))
-        else:  # every decoded character spans the whole entity
-            out.extend((ch, base + m.start(), base + m.end()) for ch in decoded)
-        pos = m.end()
-    out.extend((ch, base + i, base + i + 1) for i, ch in enumerate(raw[pos:], pos))
-    if "".join(ch for ch, _, _ in out) == data:
-        return out
-    if raw == data:  # raw text the parser did not decode
-        return [(ch, base + i, base + i + 1) for i, ch in enumerate(raw)]
-    return [(ch, base, base + len(raw)) for ch in data]  # unknown decoding: the whole chunk
+                run = m.group()
+                segments.append((SPACE, start + m.start(), start + m.end(), "\n" in run or "\r" in run))
+            pos = m.end()
+        if pos < len(text):
+            segments.append((TEXT, text[pos:] if pos else text, start + pos))
 
 
 def _complete(source: str) -> int:
@@ -191,34 +211,44 @@ def read_html(source: str) -> Visible:
     reader.finish(end)
     if end < len(source):
         reader.markup_starts.append(end)
-    chars: list[str] = []
+    parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    run: list[tuple[int, str, int, int]] = []  # collapsible whitespace waiting for the next character
-    for item in reader.items:
-        kind, ch, a, b = item
-        if kind == _SPACE_RUN:
-            run.append(item)
+    last = ""  # the last visible character so far
+    space: tuple[int, int, bool] | None = None  # collapsible whitespace waiting for the next text
+    for seg in reader.segments:
+        kind = seg[0]
+        if kind == SPACE:
+            space = (seg[1], seg[2], seg[3]) if space is None else (space[0], seg[2], space[2] or seg[3])
             continue
-        if kind == _BREAK:
-            run.clear()
-            if chars and chars[-1] != "\n":
-                chars.append("\n")
-                starts.append(a)
-                ends.append(b)
+        if kind == BREAK:
+            space = None
+            if last and last != "\n":
+                parts.append("\n")
+                starts.append(seg[1])
+                ends.append(seg[1])
+                last = "\n"
             continue
-        if run:
-            broken = any(source[r[2]] in "\r\n" for r in run)
-            if chars and chars[-1] != "\n" and not (broken and _is_cjk(chars[-1]) and _is_cjk(ch)):
-                chars.append(" ")
-                starts.append(run[0][2])
-                ends.append(run[-1][3])
-            run.clear()
-        chars.append(ch)
-        starts.append(a)
-        ends.append(b)
-    while chars and chars[-1] == "\n":
-        chars.pop()
+        text = seg[1]
+        if not text:
+            continue
+        if space is not None:
+            if last and last != "\n" and not (space[2] and _is_cjk(last) and _is_cjk(text[0])):
+                parts.append(" ")
+                starts.append(space[0])
+                ends.append(space[1])
+            space = None
+        parts.append(text)
+        if kind == TEXT:
+            at = seg[2]
+            starts.extend(range(at, at + len(text)))
+            ends.extend(range(at + 1, at + len(text) + 1))
+        else:
+            starts.extend([seg[2]] * len(text))
+            ends.extend([seg[3]] * len(text))
+        last = text[-1]
+    while parts and parts[-1] == "\n":
+        parts.pop()
         starts.pop()
         ends.pop()
-    return Visible("".join(chars), starts, ends, source, tuple(reader.markup_starts))
+    return Visible("".join(parts), starts, ends, source, tuple(reader.markup_starts))

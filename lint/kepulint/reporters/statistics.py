@@ -66,17 +66,16 @@ def plural(count: int, noun: str) -> str:
 def summary_line(results: Sequence[FileResult], binary_skipped: int = 0) -> str:
     """``Found 12 problems (3 errors, 9 warnings, 0 info) in 5 files.`` or ``All checks passed.``
 
-    ``No files linted.`` when no file was, never ``All checks passed.``; files skipped as
-    binary (``binary_skipped``: those a folder walk passes over silently) count as skipped.
+    ``No files linted.`` when there was no file to lint, never ``All checks passed.``; files
+    skipped as binary (``binary_skipped``: those a folder walk passes over silently) count as skipped.
     """
     t = totals(results)
     skipped = t.skipped + binary_skipped
-    linted = sum(1 for r in results if r.error is None)
-    if t.problems == 0 and t.unreadable == 0 and skipped == 0 and linted:
+    if not results:  # nothing to lint was found (a folder of binaries at most)
+        return f"No files linted. {plural(skipped, 'file')} skipped." if skipped else "No files linted."
+    if t.problems == 0 and t.unreadable == 0 and skipped == 0:
         return "All checks passed."
-    if not linted:
-        text = "No files linted."
-    elif t.problems:
+    if t.problems:
         text = (
             f"Found {plural(t.problems, 'problem')} ({plural(t.errors, 'error')}, "
             f"{plural(t.warnings, 'warning')}, {t.infos} info) in {plural(t.files_with_problems, 'file')}."
