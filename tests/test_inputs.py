@@ -85,6 +85,14 @@ def test_wechat_export_spans_point_into_the_source() -> None:
     assert split.crosses_markup and split.line == WECHAT_EXPORT.count("\n", 0, WECHAT_EXPORT.index("治</span>")) + 1
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_windows_and_old_mac_line_ends_keep_positions(newline: str) -> None:
+    source = WECHAT_EXPORT.replace("\n", newline)
+    found = kepulint.lint_text(source, "wechat.html", today="2025-11-25")
+    assert claims(found) == claims(kepulint.lint_text(WECHAT_EXPORT, "wechat.html", today="2025-11-25"))
+    assert_html_spans(source, found)
+
+
 def test_hidden_parts_of_wechat_export_are_not_linted() -> None:
     text = read_html(WECHAT_EXPORT).text
     for hidden in ("根治", "p { line-height", "var msg", "Powered by", "data-id", "秀米 export marker", "x.png"):

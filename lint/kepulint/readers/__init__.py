@@ -16,7 +16,9 @@ This module is imported for every file, so it imports neither reader until one i
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import Diagnostic, FileResult
@@ -48,8 +50,8 @@ class Visible:
     """Text as a reader sees it, and for each of its characters the span it came from in ``source``."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int] | array[int]  # source offset where each character of ``text`` starts
+    ends: Sequence[int] | array[int]  # ... and ends
     source: str
     markup_starts: tuple[int, ...] = ()  # sorted offsets in ``source`` where a tag or comment starts
 

@@ -26,7 +26,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from array import array
 from html.parser import HTMLParser
+from itertools import repeat
 from typing import Any
 
 from . import Visible
@@ -212,8 +214,8 @@ def read_html(source: str) -> Visible:
     if end < len(source):
         reader.markup_starts.append(end)
     parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = array("q")  # 8 bytes an offset: a list of ints would hold an object for each
+    ends = array("q")
     last = ""  # the last visible character so far
     space: tuple[int, int, bool] | None = None  # collapsible whitespace waiting for the next text
     for seg in reader.segments:
@@ -244,8 +246,8 @@ def read_html(source: str) -> Visible:
             starts.extend(range(at, at + len(text)))
             ends.extend(range(at + 1, at + len(text) + 1))
         else:
-            starts.extend([seg[2]] * len(text))
-            ends.extend([seg[3]] * len(text))
+            starts.extend(repeat(seg[2], len(text)))
+            ends.extend(repeat(seg[3], len(text)))
         last = text[-1]
     while parts and parts[-1] == "\n":
         parts.pop()
