@@ -95,7 +95,8 @@ def test_windows_and_old_mac_line_ends_keep_positions(newline: str) -> None:
 
 def test_hidden_parts_of_wechat_export_are_not_linted() -> None:
     text = read_html(WECHAT_EXPORT).text
-    for hidden in ("根治", "p { line-height", "var msg", "Powered by", "data-id", "秀米 export marker", "x.png"):
+    for hidden in ("根治", "p { line-height", "var msg", "Powered by", "data-id", "秀米 export marker", "x.png",
+                   "新希望"):  # <title> is the browser tab's
         assert hidden not in text
     assert "全球首款" not in {d.match for d in kepulint.lint_text(WECHAT_EXPORT, "w.html")}
 
@@ -137,6 +138,8 @@ def test_reader_survives_broken_html() -> None:
     assert read_html("<p>治愈<span").text == "治愈"
     assert read_html("<p>治愈</p><!-- unclosed").text == "治愈"
     assert read_html("<b><i>治愈</b></i>").text == "治愈"
+    assert read_html("<head><title>根治</head><body><p>治愈</p>").text == "治愈"  # an unclosed title
+    assert read_html("<title>根治<body><p>治愈</p>").text == "治愈"
 
 
 # random inline nesting, attributes, entities and comments never move a span off its text

@@ -9,7 +9,8 @@ a stray ``&#;`` makes Python 3.11's parser read the rest of the file, tags inclu
 
 What is visible, as a browser shows it:
 
-* tags, attributes, comments, ``<script>`` and ``<style>`` are hidden;
+* tags, attributes, comments, ``<script>``, ``<style>`` and ``<title>`` (the browser tab's, not
+  the page's: a WeChat article repeats it in an ``<h1>``) are hidden;
 * block elements (``p``, ``div``, ``section``, ``li``, ``h1``–``h6``, ``tr``, ``td``, ``br``…)
   end a line, which the rules read as a paragraph (plain text: one paragraph a line);
   inline elements (``span``, ``b``, ``strong``, ``em``, ``a``, ``font``…) break nothing,
@@ -69,6 +70,7 @@ class _Reader(HTMLParser):
         self.pending: tuple[int, str] | None = None  # a data chunk whose end is the next event's start
         self.markup_starts: list[int] = []  # where each tag, comment or declaration starts
         self.hidden = 0
+        self.in_title = False  # until </title>, </head> or <body>: an unclosed title hides no page
         self.pre = 0
 
     def _here(self) -> int:
@@ -90,11 +92,12 @@ class _Reader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         here = self._event(markup=False)
-        if not self.hidden:
+        if not self.hidden and not self.in_title:
             self.pending = (here, data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         here = self._event()
+        self.in_title = tag == "title" or (self.in_title and tag != "body")
         if tag in HIDDEN:
             self.hidden += 1
         elif tag in BLOCKS:
@@ -109,6 +112,8 @@ class _Reader(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         here = self._event()
+        if tag in ("title", "head"):
+            self.in_title = False
         if tag in HIDDEN:
             self.hidden = max(self.hidden - 1, 0)
         elif tag in BLOCKS:
