@@ -172,6 +172,23 @@ def test_random_tag_nesting_keeps_every_span_on_its_text(draft: str) -> None:
     assert_html_spans(draft, found)
 
 
+HTML_SOUP = st.lists(st.sampled_from([*"<>&;#x/!-=\"' \n\r\tabpsn治愈根一针见效",
+    "<p>", "</p>", "<span>", "</span>", "<!--", "-->", "&#27835;", "&nbsp;", "<script>", "</script>", "<br>",
+    "<title>", "<pre>", "</pre>", "&#;", "<!-- kepulint-disable CLM002 -- x -->"]), max_size=60).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HTML_SOUP)
+def test_any_html_soup_lints_with_spans_inside_the_source(source: str) -> None:
+    index = LineIndex(source)
+    for d in kepulint.lint_text(source, "soup.html", select=["CLM", "KPL"]):
+        assert 1 <= d.line <= d.end_line <= index.line_count
+        start = index.starts[d.line - 1] + d.column - 1
+        end = index.starts[d.end_line - 1] + d.end_column - 1
+        assert 0 <= start <= end <= len(source)
+        assert d.match and d.crosses_markup is not None
+
+
 # -- Word -----------------------------------------------------------------------------------------
 
 
