@@ -140,6 +140,7 @@ def test_reader_survives_broken_html() -> None:
     assert read_html("<b><i>治愈</b></i>").text == "治愈"
     assert read_html("<head><title>根治</head><body><p>治愈</p>").text == "治愈"  # an unclosed title
     assert read_html("<title>根治<body><p>治愈</p>").text == "治愈"
+    assert read_html("<! kepulint-disable ><p>治愈</p><!-- x -->").text == "治愈"  # a bogus comment is no directive
 
 
 # random inline nesting, attributes, entities and comments never move a span off its text

@@ -125,8 +125,10 @@ class _Reader(HTMLParser):
         here = self._event()
         if DIRECTIVE not in data.lower():
             return
-        end = self.source.find("-->", here + 4 + len(data))  # the parser found it there
-        end = len(self.source) if end < 0 else end + 3
+        end = here + 4 + len(data)
+        if not (self.source.startswith("<!--", here) and self.source.startswith("-->", end)):
+            return  # a bogus comment (<!x>, <?x>) or another ending: no directive form
+        end += 3
         self.segments += [(BREAK, here), (TEXT, self.source[here:end], here), (BREAK, end)]
 
     def handle_decl(self, decl: str) -> None:
