@@ -16,6 +16,7 @@ import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from conftest import check_report, isolate_run
@@ -111,6 +112,17 @@ def test_directive_in_an_html_comment_suppresses() -> None:
     assert sup.match == "国内首个" and sup.suppression is not None and sup.suppression.justification
     assert source_at(WECHAT_EXPORT, sup.line, sup.column, sup.end_line, sup.end_column) == "国内首个"
     assert WECHAT_EXPORT.splitlines()[sup.suppression.line - 1].lstrip().startswith("<!-- kepulint-disable")
+
+
+def test_directive_comment_inside_a_paragraph_applies_to_it() -> None:
+    source = ("<section><p>全国第一的干细胞中心<!-- kepulint-disable-line CLM001 -- 引用原文 --></p>\n"
+              "<p>国内唯一<!-- kepulint-disable-next-line CLM001 -- 公告原文 --></p><p>首个获批的药品。</p>"
+              "<p>根治<!-- kepulint-disable-line CLM001 -- 不是这一条 --></p></section>")
+    found = kepulint.lint_text(source, "d.html", select=["CLM001", "CLM002", "KPL"])
+    assert [(d.code, d.match) for d in found] == [("CLM001", "国内唯一"), ("CLM002", "根治"), ("KPL002", ANY)]
+    assert_html_spans(source, [d for d in found if d.code != "KPL002"])
+    assert source_at(source, found[2].line, found[2].column, found[2].end_line, found[2].end_column) \
+        == "<!-- kepulint-disable-line CLM001 -- 不是这一条 -->"
 
 
 @pytest.mark.parametrize("draft", [SPLIT_TAGS, ENTITIES], ids=["split-tags", "entities"])

@@ -18,8 +18,9 @@ What is visible, as a browser shows it:
 * runs of source whitespace collapse to one space, dropped at line starts and ends and,
   as CSS Text 3 prescribes, where a source line break falls between two CJK characters;
   ``&nbsp;`` and full-width spaces are text (the rules fold them to spaces);
-* a comment that holds a ``kepulint-`` directive is kept, verbatim and on a line of its
-  own, so inline suppressions work as in plain text.
+* a comment that holds a ``kepulint-`` directive is kept, verbatim and where it stands, so
+  inline suppressions work as in Markdown (``kepulint-disable-line`` at the end of a ``<p>``
+  applies to that paragraph).
 """
 
 from __future__ import annotations
@@ -128,8 +129,7 @@ class _Reader(HTMLParser):
         end = here + 4 + len(data)
         if not (self.source.startswith("<!--", here) and self.source.startswith("-->", end)):
             return  # a bogus comment (<!x>, <?x>) or another ending: no directive form
-        end += 3
-        self.segments += [(BREAK, here), (TEXT, self.source[here:end], here), (BREAK, end)]
+        self.segments.append((TEXT, self.source[here : end + 3], here))
 
     def handle_decl(self, decl: str) -> None:
         self._event()
