@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import types
 from pathlib import Path
 
 import pytest
@@ -85,7 +84,7 @@ def test_no_config_found_gives_defaults(tmp_path: Path) -> None:
     assert cfg.path is None
     assert cfg.root == tmp_path
     assert cfg.select is None
-    assert cfg.include == DEFAULT_INCLUDE == ("*.md", "*.markdown", "*.txt")
+    assert cfg.include == DEFAULT_INCLUDE == ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
     assert cfg.fail_on == "error" and cfg.profile == "cn"
     assert cfg.max_file_size == DEFAULT_MAX_FILE_SIZE == 20 * 1024 * 1024
     assert cfg.encoding is None and cfg.jobs is None and cfg.cache_dir is None
@@ -149,16 +148,6 @@ def test_empty_yaml_is_an_empty_config(tmp_path: Path) -> None:
     write(tmp_path / ".kepulint.yaml", "# nothing yet\n")
     cfg = load_config(tmp_path)
     assert cfg.path == tmp_path / ".kepulint.yaml" and cfg.select is None
-
-
-def test_python_310_without_tomllib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_module, "sys", types.SimpleNamespace(version_info=(3, 10, 0)))
-    write(tmp_path / "pyproject.toml", '[project]\ndependencies = ["kepulint"]\n')
-    assert find_config_file(tmp_path) is None
-    write(tmp_path / "pyproject.toml", '[tool.kepulint]\nprofile = "tw"\n')
-    assert find_config_file(tmp_path) == tmp_path / "pyproject.toml"
-    with pytest.raises(ConfigError, match=r"pyproject.toml: reading TOML needs Python 3.11\+"):
-        load_config(tmp_path)
 
 
 # -- --config and --no-config ----------------------------------------------------------------
@@ -578,7 +567,7 @@ def test_describe(tmp_path: Path) -> None:
     assert 'select           = ["CLM", "EVD"]  # .kepulint.yaml' in lines
     assert 'severity         = {"CLM001": "warning"}  # .kepulint.yaml' in lines
     assert 'fail-on          = "never"  # command line' in lines
-    assert 'include          = ["*.md", "*.markdown", "*.txt"]  # default' in lines
+    assert 'include          = ["*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx"]  # default' in lines
     assert 'encoding         = "utf-8"  # command line' in lines
     assert 'max-file-size    = "2MB"  # .kepulint.yaml' in lines
     assert "jobs             = null  # default" in lines

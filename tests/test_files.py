@@ -494,6 +494,7 @@ def test_walk_takes_included_text_files_in_order(tree: Path) -> None:
         "docs/drafts/keep.txt",
         "docs/drafts/old.md",
         "docs/gbk.txt",
+        "docs/notes.html",
         "docs/sub/y.markdown",
         "docs/sub/z.txt",
     ]
@@ -590,7 +591,7 @@ def test_unreadable_directory_simulated(tree: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_default_suffixes() -> None:
-    assert DEFAULT_SUFFIXES == (".md", ".markdown", ".txt")
+    assert DEFAULT_SUFFIXES == (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
 
 
 def test_relative_display(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ A throw-away Git repository gets a ``.pre-commit-config.yaml`` that points at *t
 checkout (``repo: <checkout path>``, ``rev: <its HEAD sha>``, hook id ``kepulint``), then
 ``pre-commit install`` and real ``git commit`` calls: a draft with a cure claim is refused
 with a ``path:line:col: CLM002`` diagnostic, the fixed draft commits, and a Traditional
-Chinese claim (in a ``.txt`` file, the ``plain-text`` type) is refused as well.
+Chinese claim (in a ``.txt`` file) is refused as well, and so are an HTML and a Word draft.
 
 Why ``repo:``/``rev:`` and not ``pre-commit try-repo``: it is exactly what a user's
 config does, so it exercises ``.pre-commit-hooks.yaml`` as published, the ``pip install``
@@ -202,6 +202,18 @@ def test_cure_claim_is_refused_then_fixed_draft_commits(editor_repo: Path, hook_
 
 
 def test_traditional_chinese_cure_claim_is_refused(editor_repo: Path, hook_env: dict[str, str]) -> None:
-    # A .txt draft: also checks the hook's types_or includes plain-text.
+    # A .txt draft: also checks that the hook's files pattern includes .txt.
     _write(editor_repo, "drafts/tw.txt", TRADITIONAL_DRAFT)
     _assert_refused(editor_repo, hook_env, "drafts/tw.txt")
+
+
+def test_html_and_word_drafts_are_refused(editor_repo: Path, hook_env: dict[str, str]) -> None:
+    """The hook's ``files`` pattern takes HTML and Word drafts (identify has no .docx type)."""
+    from inputs_fixtures import SPLIT_TAGS, word_draft
+
+    _write(editor_repo, "drafts/wechat.html", SPLIT_TAGS)
+    _assert_refused(editor_repo, hook_env, "drafts/wechat.html")
+    _ok(_run(["git", "rm", "-q", "--cached", "--", "drafts/wechat.html"], editor_repo, hook_env))
+    path = editor_repo / "drafts" / "agency.docx"
+    path.write_bytes(word_draft())
+    _assert_refused(editor_repo, hook_env, "drafts/agency.docx")

@@ -525,7 +525,7 @@ def test_concise_clean_run() -> None:
     assert concise.render([FileResult(path="a.md"), FileResult(path="b.md")], RULES, version=VERSION) == (
         "All checks passed.\n"
     )
-    assert concise.render([], RULES, version=VERSION) == "All checks passed.\n"
+    assert concise.render([], RULES, version=VERSION) == "No files linted.\n"  # nothing found: never "passed"
 
 
 def test_concise_singular_and_suppressed_only() -> None:

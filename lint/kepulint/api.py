@@ -1,4 +1,4 @@
-"""The library API: lint a string the way the CLI lints a file.
+"""The library API: lint a string (or a file, or its bytes) the way the CLI lints a file.
 
 :func:`lint_source` is the one pipeline (document → rules → diagnostics → inline
 suppressions) that the CLI, its worker processes and :func:`lint_text` all call. The
@@ -8,11 +8,13 @@ call, so a run whose files are all cached never loads it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .model import Diagnostic, FileResult, Severity
 from .rules import RuleSet, load_rules
@@ -48,11 +50,20 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
 def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
                 markdown: bool | None = None, ruleset: RuleSet | None = None) -> FileResult:
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
-    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use."""
+    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use.
+    An HTML file (by its name, unless ``markdown`` says how to read it) is linted as its
+    visible text, with positions in the HTML source (:mod:`kepulint.readers`)."""
     from .document import Document
     from .engine import apply_overrides, run_rules, to_diagnostics
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
+    if markdown is None:
+        from .readers import read_markup, remap
+
+        visible = read_markup(text, path)
+        if visible is not None:  # HTML: lint what a reader sees, report where it is in the source
+            result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset)
+            return remap(result, visible)
     if select is not None:
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:
@@ -120,3 +131,33 @@ def lint_text(
     if codes is not None and ignore:
         codes = [c for c in codes if not c.startswith(tuple(ignore))]
     return lint_source(text, path, settings, select=codes, markdown=markdown).diagnostics
+
+
+def lint_bytes(data: bytes, filename: str = "<bytes>", *, encoding: str | None = None,
+               **options: Any) -> list[Diagnostic]:
+    """Lint a file's bytes as the file ``filename`` would be: Markdown, plain text, HTML or Word
+    (``.docx``), by its name. ``encoding`` is as ``--encoding`` (None: UTF-8, or UTF-16/32
+    with a byte-order mark; ``"auto"``: detect); ``options`` are :func:`lint_text`'s.
+
+    Raises :class:`kepulint.files.InputError` (one line: ``str(exc)``) for bytes that cannot be
+    linted: undecodable, binary, a corrupt or password-protected Word file.
+    """
+    from . import readers
+    from .files import decode
+
+    if readers.is_word(filename):
+        text = readers.word_text(data)
+    else:
+        text, _ = decode(data, encoding=encoding, path=filename)
+    return lint_text(text, filename, **options)
+
+
+def lint_file(path: str | os.PathLike[str], *, encoding: str | None = None, max_bytes: int | None = None,
+              **options: Any) -> list[Diagnostic]:
+    """Read and lint the file at ``path`` as the CLI does (its name says how to read it);
+    diagnostics carry ``str(path)``. Raises :class:`kepulint.files.InputError` as
+    :func:`lint_bytes` does, and for a file that is missing, unreadable or too large."""
+    from .files import MAX_FILE_SIZE, read_file
+
+    text, _ = read_file(Path(path), encoding=encoding, max_bytes=max_bytes or MAX_FILE_SIZE)
+    return lint_text(text, os.fspath(path), **options)

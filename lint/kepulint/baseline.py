@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
     data = {
         "version": BASELINE_VERSION,
         "tool": TOOL,
-        "generated": datetime.now(timezone.utc).date().isoformat(),
+        "generated": datetime.now(UTC).date().isoformat(),
         "entries": entries,
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

@@ -65,7 +65,7 @@ def cli(debug: bool) -> None:
 @click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a TTY unless NO_COLOR].")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
-    """Lint drafts: files, directories (*.md, *.markdown, *.txt) or '-' for stdin."""
+    """Lint drafts: files, directories (*.md, *.markdown, *.txt, *.html, *.htm, *.docx) or '-' for stdin."""
     from .runner import run_check
 
     code = run_check(list(paths) or ["."], opts)

@@ -6,15 +6,13 @@ a pyproject.toml without the table is skipped). ``extends`` reads a base file fi
 values override files. Every effective key keeps its provenance. Each problem is a one-line
 :class:`ConfigError` naming the file and the key.
 
-TOML needs :mod:`tomllib` (Python 3.11+). On 3.10 a YAML config works; a TOML one that must be
-parsed raises a :class:`ConfigError` saying so.
+TOML is read with the standard library's :mod:`tomllib`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -36,7 +34,7 @@ __all__ = [
 
 YAML_NAMES = (".kepulint.yaml", ".kepulint.yml")
 PYPROJECT = "pyproject.toml"
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -59,7 +57,6 @@ _DEFAULTS: dict[str, Any] = {
 }  # fmt: skip
 _SIZE_RE = re.compile(r"\s*([0-9]+)(?:\.([0-9]+))?\s*(?:([kmg])(?:i?b)?|b)?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-_TABLE_RE = re.compile(rb"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*[\"']?kepulint[\"']?[ \t]*[\].]", re.MULTILINE)
 
 
 class ConfigError(Exception):
@@ -560,10 +557,6 @@ def _toml_position(exc: Exception, text: str) -> tuple[int, int, str]:
 
 
 def _load_toml(text: str, path: Path) -> dict[str, Any]:
-    if sys.version_info < (3, 11):
-        raise ConfigError(
-            f"{_show(path)}: reading TOML needs Python 3.11+ (tomllib); use .kepulint.yaml instead"
-        )
     import tomllib
 
     try:
@@ -662,8 +655,6 @@ def _declares_kepulint(pyproject: Path) -> bool:
         return False
     if b"kepulint" not in data:
         return False
-    if sys.version_info < (3, 11):
-        return bool(_TABLE_RE.search(data))
     tool = _load_toml(_read_text(pyproject, data), pyproject).get("tool")
     return isinstance(tool, dict) and "kepulint" in tool
 

@@ -19,6 +19,7 @@ from fnmatch import fnmatch, translate
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import readers
 from .model import FileError
 
 __all__ = [
@@ -38,8 +39,8 @@ __all__ = [
     "sniff_path",
 ]
 
-DEFAULT_SUFFIXES = (".md", ".markdown", ".txt")
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
+DEFAULT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
 DEFAULT_EXCLUDE_DIRS = frozenset({"node_modules", "__pycache__"})
 MAX_FILE_SIZE = 20 * 1024 * 1024
 SNIFF_BYTES = 8192
@@ -484,6 +485,8 @@ def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_F
         raise InputError("invalid path") from None
     if len(data) > max_bytes:  # grew since stat, or not a regular file
         raise _too_large(f"file is over {format_size(max_bytes)}", max_bytes)
+    if readers.is_word(path):  # a Word document: its paragraphs, one a line
+        return readers.word_text(data), ""
     return decode(data, encoding=encoding, path=str(path))
 
 
@@ -570,7 +573,9 @@ class _Matcher:
 
 def sniff_path(path: str | os.PathLike[str]) -> str | None:
     """The binary label of the file at ``path`` (see :func:`sniff_binary`), None for text or
-    when it cannot be read (reading it later reports that)."""
+    when it cannot be read (reading it later reports that). A Word document is not binary to us."""
+    if readers.is_word(path):
+        return None
     try:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)

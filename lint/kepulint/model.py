@@ -79,6 +79,7 @@ class Diagnostic:
     fingerprint: str = ""
     suppression: Suppression | None = None
     notes: tuple[str, ...] = field(default=())
+    crosses_markup: bool | None = None  # HTML only: a tag or comment lies inside the span
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -89,7 +90,7 @@ class Diagnostic:
         # generic slots-dataclass state (cached results are loaded in bulk)
         return (Diagnostic, (self.path, self.code, self.name, self.severity, self.message, self.line,
                              self.column, self.end_line, self.end_column, self.match, self.help,
-                             self.fingerprint, self.suppression, self.notes))
+                             self.fingerprint, self.suppression, self.notes, self.crosses_markup))
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -106,6 +107,8 @@ class Diagnostic:
             "help": self.help,
             "fingerprint": self.fingerprint,
         }
+        if self.crosses_markup is not None:
+            data["crosses_markup"] = self.crosses_markup
         if self.suppression is not None:
             data["suppression"] = {"kind": self.suppression.kind, "justification": self.suppression.justification}
         return data

@@ -187,9 +187,11 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
         return None
 
 
-def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any]) -> list[FileResult]:
+def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any],
+              binary: list[str] | None = None) -> list[FileResult]:
     """Results for ``jobs`` in the same order, leaving out the walked files (``job.sniff``)
-    that turn out to be binary: a folder's binary files are skipped silently.
+    that turn out to be binary: a folder's binary files are skipped silently (their display
+    paths are appended to ``binary`` when given, for the summary's count).
 
     Only cache misses are sniffed: a hit's bytes are those of a file linted before as text.
     """
@@ -199,13 +201,13 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     cache = _open_cache(settings, config, opts)
     results: list[FileResult | None] = [None] * len(jobs)
     todo: list[tuple[int, Any]] = []
-    binary: set[int] = set()
+    skipped: set[int] = set()
     hits = cache.lookup_all(jobs) if cache is not None else [None] * len(jobs)
     for i, (job, hit) in enumerate(zip(jobs, hits, strict=True)):
         if hit is not None:
             results[i] = hit
         elif job.sniff and sniff_path(job.source) is not None:
-            binary.add(i)
+            skipped.add(i)
         else:
             todo.append((i, job))
     stats: dict[str, Any] = {"files": len(jobs), "linted": len(todo), "processes": 0}
@@ -242,8 +244,10 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     last_stats.update(stats)
     if os.environ.get("KEPULINT_STATS"):
         print(f"kepulint: stats: {stats}", file=sys.stderr)
+    if binary is not None:
+        binary.extend(jobs[i].path for i in sorted(skipped))
     return [r if r is not None else internal_error(j.path, "no result")
-            for i, (r, j) in enumerate(zip(results, jobs, strict=True)) if i not in binary]
+            for i, (r, j) in enumerate(zip(results, jobs, strict=True)) if i not in skipped]
 
 
 def _new_pool(workers: int, method: str | None, initargs: tuple[Any, ...]) -> Any:

@@ -13,14 +13,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from re import _constants as _c
+from re import _parser as _p
 from typing import Any
-
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
 MAX_LITERALS = 64
 

@@ -124,8 +124,14 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
         jobs.append(Job(display, path, codes_for(display), path in unsniffed))
     from .parallel import lint_jobs
 
-    results.extend(lint_jobs(jobs, settings, config, opts))
+    binary: list[str] = []
+    results.extend(lint_jobs(jobs, settings, config, opts, binary))
     results.sort(key=lambda r: r.path)
+    if not results:  # as Ruff does: nothing found is said, never a silent "All checks passed."
+        found = f"only {len(binary)} binary file(s)" if binary else "no file"
+        print(f"kepulint: warning: no drafts linted: {found} matching {', '.join(config.include)} "
+              "under the given path(s)", file=sys.stderr)
+    opts = {**opts, "binary_skipped": len(binary)}
     return _report(results, ruleset, config, settings, opts)
 
 
@@ -167,12 +173,18 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
     if opts.get("statistics"):
         from .reporters import statistics
 
-        output = statistics.render(results, enabled, version=_version(), profile=config.profile)
+        output = statistics.render(results, enabled, version=_version(), profile=config.profile,
+                                   binary_skipped=opts.get("binary_skipped", 0))
     elif fmt == "text":
         from .reporters import text
 
         output = text.render(results, enabled, version=_version(), profile=config.profile,
-                             color=_color(opts))
+                             color=_color(opts), binary_skipped=opts.get("binary_skipped", 0))
+    elif fmt == "concise":
+        from .reporters import concise
+
+        output = concise.render(results, enabled, version=_version(), profile=config.profile,
+                                binary_skipped=opts.get("binary_skipped", 0))
     elif fmt == "json":
         output = _json_report(results, enabled, config.profile, baseline_info, opts.get("output_file"))
     elif fmt == "html":

@@ -1,7 +1,7 @@
 """In-source suppressions: ``<!-- kepulint-disable CODE -- reason -->`` and friends.
 
-Directives live in HTML comments. In Markdown they work anywhere; in plain text only
-when the comment is alone on its line. Forms::
+Directives live in HTML comments. In Markdown and HTML they work anywhere; in plain text
+only when the comment is alone on its line. Forms::
 
     <!-- kepulint-disable CLM002 -- 引用原文 -->  …  <!-- kepulint-enable CLM002 -->
     <!-- kepulint-disable-next-line CLM001 -- reason -->   (next non-blank line)
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from .document import Document
 from .model import Diagnostic, Suppression
+from .readers import is_html
 from .rules import Rule
 
 TOOL_PREFIX = "KPL"
@@ -138,7 +139,7 @@ def _parse_all(doc: Document, known: tuple[str, ...]) -> tuple[list[Directive], 
         if head is None or not text.endswith("-->"):
             continue
         alone = _alone_on_line(doc, start, end)
-        if not doc.markdown and not alone:
+        if not (doc.markdown or is_html(doc.path)) and not alone:  # HTML: anywhere, as in Markdown
             continue
         kind = head.group(1).lower()
         lines = doc.lines

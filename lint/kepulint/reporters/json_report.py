@@ -87,6 +87,8 @@ class _Encoder:
                     f'"end_column":{d.end_column},"match":{enc(d.match)},"help":')
             helptext = self.help(d.help)
             tail = f',"fingerprint":{enc(d.fingerprint)}'
+            if d.crosses_markup is not None:
+                tail += ',"crosses_markup":true' if d.crosses_markup else ',"crosses_markup":false'
             sup = d.suppression
             if sup is not None:
                 tail += f',"suppression":{{"kind":{enc(sup.kind)},"justification":{enc(sup.justification)}}}'

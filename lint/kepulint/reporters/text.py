@@ -71,6 +71,8 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False)
     if source is not None and d.match:
         gutter = f"{d.line:>5} | "
         span = d.match.split("\n")[0].split("\r")[0]
+        if d.crosses_markup is not None:  # HTML: underline the source of the span, tags and entities too
+            span = source[d.column - 1 : d.end_column - 1 if d.end_line == d.line else None].rstrip("\r\n")
         shown, prefix = _excerpt(source.rstrip("\r\n"), d.column - 1, len(span))
         out.append(gutter + shown)
         marker = " " * _width(prefix) + "^" * max(_width(span), 1)
@@ -84,7 +86,7 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False)
 
 
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           color: bool = False) -> str:
+           color: bool = False, binary_skipped: int = 0) -> str:
     out: list[str] = []
     for r in results:
         if r.error:
@@ -96,7 +98,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
         for d in r.diagnostics:
             out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color))
             out.append("")
-    out.append(summary_line(results))
+    out.append(summary_line(results, binary_skipped))
     suppressed = sum(len(r.suppressed) for r in results)
     if suppressed:
         out.append(f"{suppressed} suppressed (see --format json for the reasons).")
