@@ -310,3 +310,22 @@ def test_static_files_are_packaged() -> None:
     static = resources.files("kepulint.serve").joinpath("static")
     assert {p.name for p in static.iterdir()} >= {"review.css", "review.js"}
     assert shutil.which  # the browser test (tests/test_serve_browser.py) drives these in Chromium
+
+
+def test_read_opens_word_and_html_drafts(client: TestClient) -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("干细胞疗法")
+    document.add_paragraph(CURE)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    headers = {"Content-Type": "application/octet-stream"}
+    got = client.post("/api/read?name=draft.docx", content=buffer.getvalue(), headers=headers).json()
+    assert got["text"].splitlines() == ["干细胞疗法", CURE] and got["filename"] == "draft.docx"
+    broken = client.post("/api/read?name=draft.docx", content=b"PK\x03\x04 not a zip", headers=headers)
+    assert broken.status_code == 422
+    page = f"<p>{CURE}</p>".encode()
+    assert client.post("/api/read?name=d.html", content=page, headers=headers).json()["text"] == page.decode()

@@ -20,7 +20,8 @@ from ..config import Config, ConfigError
 from ..model import FileResult
 from ..rules import Rule, RuleSet
 
-READABLE_SUFFIXES = (".md", ".markdown", ".txt")  # what the page may open (the CLI's default include)
+# what the page may open: the CLI's default include
+READABLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
 DEFAULT_FILENAME = "draft.md"
 MAX_FILENAME = 255
 REPORT_FORMATS = {  # format -> (media type, download name)
@@ -197,13 +198,18 @@ class Reviewer:
             raise RequestError(str(exc)) from None
 
     def read(self, data: bytes, filename: str) -> dict[str, str]:
-        """An uploaded file's bytes, decoded as the CLI decodes files (encoding detected)."""
+        """An uploaded file's bytes, decoded as the CLI decodes files (encoding detected; a Word
+        document as its paragraphs, one a line)."""
+        from .. import readers
         from ..files import InputError, decode
 
         if not filename.lower().endswith(READABLE_SUFFIXES):
             raise RequestError(f"{filename}: cannot open this kind of file (open {', '.join(READABLE_SUFFIXES)})")
         try:
-            text, notice = decode(data, encoding="auto", path=filename)
+            if readers.is_word(filename):  # its paragraphs, one a line: the page shows what is linted
+                text, notice = readers.word_text(data), ""
+            else:
+                text, notice = decode(data, encoding="auto", path=filename)
         except InputError as exc:
             raise RequestError(f"{filename}: {exc}") from None
         return {"filename": filename, "text": text, "notice": notice}
