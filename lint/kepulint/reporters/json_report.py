@@ -87,6 +87,10 @@ class _Encoder:
                     f'"end_column":{d.end_column},"match":{enc(d.match)},"help":')
             helptext = self.help(d.help)
             tail = f',"fingerprint":{enc(d.fingerprint)}'
+            if d.advice:
+                tail += f',"advice":{enc(d.advice)}'
+            if d.fixes:
+                tail += ',"fixes":' + _dumps([f.to_dict() for f in d.fixes])
             sup = d.suppression
             if sup is not None:
                 tail += f',"suppression":{{"kind":{enc(sup.kind)},"justification":{enc(sup.justification)}}}'

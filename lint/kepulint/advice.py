@@ -1,0 +1,194 @@
+"""Advice written for one finding: its match, its context and the profile.
+
+What goes into it, most specific first: a rewrite of the matched phrase (the rule's own
+``suggestions:`` and ``data/advice.yaml``'s ``rewrites``), the disease, therapy or animal
+model named in the sentence (else its paragraph, else the title), and the rule's template;
+the first item of the help's 怎么改 section when the rule has no template. Advice is
+written in Simplified Chinese and shown in the profile's script and wording (wording.py).
+Help texts follow the profile too (:func:`help_for`: 为什么 names the jurisdiction's law).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .data import load_yaml
+from .normalize import fold_term
+from .rules import Rule
+from .source import LineIndex
+from .wording import for_profile
+
+JURISDICTIONS = {"cn": "中国大陆", "tw": "台湾", "hk": "香港"}
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    """``data/advice.yaml``, read once per process."""
+    loaded: dict[str, Any] = load_yaml("advice.yaml")
+    return loaded
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the text around a match names (folded, Simplified)."""
+
+    disease: str = ""
+    therapy: str = ""
+    animal: str = ""
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {
+            "disease": self.disease or "该病",
+            "patients": f"{self.disease}患者" if self.disease else "患者",
+            "therapy": self.therapy or "该疗法",
+            "animal": self.animal or "动物或体外实验",
+            "topic": f"{self.disease}" if self.disease else "",
+            "trial": f"{self.therapy or '该疗法'}治疗{self.disease}的试验" if self.disease
+            else f"该{self.therapy or '疗法'}试验",
+        }
+
+
+def _first_named(texts: list[str], names: list[str]) -> str:
+    for text in texts:
+        found = [(text.find(n), -len(n), n) for n in names if n in text]
+        if found:
+            return min(found)[2]
+    return ""
+
+
+def context_of(lines: LineIndex, start: int, end: int) -> Context:
+    """The disease, therapy and animal model named near ``text[start:end]``: in its sentence,
+    else its line, else its paragraph (up to three lines each way, to a blank line), else the title."""
+    text = lines.text
+    number, _ = lines.position(start)
+    line_start, line_end = lines.line_span(number)
+    line = text[line_start:line_end]
+    cut = [m.end() for m in _SENTENCE_END.finditer(line, 0, max(0, start - line_start))]
+    nxt = _SENTENCE_END.search(line, max(0, end - line_start))
+    sentence = line[cut[-1] if cut else 0:nxt.end() if nxt else len(line)]
+    para: list[str] = []
+    for step in (-1, 1):
+        i = number + step
+        while 1 <= i <= lines.line_count and abs(i - number) <= 3 and lines.line_text(i).strip():
+            para.append(lines.line_text(i))
+            i += step
+    title = next((lines.line_text(i) for i in range(1, min(lines.line_count, 20) + 1)
+                  if lines.line_text(i).strip() and not lines.line_text(i).startswith("---")), "")
+    texts = [fold_term(t) for t in (sentence, line, "\n".join(para), title[:200])]
+    d = data()
+    return Context(_first_named(texts, d["diseases"]), _first_named(texts, d["therapies"]),
+                   _first_named(texts, d["animals"]))
+
+
+def _clean(text: str) -> str:
+    """A suggestion or rewrite without its parenthetical note (the note stays in advice)."""
+    return re.split(r"[（(]", text, maxsplit=1)[0].split(" / ")[0].strip()
+
+
+def suggestion_for(rule: Rule, match: str) -> str:
+    """The rule's own suggestion for ``match`` (its longest key found in the match)."""
+    suggestions: dict[str, str] = rule.params.get("suggestions") or {}
+    folded = fold_term(match)
+    keys = sorted((k for k in suggestions if fold_term(k) in folded), key=len, reverse=True)
+    return str(suggestions[keys[0]]) if keys else ""
+
+
+_INSTRUCTION = re.compile(r"^(?:写明|写出|删除|注明|给出|改用|说明|任何|目前已获批)")
+
+
+def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
+    """``(old, new)``: the part of ``match`` to replace and its Simplified replacement, or None.
+
+    ``old`` is the whole match, or its leading verb for prefix rewrites (修复了 → 改善了)."""
+    folded = fold_term(match)
+    rewrites: dict[str, str] = data()["rewrites"].get(rule.code, {})
+    if folded in rewrites:
+        return match, rewrites[folded]
+    suggestion = suggestion_for(rule, match)
+    if suggestion and fold_term(match) in (rule.params.get("suggestions") or {}) and not _INSTRUCTION.match(suggestion):
+        return match, _clean(suggestion)
+    for prefix, new in data().get("prefix_rewrites", {}).get(rule.code, {}).items():
+        if folded.startswith(prefix):
+            return match[: len(prefix)], new
+    return None
+
+
+def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "") -> str:
+    """Advice for the finding of ``rule`` on ``lines.text[start:end]``, in ``profile``'s script.
+    ``context`` is the finding's context (for a document check ``CODE:id``, e.g. ``META001:author``)."""
+    templates: dict[str, str] = data()["templates"].get(rule.code, {})
+    if not templates:
+        return for_profile(rewrite_hint(rule.help), profile)
+    match = lines.text[start:end]
+    fields = {"match": match, **context_of(lines, start, end).fields,
+              "disclaimer": data()["disclaimer"].get(profile, data()["disclaimer"]["cn"])}
+    check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
+    template = templates.get(check) if check else None
+    replacement = replacement_for(rule, match) if match else None
+    suggestion = suggestion_for(rule, match) if match else ""
+    if template is None and replacement is not None and "replace" in templates:
+        old, new = replacement
+        fields["replacement"] = new + match[len(old):] if new or match != old else "（删去）"
+        template = templates["replace"]
+    elif template is None and suggestion and "suggest" in templates:
+        fields["suggestion"] = suggestion
+        template = templates["suggest"]
+    template = template or templates.get("default") or next(iter(templates.values()))
+    return for_profile(template.format(**fields), profile)
+
+
+def rewrite_hint(help_text: str) -> str:
+    """The first item of the help's 怎么改 section, as a one-line hint (with the example
+    that follows when the item ends in a colon)."""
+    lines = help_text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith("## 怎么改"):
+            parts: list[str] = []
+            for nxt in lines[i + 1:]:
+                s = nxt.strip()
+                if s.startswith("##"):
+                    break
+                if not s or s.startswith("```"):
+                    continue
+                parts.append(s.lstrip("-*> ").strip())
+                if not parts[-1].endswith(("：", ":")) or len(parts) == 2:
+                    break
+            return " ".join(parts)
+    return ""
+
+
+_HELP: dict[tuple[str, str, str], str] = {}
+
+
+def help_for(rule: Rule, profile: str) -> str:
+    """The rule's help for ``profile``: for tw and hk in its script, with 为什么 naming that
+    jurisdiction's law (the rule's ``basis`` and profile message) instead of the mainland's."""
+    if profile == "cn" or profile not in JURISDICTIONS:
+        return rule.help
+    key = (rule.code, profile, rule.help)
+    cached = _HELP.get(key)
+    if cached is None:
+        cached = _HELP[key] = for_profile(_jurisdiction_help(rule, profile), profile)
+    return cached
+
+
+def _jurisdiction_help(rule: Rule, profile: str) -> str:
+    where = JURISDICTIONS[profile]
+    reason = rule.message_for(profile).replace("{match}", "……")
+    reason = reason.split("：", 1)[1] if "：" in reason else reason
+    why = [f"在{where}：{reason}"]
+    titles = [b["title"] for b in rule.basis_for(profile)]
+    mainland = f"- （{where}未列专门法条；中国大陆的依据见 kepulint rule {rule.code} --profile cn）"
+    why += [f"- {t}" for t in titles] or [mainland]
+    sections = re.split(r"(?m)^(?=## )", rule.help)
+    out = []
+    for section in sections:
+        if section.startswith("## 为什么"):
+            section = "## 为什么\n" + "\n".join(why) + "\n\n"
+        out.append(section)
+    return "".join(out).strip()

@@ -1,0 +1,117 @@
+"""Fixes as data: the edits that resolve a finding, and how far they may be trusted.
+
+- ``safe`` (``--fix``): cannot change what the article claims — DSC001 adds the profile's
+  disclaimer at the end; KPL002 removes a directive that suppresses nothing.
+- ``unsafe`` (``--unsafe-fixes``): changes the wording — 根治 → 控制病情 (CLM001/002/006
+  rewrites, see advice.py), ADV001 deletes the sentence that holds a booking hook.
+- ``display-only``: a placeholder an editor must fill (an as-of date for TRL002, a source
+  for CIT001, a reason for KPL001); shown and offered in editors, never applied by the CLI.
+
+Replacements are in the draft's script (a Traditional draft gets Traditional wording) and
+inserted line breaks use the draft's line ending. Edit positions are 1-based lines and
+code-point columns of the original file, like the diagnostic's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .advice import data, replacement_for
+from .model import Edit, Fix
+from .rules import Rule
+from .source import LineIndex
+from .wording import for_document, is_traditional
+
+_SENTENCE_END = "。！？!?；;"
+_DIRECTIVE_END = re.compile(r"\s*-->")
+
+
+def newline_of(text: str) -> str:
+    """The draft's line ending: CRLF, CR or LF (the first one found; LF when there is none)."""
+    m = re.search(r"\r\n|\r|\n", text)
+    return m.group(0) if m else "\n"
+
+
+def _edit(lines: LineIndex, start: int, end: int, replacement: str) -> Edit:
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
+    return Edit(line, column, end_line, end_column, replacement)
+
+
+def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str) -> tuple[Fix, ...]:
+    """The fixes of ``rule``'s finding on ``lines.text[start:end]`` (original offsets)."""
+    code, text = rule.code, lines.text
+    match = text[start:end]
+    number, _ = lines.position(start)
+    traditional = is_traditional(lines.line_text(number) if match else text[:4000])
+    local = lambda s: for_document(s, profile, traditional)  # noqa: E731 — Simplified -> the draft's script
+    if code == "DSC001":
+        return (_disclaimer(text, lines, profile, local),)
+    if code == "KPL002":
+        return (_delete_directive(text, lines, start, end),)
+    if code == "ADV001" and match:
+        return (_delete_sentence(text, lines, start, end),)
+    if code == "TRL002" and match:
+        note = local("（截至 YYYY 年 MM 月）")
+        return (Fix(f"插入截至日期：{note}", "display-only", (_edit(lines, end, end, note),)),)
+    if code == "CIT001" and match:
+        note = local("（来源：作者/机构，期刊，年份）")
+        return (Fix(f"插入出处：{note}", "display-only", (_edit(lines, end, end, note),)),)
+    if code == "KPL001" and match:
+        m = _DIRECTIVE_END.search(match)
+        if m:
+            at = start + m.start()
+            return (Fix("写明理由", "display-only", (_edit(lines, at, at, local(" -- 理由")),)),)
+        return ()
+    if match:
+        found = replacement_for(rule, match)
+        if found is not None:
+            old, new = found
+            new = local(new)
+            title = f"替换为：{new}" if new else f"删除“{old}”"
+            return (Fix(title, "unsafe", (_edit(lines, start, start + len(old), new),)),)
+    return ()
+
+
+def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix:
+    """Append the profile's disclaimer as the last paragraph (safe: it claims nothing)."""
+    template = data()["disclaimer"].get(profile, data()["disclaimer"]["cn"])
+    sentence = local(template)  # type: ignore[operator]
+    nl = newline_of(text)
+    body = text.rstrip("\r\n")
+    stripped = len(text) - len(body)
+    if not body.strip():
+        return Fix("加入免责声明", "safe", (_edit(lines, len(text), len(text), sentence + nl),))
+    # replace the trailing line breaks with: one blank line, the disclaimer, the final line break
+    return Fix("加入免责声明", "safe",
+               (_edit(lines, len(text) - stripped, len(text), nl + nl + sentence + nl),))
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int, int]:
+    """The start of ``start``'s line, the end of ``end``'s line, and the end of its line break."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    m = re.compile(r"\r\n|\r|\n").search(text, end)
+    return line_start, m.start() if m else len(text), m.end() if m else len(text)
+
+
+def _delete_directive(text: str, lines: LineIndex, start: int, end: int) -> Fix:
+    """Remove the directive, and its line when it stands alone there."""
+    line_start, line_end, after = _line_bounds(text, start, end)
+    if not (text[line_start:start] + text[end:line_end]).strip():
+        start, end = line_start, after
+    return Fix("删除多余的抑制指令", "safe", (_edit(lines, start, end, ""),))
+
+
+def _delete_sentence(text: str, lines: LineIndex, start: int, end: int) -> Fix:
+    """Delete the sentence holding the match (the whole line when the line is that sentence)."""
+    line_start, line_end, after = _line_bounds(text, start, end)
+    s = start
+    while s > line_start and text[s - 1] not in _SENTENCE_END:
+        s -= 1
+    e = end
+    while e < line_end and text[e] not in _SENTENCE_END:
+        e += 1
+    e = min(e + 1, line_end)
+    if not (text[line_start:s] + text[e:line_end]).strip():
+        s, e = line_start, after
+    return Fix("删除导流信息所在的句子", "unsafe", (_edit(lines, s, e, ""),))
