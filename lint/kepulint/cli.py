@@ -64,6 +64,9 @@ def cli(debug: bool) -> None:
               help="Record today's findings in this file (and exit 0).")
 @click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a TTY unless NO_COLOR].")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change wording.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing (exit 1 if any).")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint drafts: files, directories (*.md, *.markdown, *.txt) or '-' for stdin."""
     from .runner import run_check

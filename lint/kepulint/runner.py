@@ -126,6 +126,12 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
 
     results.extend(lint_jobs(jobs, settings, config, opts))
     results.sort(key=lambda r: r.path)
+    if opts.get("fix") or opts.get("diff"):
+        from .fixer import run_fixes
+
+        results, changed = run_fixes(results, jobs, settings, config, opts)
+        if opts.get("diff"):  # as Ruff: the diff instead of the report; 1 when it would change anything
+            return ExitCode.USAGE if _unreadable(results) else ExitCode(int(changed))
     return _report(results, ruleset, config, settings, opts)
 
 
