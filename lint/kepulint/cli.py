@@ -124,6 +124,18 @@ def config_cmd(config_file: Path | None, no_config: bool) -> None:
     click.echo(config.describe())
 
 
+@cli.command("server")
+def server_cmd() -> None:
+    """Language server over stdio for editors (needs: pip install 'kepulint[lsp]')."""
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        raise click.ClickException("kepulint server needs pygls: pip install 'kepulint[lsp]'")
+    from .lsp.server import main as serve
+
+    serve()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every expected failure into one line and exit 2."""
     try:
