@@ -16,13 +16,15 @@ from functools import lru_cache
 from typing import Any
 
 from .data import load_yaml
-from .normalize import fold_term
+from .normalize import fold_chars
 from .rules import Rule
 from .source import LineIndex
 from .wording import for_profile
 
 JURISDICTIONS = {"cn": "中国大陆", "tw": "台湾", "hk": "香港"}
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_NON_BLANK = re.compile(r"\S")
+REACH = 300  # characters read on each side of a match for its context
 
 
 @lru_cache(maxsize=1)
@@ -53,36 +55,61 @@ class Context:
         }
 
 
-def _first_named(texts: list[str], names: list[str]) -> str:
+@lru_cache(maxsize=1)
+def _names() -> dict[str, re.Pattern[str]]:
+    """Per category (diseases, therapies, animals), one regex: leftmost name, longest first."""
+    d = data()
+    return {key: re.compile("|".join(re.escape(n) for n in sorted(d[key], key=len, reverse=True)))
+            for key in ("diseases", "therapies", "animals")}
+
+
+def _first_named(texts: list[str], pattern: re.Pattern[str]) -> str:
     for text in texts:
-        found = [(text.find(n), -len(n), n) for n in names if n in text]
-        if found:
-            return min(found)[2]
+        m = pattern.search(text)
+        if m:
+            return m.group()
     return ""
+
+
+_FOLDED: list[tuple[LineIndex, str, str]] = []  # the last document: its lines, folded text and title
+
+
+def _folded(lines: LineIndex) -> tuple[str, str]:
+    """The document folded once (same offsets as its text), and its folded title."""
+    if not (_FOLDED and _FOLDED[0][0] is lines):
+        folded = fold_chars(lines.text)
+        title = next((folded[a:b] for a, b in (lines.line_span(i) for i in range(1, min(lines.line_count, 20) + 1))
+                      if folded[a:b].strip() and not folded[a:b].startswith("---")), "")
+        _FOLDED[:] = [(lines, folded, title[:200])]
+    return _FOLDED[0][1], _FOLDED[0][2]
+
+
+def _blank(lines: LineIndex, number: int) -> bool:
+    start, end = lines.line_span(number)
+    return _NON_BLANK.search(lines.text, start, end) is None
 
 
 def context_of(lines: LineIndex, start: int, end: int) -> Context:
     """The disease, therapy and animal model named near ``text[start:end]``: in its sentence,
-    else its line, else its paragraph (up to three lines each way, to a blank line), else the title."""
-    text = lines.text
+    else its line, else its paragraph (up to three lines each way, to a blank line), else the title.
+    Each is read at most :data:`REACH` characters either side of the match (a draft may be one line)."""
+    folded, title = _folded(lines)
     number, _ = lines.position(start)
     line_start, line_end = lines.line_span(number)
-    line = text[line_start:line_end]
-    cut = [m.end() for m in _SENTENCE_END.finditer(line, 0, max(0, start - line_start))]
-    nxt = _SENTENCE_END.search(line, max(0, end - line_start))
-    sentence = line[cut[-1] if cut else 0:nxt.end() if nxt else len(line)]
-    para: list[str] = []
-    for step in (-1, 1):
-        i = number + step
-        while 1 <= i <= lines.line_count and abs(i - number) <= 3 and lines.line_text(i).strip():
-            para.append(lines.line_text(i))
-            i += step
-    title = next((lines.line_text(i) for i in range(1, min(lines.line_count, 20) + 1)
-                  if lines.line_text(i).strip() and not lines.line_text(i).startswith("---")), "")
-    texts = [fold_term(t) for t in (sentence, line, "\n".join(para), title[:200])]
-    d = data()
-    return Context(_first_named(texts, d["diseases"]), _first_named(texts, d["therapies"]),
-                   _first_named(texts, d["animals"]))
+    near_start, near_end = max(line_start, start - REACH), min(line_end, end + REACH)
+    cut = [m.end() for m in _SENTENCE_END.finditer(folded, near_start, max(near_start, start))]
+    nxt = _SENTENCE_END.search(folded, max(near_start, end), near_end)
+    first = last = number
+    while first > 1 and number - first < 3 and not _blank(lines, first - 1):
+        first -= 1
+    while last < lines.line_count and last - number < 3 and not _blank(lines, last + 1):
+        last += 1
+    spans = [(cut[-1] if cut else near_start, nxt.end() if nxt else near_end), (near_start, near_end),
+             (max(lines.line_span(first)[0], start - 2 * REACH), min(lines.line_span(last)[1], end + 2 * REACH))]
+    texts = [folded[a:b] for a, b in spans] + [title]
+    names = _names()
+    return Context(_first_named(texts, names["diseases"]), _first_named(texts, names["therapies"]),
+                   _first_named(texts, names["animals"]))
 
 
 def _clean(text: str) -> str:
@@ -90,14 +117,23 @@ def _clean(text: str) -> str:
     return re.split(r"[（(]", text, maxsplit=1)[0].split(" / ")[0].strip()
 
 
+@lru_cache(maxsize=256)
+def _folded_keys(code: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``(folded key, key)`` pairs, longest first."""
+    return tuple(sorted(((fold_chars(k), k) for k in keys), key=lambda p: len(p[0]), reverse=True))
+
+
 def suggestion_for(rule: Rule, match: str) -> str:
     """The rule's own suggestion for ``match`` (its longest key found in the match)."""
     suggestions: dict[str, str] = rule.params.get("suggestions") or {}
-    folded = fold_term(match)
-    keys = sorted((k for k in suggestions if fold_term(k) in folded), key=len, reverse=True)
-    return str(suggestions[keys[0]]) if keys else ""
+    folded = fold_chars(match)
+    for key, original in _folded_keys(rule.code, tuple(suggestions)):
+        if key in folded:
+            return str(suggestions[original])
+    return ""
 
 
+_MATCH, _TAIL = "\ue010", "\ue011"  # stand-ins for the match (and its unreplaced tail) during conversion
 _INSTRUCTION = re.compile(r"^(?:写明|写出|删除|注明|给出|改用|说明|任何|目前已获批)")
 
 
@@ -105,12 +141,12 @@ def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
     """``(old, new)``: the part of ``match`` to replace and its Simplified replacement, or None.
 
     ``old`` is the whole match, or its leading verb for prefix rewrites (修复了 → 改善了)."""
-    folded = fold_term(match)
+    folded = fold_chars(match)
     rewrites: dict[str, str] = data()["rewrites"].get(rule.code, {})
     if folded in rewrites:
         return match, rewrites[folded]
     suggestion = suggestion_for(rule, match)
-    if suggestion and fold_term(match) in (rule.params.get("suggestions") or {}) and not _INSTRUCTION.match(suggestion):
+    if suggestion and folded in (rule.params.get("suggestions") or {}) and not _INSTRUCTION.match(suggestion):
         return match, _clean(suggestion)
     for prefix, new in data().get("prefix_rewrites", {}).get(rule.code, {}).items():
         if folded.startswith(prefix):
@@ -125,7 +161,7 @@ def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, con
     if not templates:
         return for_profile(rewrite_hint(rule.help), profile)
     match = lines.text[start:end]
-    fields = {"match": match, **context_of(lines, start, end).fields,
+    fields = {"match": _MATCH, **context_of(lines, start, end).fields,
               "disclaimer": data()["disclaimer"].get(profile, data()["disclaimer"]["cn"])}
     check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
     template = templates.get(check) if check else None
@@ -133,13 +169,15 @@ def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, con
     suggestion = suggestion_for(rule, match) if match else ""
     if template is None and replacement is not None and "replace" in templates:
         old, new = replacement
-        fields["replacement"] = new + match[len(old):] if new or match != old else "（删去）"
+        fields["replacement"] = new + _TAIL if new or match != old else "（删去）"
         template = templates["replace"]
     elif template is None and suggestion and "suggest" in templates:
         fields["suggestion"] = suggestion
         template = templates["suggest"]
     template = template or templates.get("default") or next(iter(templates.values()))
-    return for_profile(template.format(**fields), profile)
+    # the matched text is quoted as the draft has it, whatever script the advice is shown in
+    tail = match[len(replacement[0]):] if replacement is not None else ""
+    return for_profile(template.format(**fields), profile).replace(_MATCH, match).replace(_TAIL, tail)
 
 
 def rewrite_hint(help_text: str) -> str:

@@ -23,6 +23,7 @@ from .source import LineIndex
 from .wording import for_document, is_traditional
 
 _SENTENCE_END = "。！？!?；;"
+SENTENCE_REACH = 200  # a sentence deleted by ADV001's fix extends at most this far from the hook
 _DIRECTIVE_END = re.compile(r"\s*-->")
 
 
@@ -42,8 +43,7 @@ def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str) 
     """The fixes of ``rule``'s finding on ``lines.text[start:end]`` (original offsets)."""
     code, text = rule.code, lines.text
     match = text[start:end]
-    number, _ = lines.position(start)
-    traditional = is_traditional(lines.line_text(number) if match else text[:4000])
+    traditional = _traditional(lines)
     local = lambda s: for_document(s, profile, traditional)  # noqa: E731 — Simplified -> the draft's script
     if code == "DSC001":
         return (_disclaimer(text, lines, profile, local),)
@@ -73,6 +73,16 @@ def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str) 
     return ()
 
 
+_SCRIPT: list[tuple[LineIndex, bool]] = []  # the last document's script (fixes of one draft share it)
+
+
+def _traditional(lines: LineIndex) -> bool:
+    """Whether the draft is written in Traditional characters (judged on its first 5,000)."""
+    if not (_SCRIPT and _SCRIPT[0][0] is lines):
+        _SCRIPT[:] = [(lines, is_traditional(lines.text[:5000]))]
+    return _SCRIPT[0][1]
+
+
 def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix:
     """Append the profile's disclaimer as the last paragraph (safe: it claims nothing)."""
     template = data()["disclaimer"].get(profile, data()["disclaimer"]["cn"])
@@ -87,16 +97,18 @@ def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix
                (_edit(lines, len(text) - stripped, len(text), nl + nl + sentence + nl),))
 
 
-def _line_bounds(text: str, start: int, end: int) -> tuple[int, int, int]:
+def _line_bounds(lines: LineIndex, start: int, end: int) -> tuple[int, int, int]:
     """The start of ``start``'s line, the end of ``end``'s line, and the end of its line break."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    m = re.compile(r"\r\n|\r|\n").search(text, end)
-    return line_start, m.start() if m else len(text), m.end() if m else len(text)
+    line_start = lines.line_span(lines.position(start)[0])[0]
+    number = lines.position(end)[0]
+    line_end = lines.line_span(number)[1]
+    after = lines.starts[number] if number < lines.line_count else len(lines.text)
+    return line_start, line_end, after
 
 
 def _delete_directive(text: str, lines: LineIndex, start: int, end: int) -> Fix:
     """Remove the directive, and its line when it stands alone there."""
-    line_start, line_end, after = _line_bounds(text, start, end)
+    line_start, line_end, after = _line_bounds(lines, start, end)
     if not (text[line_start:start] + text[end:line_end]).strip():
         start, end = line_start, after
     return Fix("删除多余的抑制指令", "safe", (_edit(lines, start, end, ""),))
@@ -104,14 +116,17 @@ def _delete_directive(text: str, lines: LineIndex, start: int, end: int) -> Fix:
 
 def _delete_sentence(text: str, lines: LineIndex, start: int, end: int) -> Fix:
     """Delete the sentence holding the match (the whole line when the line is that sentence)."""
-    line_start, line_end, after = _line_bounds(text, start, end)
+    line_start, line_end, after = _line_bounds(lines, start, end)
     s = start
-    while s > line_start and text[s - 1] not in _SENTENCE_END:
+    while s > line_start and text[s - 1] not in _SENTENCE_END and start - s < SENTENCE_REACH:
         s -= 1
     e = end
-    while e < line_end and text[e] not in _SENTENCE_END:
+    while e < line_end and text[e] not in _SENTENCE_END and e - end < SENTENCE_REACH:
         e += 1
-    e = min(e + 1, line_end)
+    if (s > line_start and text[s - 1] not in _SENTENCE_END) or (e < line_end and text[e] not in _SENTENCE_END):
+        s, e = start, end  # no sentence end near the hook: delete the hook alone
+    else:
+        e = min(e + 1, line_end)
     if not (text[line_start:s] + text[e:line_end]).strip():
         s, e = line_start, after
     return Fix("删除导流信息所在的句子", "unsafe", (_edit(lines, s, e, ""),))

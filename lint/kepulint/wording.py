@@ -15,7 +15,7 @@ from typing import Any
 CONFIGS = {"tw": "s2twp", "hk": "s2hk"}
 #: applied after OpenCC: wording a Taiwanese or Hong Kong editor would use
 TERMS = {
-    "tw": (("醫生", "醫師"), ("科普參考", "衛教參考"), ("衛健委", "衛福部")),
+    "tw": (("醫生", "醫師"), ("科普參考", "衛教參考"), ("衛健委", "衛福部"), ("釋出", "發布")),
     "hk": (),
 }
 
@@ -52,19 +52,17 @@ def for_document(text: str, profile: str, traditional: bool) -> str:
 
 
 @lru_cache(maxsize=1)
-def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """Characters only Traditional text uses, and characters only Simplified text uses."""
+def _script_tables() -> tuple[dict[int, None], dict[int, None]]:
+    """``str.translate`` tables deleting the characters only Traditional (only Simplified) text uses."""
     from .normalize import _char_table
 
     table = _char_table()
-    cjk = {chr(cp): simp for cp, simp in table.items() if 0x3400 <= cp <= 0x9FFF and chr(cp) != simp}
-    simplified = frozenset(set(cjk.values()) - set(cjk))
-    return frozenset(cjk), simplified
+    cjk = {cp: simp for cp, simp in table.items() if 0x3400 <= cp <= 0x9FFF and chr(cp) != simp}
+    simplified = {ord(ch) for ch in cjk.values()} - set(cjk)
+    return dict.fromkeys(cjk), dict.fromkeys(simplified)
 
 
 def is_traditional(text: str) -> bool:
     """True when ``text`` has more Traditional-only than Simplified-only characters."""
-    traditional, simplified = _script_sets()
-    t = sum(1 for ch in text if ch in traditional)
-    s = sum(1 for ch in text if ch in simplified)
-    return t > s
+    traditional, simplified = _script_tables()
+    return len(text.translate(simplified)) > len(text.translate(traditional))
