@@ -1,7 +1,7 @@
 """Advice written for one finding: its match, its context and the profile.
 
 What goes into it, most specific first: a rewrite of the matched phrase (the rule's own
-``suggestions:`` and ``data/advice.yaml``'s ``rewrites``), the disease, therapy or animal
+``suggestions:`` and ``advice_data.REWRITES``), the disease, therapy or animal
 model named in the sentence (else its paragraph, else the title), and the rule's template;
 the first item of the help's 怎么改 section when the rule has no template. Advice is
 written in Simplified Chinese and shown in the profile's script and wording (wording.py).
@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from .data import load_yaml
+from . import advice_data as data
 from .normalize import fold_chars
 from .rules import Rule
 from .source import LineIndex
@@ -25,13 +24,6 @@ JURISDICTIONS = {"cn": "中国大陆", "tw": "台湾", "hk": "香港"}
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _NON_BLANK = re.compile(r"\S")
 REACH = 300  # characters read on each side of a match for its context
-
-
-@lru_cache(maxsize=1)
-def data() -> dict[str, Any]:
-    """``data/advice.yaml``, read once per process."""
-    loaded: dict[str, Any] = load_yaml("advice.yaml")
-    return loaded
 
 
 @dataclass(frozen=True)
@@ -58,9 +50,9 @@ class Context:
 @lru_cache(maxsize=1)
 def _names() -> dict[str, re.Pattern[str]]:
     """Per category (diseases, therapies, animals), one regex: leftmost name, longest first."""
-    d = data()
-    return {key: re.compile("|".join(re.escape(n) for n in sorted(d[key], key=len, reverse=True)))
-            for key in ("diseases", "therapies", "animals")}
+    lists = {"diseases": data.DISEASES, "therapies": data.THERAPIES, "animals": data.ANIMALS}
+    return {key: re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+            for key, names in lists.items()}
 
 
 def _first_named(texts: list[str], pattern: re.Pattern[str]) -> str:
@@ -142,13 +134,13 @@ def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
 
     ``old`` is the whole match, or its leading verb for prefix rewrites (修复了 → 改善了)."""
     folded = fold_chars(match)
-    rewrites: dict[str, str] = data()["rewrites"].get(rule.code, {})
+    rewrites = data.REWRITES.get(rule.code, {})
     if folded in rewrites:
         return match, rewrites[folded]
     suggestion = suggestion_for(rule, match)
     if suggestion and folded in (rule.params.get("suggestions") or {}) and not _INSTRUCTION.match(suggestion):
         return match, _clean(suggestion)
-    for prefix, new in data().get("prefix_rewrites", {}).get(rule.code, {}).items():
+    for prefix, new in data.PREFIX_REWRITES.get(rule.code, {}).items():
         if folded.startswith(prefix):
             return match[: len(prefix)], new
     return None
@@ -157,12 +149,12 @@ def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
 def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "") -> str:
     """Advice for the finding of ``rule`` on ``lines.text[start:end]``, in ``profile``'s script.
     ``context`` is the finding's context (for a document check ``CODE:id``, e.g. ``META001:author``)."""
-    templates: dict[str, str] = data()["templates"].get(rule.code, {})
+    templates = data.TEMPLATES.get(rule.code, {})
     if not templates:
         return for_profile(rewrite_hint(rule.help), profile)
     match = lines.text[start:end]
     fields = {"match": _MATCH, **context_of(lines, start, end).fields,
-              "disclaimer": data()["disclaimer"].get(profile, data()["disclaimer"]["cn"])}
+              "disclaimer": data.DISCLAIMER.get(profile, data.DISCLAIMER["cn"])}
     check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
     template = templates.get(check) if check else None
     replacement = replacement_for(rule, match) if match else None

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from .advice import data, replacement_for
+from . import advice_data
+from .advice import replacement_for
 from .model import Edit, Fix
 from .rules import Rule
 from .source import LineIndex
@@ -85,7 +86,7 @@ def _traditional(lines: LineIndex) -> bool:
 
 def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix:
     """Append the profile's disclaimer as the last paragraph (safe: it claims nothing)."""
-    template = data()["disclaimer"].get(profile, data()["disclaimer"]["cn"])
+    template = advice_data.DISCLAIMER.get(profile, advice_data.DISCLAIMER["cn"])
     sentence = local(template)  # type: ignore[operator]
     nl = newline_of(text)
     body = text.rstrip("\r\n")

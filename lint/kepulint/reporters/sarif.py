@@ -67,13 +67,16 @@ def full_description(rule: Rule) -> str:
 
 
 def reporting_descriptor(rule: Rule, profile: str) -> dict[str, Any]:
-    """One entry of ``tool.driver.rules``."""
+    """One entry of ``tool.driver.rules`` (the help in the profile's script, naming its law)."""
+    from ..advice import help_for
+
+    help_text = help_for(rule, profile)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full_description(rule)},
-        "help": {"text": rule.help, "markdown": rule.help},
+        "help": {"text": help_text, "markdown": help_text},
         "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
