@@ -66,10 +66,11 @@ def _first_named(texts: list[str], pattern: re.Pattern[str]) -> str:
 _FOLDED: list[tuple[LineIndex, str, str]] = []  # the last document: its lines, folded text and title
 
 
-def _folded(lines: LineIndex) -> tuple[str, str]:
-    """The document folded once (same offsets as its text), and its folded title."""
+def _folded(lines: LineIndex, norm: str = "") -> tuple[str, str]:
+    """The document folded once (same offsets as its text: ``norm``, the linted view, when it has
+    them), and its folded title."""
     if not (_FOLDED and _FOLDED[0][0] is lines):
-        folded = fold_chars(lines.text)
+        folded = norm if len(norm) == len(lines.text) else fold_chars(lines.text)
         title = next((folded[a:b] for a, b in (lines.line_span(i) for i in range(1, min(lines.line_count, 20) + 1))
                       if folded[a:b].strip() and not folded[a:b].startswith("---")), "")
         _FOLDED[:] = [(lines, folded, title[:200])]
@@ -81,11 +82,11 @@ def _blank(lines: LineIndex, number: int) -> bool:
     return _NON_BLANK.search(lines.text, start, end) is None
 
 
-def context_of(lines: LineIndex, start: int, end: int) -> Context:
+def context_of(lines: LineIndex, start: int, end: int, norm: str = "") -> Context:
     """The disease, therapy and animal model named near ``text[start:end]``: in its sentence,
     else its line, else its paragraph (up to three lines each way, to a blank line), else the title.
     Each is read at most :data:`REACH` characters either side of the match (a draft may be one line)."""
-    folded, title = _folded(lines)
+    folded, title = _folded(lines, norm)
     number, _ = lines.position(start)
     line_start, line_end = lines.line_span(number)
     near_start, near_end = max(line_start, start - REACH), min(line_end, end + REACH)
@@ -146,14 +147,15 @@ def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
     return None
 
 
-def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "") -> str:
+def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "", norm: str = "") -> str:
     """Advice for the finding of ``rule`` on ``lines.text[start:end]``, in ``profile``'s script.
-    ``context`` is the finding's context (for a document check ``CODE:id``, e.g. ``META001:author``)."""
+    ``context`` is the finding's context (for a document check ``CODE:id``, e.g. ``META001:author``);
+    ``norm`` the document's folded view, used for names when it has the text's offsets."""
     templates = data.TEMPLATES.get(rule.code, {})
     if not templates:
         return for_profile(rewrite_hint(rule.help), profile)
     match = lines.text[start:end]
-    fields = {"match": _MATCH, **context_of(lines, start, end).fields,
+    fields = {"match": _MATCH, **context_of(lines, start, end, norm).fields,
               "disclaimer": data.DISCLAIMER.get(profile, data.DISCLAIMER["cn"])}
     check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
     template = templates.get(check) if check else None

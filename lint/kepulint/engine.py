@@ -136,7 +136,7 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
             path=doc.path, code=f.code, name=rule.name, severity=f.severity, message=message,
             line=line, column=col, end_line=end_line, end_column=end_col, match=match,
             help=help_for(rule, doc.profile), fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
-            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context),
+            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm),
             fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile),
         ))
     out.sort(key=lambda d: d.sort_key)

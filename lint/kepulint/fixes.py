@@ -78,9 +78,9 @@ _SCRIPT: list[tuple[LineIndex, bool]] = []  # the last document's script (fixes 
 
 
 def _traditional(lines: LineIndex) -> bool:
-    """Whether the draft is written in Traditional characters (judged on its first 5,000)."""
+    """Whether the draft is written in Traditional characters (judged on its first 1,000)."""
     if not (_SCRIPT and _SCRIPT[0][0] is lines):
-        _SCRIPT[:] = [(lines, is_traditional(lines.text[:5000]))]
+        _SCRIPT[:] = [(lines, is_traditional(lines.text[:1000]))]
     return _SCRIPT[0][1]
 
 

@@ -27,6 +27,7 @@ def _converter(config: str) -> Any:
     return opencc.OpenCC(config)
 
 
+@lru_cache(maxsize=2048)
 def convert(text: str, config: str) -> str:
     """``text`` (Simplified) through the OpenCC ``config`` (``s2twp``, ``s2hk``, ``s2t``)."""
     return _converter(config).convert(text) if text else text
