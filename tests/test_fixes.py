@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kepulint.api import Settings, lint_source, ruleset_for
 from kepulint.fixer import allowed, apply_once, fix_text
@@ -221,3 +224,22 @@ def test_json_and_sarif_carry_fixes_and_validate(tmp_path: Path, monkeypatch: py
     assert change["replacements"][0] == {"deletedRegion": {"startLine": 3, "startColumn": 6, "endLine": 3,
                                                            "endColumn": 8}, "insertedContent": {"text": "控制病情"}}
     assert result["properties"]["kepulint/advice"] == clm["advice"]
+
+
+# -- any mix of firing examples -------------------------------------------------------------------
+
+_PIECES = [e if isinstance(e, str) else e["text"] for r in RULESET if r.kind != "tool"
+           for e in r.examples.get("fire", [])]
+
+
+@settings(max_examples=40, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6),
+       glue=st.sampled_from(["\n", "\r\n", "\r", "\n\n", "😀𠀀", "。"]), path=st.sampled_from(["a.md", "a.txt"]))
+def test_fixing_any_mix_of_examples_settles_and_keeps_line_endings(pieces: list[str], glue: str, path: str) -> None:
+    text = glue.join(pieces)
+    lint = lambda t: _lint(t, path)  # noqa: E731
+    first = fix_text(text, lint, allowed(True))
+    second = fix_text(first.text, lint, allowed(True))
+    assert second.text == first.text  # idempotent
+    styles = set(re.findall(r"\r\n|\r|\n", text)) or {"\n"}
+    assert set(re.findall(r"\r\n|\r|\n", first.text)) <= styles  # no line ending the draft did not use

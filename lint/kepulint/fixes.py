@@ -26,6 +26,7 @@ from .wording import for_document, is_traditional
 _SENTENCE_END = "。！？!?；;"
 SENTENCE_REACH = 200  # a sentence deleted by ADV001's fix extends at most this far from the hook
 _DIRECTIVE_END = re.compile(r"\s*-->")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def newline_of(text: str) -> str:
@@ -85,17 +86,18 @@ def _traditional(lines: LineIndex) -> bool:
 
 
 def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix:
-    """Append the profile's disclaimer as the last paragraph (safe: it claims nothing)."""
+    """Append the profile's disclaimer as the last paragraph (safe: it claims nothing). Nothing
+    already in the draft changes: it goes after the final line breaks, ending as the draft ends."""
     template = advice_data.DISCLAIMER.get(profile, advice_data.DISCLAIMER["cn"])
     sentence = local(template)  # type: ignore[operator]
-    nl = newline_of(text)
-    body = text.rstrip("\r\n")
-    stripped = len(text) - len(body)
-    if not body.strip():
-        return Fix("加入免责声明", "safe", (_edit(lines, len(text), len(text), sentence + nl),))
-    # replace the trailing line breaks with: one blank line, the disclaimer, the final line break
-    return Fix("加入免责声明", "safe",
-               (_edit(lines, len(text) - stripped, len(text), nl + nl + sentence + nl),))
+    trailing = _LINE_BREAKS.findall(text[len(text.rstrip("\r\n")):])
+    if not text.strip():
+        insert = sentence + newline_of(text)
+    elif not trailing:  # no final line break: a blank line before, none after
+        insert = newline_of(text) * 2 + sentence
+    else:
+        insert = (trailing[-1] if len(trailing) == 1 else "") + sentence + trailing[-1]
+    return Fix("加入免责声明", "safe", (_edit(lines, len(text), len(text), insert),))
 
 
 def _line_bounds(lines: LineIndex, start: int, end: int) -> tuple[int, int, int]:
