@@ -73,8 +73,8 @@ async def test_traditional_draft_diagnostics_code_action_and_hover(client: Langu
         context=types.CodeActionContext(diagnostics=[claim])))
     assert actions is not None
     titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
-    assert "替换为：控制病情" in titles and "用注释抑制 CLM002（写明理由）" in titles
-    replace = next(a for a in actions if isinstance(a, types.CodeAction) and a.title == "替换为：控制病情")
+    assert "替換為：控制病情" in titles and "用註釋抑制 CLM002（寫明理由）" in titles
+    replace = next(a for a in actions if isinstance(a, types.CodeAction) and a.title == "替換為：控制病情")
     assert replace.edit is not None
     after = await _apply(client, uri, 2, replace.edit)
     assert not [d for d in after if d.code == "CLM002"]
@@ -90,7 +90,7 @@ async def test_disclaimer_and_suppression_quick_fixes(client: LanguageClient, tm
         text_document=types.TextDocumentIdentifier(uri=uri), range=dsc.range,
         context=types.CodeActionContext(diagnostics=[dsc])))
     assert actions is not None
-    add = next(a for a in actions if isinstance(a, types.CodeAction) and a.title == "加入免责声明")
+    add = next(a for a in actions if isinstance(a, types.CodeAction) and a.title == "加入免責宣告")
     assert add.is_preferred and add.edit is not None
     after = await _apply(client, uri, 2, add.edit)
     assert not [d for d in after if d.code == "DSC001"]
@@ -99,7 +99,7 @@ async def test_disclaimer_and_suppression_quick_fixes(client: LanguageClient, tm
         text_document=types.TextDocumentIdentifier(uri=uri), range=claim.range,
         context=types.CodeActionContext(diagnostics=[claim])))
     assert actions is not None
-    suppress = next(a for a in actions if isinstance(a, types.CodeAction) and a.title.startswith("用注释抑制"))
+    suppress = next(a for a in actions if isinstance(a, types.CodeAction) and a.title.startswith("用註釋抑制"))
     assert suppress.edit is not None
     after = await _apply(client, uri, 3, suppress.edit)
     assert not [d for d in after if d.code in ("CLM002", "KPL001")]

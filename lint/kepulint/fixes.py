@@ -7,8 +7,8 @@
 - ``display-only``: a placeholder an editor must fill (an as-of date for TRL002, a source
   for CIT001, a reason for KPL001); shown and offered in editors, never applied by the CLI.
 
-Replacements are in the draft's script (a Traditional draft gets Traditional wording) and
-inserted line breaks use the draft's line ending. Edit positions are 1-based lines and
+Replacements are in the draft's script (a Traditional draft gets Traditional wording), titles
+in the profile's, and inserted line breaks use the draft's line ending. Edit positions are 1-based lines and
 code-point columns of the original file, like the diagnostic's own.
 """
 
@@ -21,7 +21,7 @@ from .advice import replacement_for
 from .model import Edit, Fix
 from .rules import Rule
 from .source import LineIndex
-from .wording import for_document, is_traditional
+from .wording import for_document, for_profile, is_traditional
 
 _SENTENCE_END = "。！？!?；;"
 SENTENCE_REACH = 200  # a sentence deleted by ADV001's fix extends at most this far from the hook
@@ -50,27 +50,28 @@ def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str) 
     if code == "DSC001":
         return (_disclaimer(text, lines, profile, local),)
     if code == "KPL002":
-        return (_delete_directive(text, lines, start, end),)
+        return (_delete_directive(text, lines, start, end, profile),)
     if code == "ADV001" and match:
-        return (_delete_sentence(text, lines, start, end),)
+        return (_delete_sentence(text, lines, start, end, profile),)
     if code == "TRL002" and match:
         note = local("（截至 YYYY 年 MM 月）")
-        return (Fix(f"插入截至日期：{note}", "display-only", (_edit(lines, end, end, note),)),)
+        title = f"{for_profile('插入截至日期', profile)}：{note}"
+        return (Fix(title, "display-only", (_edit(lines, end, end, note),)),)
     if code == "CIT001" and match:
         note = local("（来源：作者/机构，期刊，年份）")
-        return (Fix(f"插入出处：{note}", "display-only", (_edit(lines, end, end, note),)),)
+        return (Fix(f"{for_profile('插入出处', profile)}：{note}", "display-only", (_edit(lines, end, end, note),)),)
     if code == "KPL001" and match:
         m = _DIRECTIVE_END.search(match)
         if m:
             at = start + m.start()
-            return (Fix("写明理由", "display-only", (_edit(lines, at, at, local(" -- 理由")),)),)
+            return (Fix(for_profile("写明理由", profile), "display-only", (_edit(lines, at, at, local(" -- 理由")),)),)
         return ()
     if match:
         found = replacement_for(rule, match)
         if found is not None:
             old, new = found
             new = local(new)
-            title = f"替换为：{new}" if new else f"删除“{old}”"
+            title = f"{for_profile('替换为', profile)}：{new}" if new else f"{for_profile('删除', profile)}“{old}”"
             return (Fix(title, "unsafe", (_edit(lines, start, start + len(old), new),)),)
     return ()
 
@@ -97,7 +98,7 @@ def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix
         insert = newline_of(text) * 2 + sentence
     else:
         insert = (trailing[-1] if len(trailing) == 1 else "") + sentence + trailing[-1]
-    return Fix("加入免责声明", "safe", (_edit(lines, len(text), len(text), insert),))
+    return Fix(for_profile("加入免责声明", profile), "safe", (_edit(lines, len(text), len(text), insert),))
 
 
 def _line_bounds(lines: LineIndex, start: int, end: int) -> tuple[int, int, int]:
@@ -109,15 +110,15 @@ def _line_bounds(lines: LineIndex, start: int, end: int) -> tuple[int, int, int]
     return line_start, line_end, after
 
 
-def _delete_directive(text: str, lines: LineIndex, start: int, end: int) -> Fix:
+def _delete_directive(text: str, lines: LineIndex, start: int, end: int, profile: str) -> Fix:
     """Remove the directive, and its line when it stands alone there."""
     line_start, line_end, after = _line_bounds(lines, start, end)
     if not (text[line_start:start] + text[end:line_end]).strip():
         start, end = line_start, after
-    return Fix("删除多余的抑制指令", "safe", (_edit(lines, start, end, ""),))
+    return Fix(for_profile("删除多余的抑制指令", profile), "safe", (_edit(lines, start, end, ""),))
 
 
-def _delete_sentence(text: str, lines: LineIndex, start: int, end: int) -> Fix:
+def _delete_sentence(text: str, lines: LineIndex, start: int, end: int, profile: str) -> Fix:
     """Delete the sentence holding the match (the whole line when the line is that sentence)."""
     line_start, line_end, after = _line_bounds(lines, start, end)
     s = start
@@ -132,4 +133,4 @@ def _delete_sentence(text: str, lines: LineIndex, start: int, end: int) -> Fix:
         e = min(e + 1, line_end)
     if not (text[line_start:s] + text[e:line_end]).strip():
         s, e = line_start, after
-    return Fix("删除导流信息所在的句子", "unsafe", (_edit(lines, s, e, ""),))
+    return Fix(for_profile("删除导流信息所在的句子", profile), "unsafe", (_edit(lines, s, e, ""),))

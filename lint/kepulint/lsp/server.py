@@ -27,6 +27,7 @@ from .. import __version__
 from ..model import Diagnostic, Fix, Severity
 from ..rules import DOCS_URL
 from ..source import LineIndex
+from ..wording import for_profile
 from .positions import from_utf16, to_utf16
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a document is linted again
@@ -42,7 +43,7 @@ class KepulintServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("kepulint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.linted: dict[str, tuple[str, list[Diagnostic]]] = {}
+        self.linted: dict[str, tuple[str, list[Diagnostic], str]] = {}  # text, its diagnostics, profile
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.configs: dict[str, Any] = {}
         self.reported: set[str] = set()  # config problems already shown
@@ -76,8 +77,8 @@ class KepulintServer(LanguageServer):
 
     # -- linting -------------------------------------------------------------------------------
 
-    def lint(self, uri: str, text: str) -> list[Diagnostic]:
-        """Diagnostics of ``text`` as the document ``uri`` (runs in a worker thread)."""
+    def lint(self, uri: str, text: str) -> tuple[list[Diagnostic], str]:
+        """Diagnostics of ``text`` as the document ``uri``, and the profile (runs in a worker thread)."""
         from ..api import lint_text
 
         fs_path = to_fs_path(uri)
@@ -87,15 +88,16 @@ class KepulintServer(LanguageServer):
         if config is not None:
             with contextlib.suppress(ValueError):
                 name = path.relative_to(config.root).as_posix()
-        return lint_text(text, name, config=config, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+        diagnostics = lint_text(text, name, config=config, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+        return diagnostics, getattr(config, "profile", None) or "cn"
 
     async def lint_now(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
-        diagnostics = await asyncio.get_running_loop().run_in_executor(None, self.lint, uri, text)
+        diagnostics, profile = await asyncio.get_running_loop().run_in_executor(None, self.lint, uri, text)
         if self.workspace.get_text_document(uri).source != text:
             return  # changed while linting: the pending lint of the new text publishes
-        self.linted[uri] = (text, diagnostics)
+        self.linted[uri] = (text, diagnostics, profile)
         lines = LineIndex(text)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=version, diagnostics=[to_lsp(d, lines) for d in diagnostics]))
@@ -112,12 +114,12 @@ class KepulintServer(LanguageServer):
         self.pending.pop(uri, None)
         await self.lint_now(uri)
 
-    def current(self, uri: str) -> tuple[LineIndex, list[Diagnostic]] | None:
-        """The diagnostics of ``uri`` if they were computed for its present text."""
+    def current(self, uri: str) -> tuple[LineIndex, list[Diagnostic], str] | None:
+        """The diagnostics of ``uri`` (and the profile) if they were computed for its present text."""
         linted = self.linted.get(uri)
         if linted is None or self.workspace.get_text_document(uri).source != linted[0]:
             return None
-        return LineIndex(linted[0]), linted[1]
+        return LineIndex(linted[0]), linted[1], linted[2]
 
 
 def _range(d: Diagnostic, lines: LineIndex) -> types.Range:
@@ -162,7 +164,7 @@ def _suppression(d: Diagnostic, lines: LineIndex) -> types.TextEdit:
 
 
 def code_actions(uri: str, lines: LineIndex, diagnostics: list[Diagnostic], start: int, end: int,
-                 wanted: set[str]) -> list[types.CodeAction]:
+                 wanted: set[str], profile: str = "cn") -> list[types.CodeAction]:
     """Quick fixes for the diagnostics touching ``[start, end]`` or named in ``wanted`` (fingerprints)."""
     actions: list[types.CodeAction] = []
     for d in diagnostics:
@@ -171,13 +173,16 @@ def code_actions(uri: str, lines: LineIndex, diagnostics: list[Diagnostic], star
             continue
         lsp = to_lsp(d, lines)
         for fix in d.fixes:
-            title = fix.title if fix.applicability != "display-only" else f"{fix.title}（占位，需填写）"
+            title = fix.title
+            if fix.applicability == "display-only":
+                title += for_profile("（占位，需填写）", profile)
             actions.append(types.CodeAction(
                 title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[lsp],
                 is_preferred=fix.applicability == "safe",
                 edit=types.WorkspaceEdit(changes={uri: _text_edit(fix, lines)})))
         actions.append(types.CodeAction(
-            title=f"用注释抑制 {d.code}（写明理由）", kind=types.CodeActionKind.QuickFix, diagnostics=[lsp],
+            title=for_profile(f"用注释抑制 {d.code}（写明理由）", profile), kind=types.CodeActionKind.QuickFix,
+            diagnostics=[lsp],
             edit=types.WorkspaceEdit(changes={uri: [_suppression(d, lines)]})))
     return actions
 
@@ -237,12 +242,12 @@ def code_action(ls: KepulintServer, params: types.CodeActionParams) -> list[type
     found = ls.current(uri)
     if found is None:
         return []
-    lines, diagnostics = found
+    lines, diagnostics, profile = found
     start = from_utf16(lines, params.range.start.line, params.range.start.character)
     end = from_utf16(lines, params.range.end.line, params.range.end.character)
     wanted = {d.data.get("fingerprint") for d in params.context.diagnostics
               if d.source == "kepulint" and isinstance(d.data, dict)}
-    return code_actions(uri, lines, diagnostics, start, end, {w for w in wanted if w})
+    return code_actions(uri, lines, diagnostics, start, end, {w for w in wanted if w}, profile)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -250,7 +255,7 @@ def hover(ls: KepulintServer, params: types.HoverParams) -> types.Hover | None:
     found = ls.current(params.text_document.uri)
     if found is None:
         return None
-    lines, diagnostics = found
+    lines, diagnostics, _ = found
     at = from_utf16(lines, params.position.line, params.position.character)
     under = [d for d in diagnostics if d.match and _span(d, lines)[0] <= at < _span(d, lines)[1]]
     if not under:

@@ -20,6 +20,7 @@ from ..rules import Rule
 from .statistics import summary_line
 
 FIX_OPTIONS = {"safe": "--fix", "unsafe": "--unsafe-fixes"}
+LABELS = ("全文", "怎么改", "可修复")
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
@@ -47,7 +48,17 @@ def _excerpt(line: str, start: int, length: int) -> tuple[str, str]:
     return head + line[lo:hi] + tail, head + line[lo:start]
 
 
-def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False) -> list[str]:
+def _labels(profile: str) -> tuple[str, str, str]:
+    """(全文, 怎么改, 可修复) in the profile's script."""
+    if profile == "cn":
+        return LABELS
+    from ..wording import for_profile
+
+    return tuple(for_profile(label, profile) for label in LABELS)  # type: ignore[return-value]
+
+
+def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False, profile: str = "cn") -> list[str]:
+    whole, how, fixable = _labels(profile)
     head = f"{d.path}:{d.line}:{d.column}: "
     sev = _paint(f"[{d.severity.label}]", _COLORS[d.severity], color)
     out = [f"{_paint(head, '1', color)}{_paint(d.code, '1', color)} {sev} {d.message}"]
@@ -59,13 +70,13 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False)
         marker = " " * _width(prefix) + "^" * max(_width(span), 1)
         out.append(" " * (len(gutter) - 2) + "| " + _paint(marker, _COLORS[d.severity], color))
     elif not d.match:
-        out.append("      | （全文）")
+        out.append(f"      | （{whole}）")
     hint = d.advice or rewrite_hint(d.help)
     if hint:
-        out.append(f"      = 怎么改：{hint}")
+        out.append(f"      = {how}：{hint}")
     for fix in d.fixes:
         if fix.applicability in FIX_OPTIONS:
-            out.append(f"      = 可修复（{FIX_OPTIONS[fix.applicability]}）：{fix.title}")
+            out.append(f"      = {fixable}（{FIX_OPTIONS[fix.applicability]}）：{fix.title}")
     return out
 
 
@@ -80,7 +91,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
         if r.notice:
             out.append(f"{r.path}: note: {r.notice}")
         for d in r.diagnostics:
-            out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color))
+            out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color, profile=profile))
             out.append("")
     out.append(summary_line(results))
     suppressed = sum(len(r.suppressed) for r in results)
