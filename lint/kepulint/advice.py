@@ -69,12 +69,14 @@ _FOLDED: list[tuple[LineIndex, str, str]] = []  # the last document: its lines, 
 def _folded(lines: LineIndex, norm: str = "") -> tuple[str, str]:
     """The document folded once (same offsets as its text: ``norm``, the linted view, when it has
     them), and its folded title."""
-    if not (_FOLDED and _FOLDED[0][0] is lines):
+    entry = _FOLDED[0] if _FOLDED else None  # one read: the language server lints in threads
+    if entry is None or entry[0] is not lines:
         folded = norm if len(norm) == len(lines.text) else fold_chars(lines.text)
         title = next((folded[a:b] for a, b in (lines.line_span(i) for i in range(1, min(lines.line_count, 20) + 1))
                       if folded[a:b].strip() and not folded[a:b].startswith("---")), "")
-        _FOLDED[:] = [(lines, folded, title[:200])]
-    return _FOLDED[0][1], _FOLDED[0][2]
+        entry = (lines, folded, title[:200])
+        _FOLDED[:] = [entry]
+    return entry[1], entry[2]
 
 
 def _blank(lines: LineIndex, number: int) -> bool:

@@ -81,9 +81,11 @@ _SCRIPT: list[tuple[LineIndex, bool]] = []  # the last document's script (fixes 
 
 def _traditional(lines: LineIndex) -> bool:
     """Whether the draft is written in Traditional characters (judged on its first 1,000)."""
-    if not (_SCRIPT and _SCRIPT[0][0] is lines):
-        _SCRIPT[:] = [(lines, is_traditional(lines.text[:1000]))]
-    return _SCRIPT[0][1]
+    entry = _SCRIPT[0] if _SCRIPT else None  # one read: the language server lints in threads
+    if entry is None or entry[0] is not lines:
+        entry = (lines, is_traditional(lines.text[:1000]))
+        _SCRIPT[:] = [entry]
+    return entry[1]
 
 
 def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix:
