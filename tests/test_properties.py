@@ -111,8 +111,12 @@ def assert_spans_exact(text: str, result: FileResult) -> None:
 
 
 def view(d: Diagnostic) -> dict[str, Any]:
+    """A diagnostic's fields, but its advice (read from the paragraph, which an inserted blank
+    line may split) and fixes (their edits are checked by :func:`_assert_edits_shift`)."""
     out = d.to_dict()
     out["notes"] = d.notes
+    out.pop("advice", None)
+    out.pop("fixes", None)
     return out
 
 
@@ -223,6 +227,24 @@ def _assert_shift(text: str, at: int, inserted: str, path: str) -> None:
     for name in ("diagnostics", "suppressed"):
         want = [view(d) if _offsets(text, d)[0] < at else shifted(d, lines) for d in getattr(before, name)]
         assert sorted([view(d) for d in getattr(after, name)], key=_key) == sorted(want, key=_key), name
+    _assert_edits_shift(text, at, lines, before.diagnostics, after.diagnostics)
+
+
+def _assert_edits_shift(text: str, at: int, lines: int, before: list[Diagnostic], after: list[Diagnostic]) -> None:
+    """Fix edits clear of the insertion point stay put before it and move down after it."""
+    starts = _line_starts(text)
+
+    def spans(ds: list[Diagnostic]) -> list[tuple[int, int, int, int]]:
+        return sorted((e.line, e.column, e.end_line, e.end_column) for d in ds for f in d.fixes for e in f.edits)
+
+    want = []
+    for line, column, end_line, end_column in spans(before):
+        start, end = starts[line - 1] + column - 1, starts[end_line - 1] + end_column - 1
+        if start <= at <= end:
+            continue  # touches the insertion point: its shape may change
+        shift = lines if start > at else 0
+        want.append((line + shift, column, end_line + shift, end_column))
+    assert set(want) <= set(spans(after))
 
 
 def _key(d: dict[str, Any]) -> tuple[Any, ...]:

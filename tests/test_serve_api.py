@@ -135,9 +135,9 @@ def test_downloads(client: TestClient) -> None:
 def test_rules_and_rule_text(client: TestClient) -> None:
     rules = {r["code"]: r for r in client.get("/api/rules?profile=tw").json()}
     assert "醫療法" in rules["CLM002"]["basis"][0]["title"]
-    assert rules["CLM002"]["advice"].startswith("把结论改成")
+    assert rules["CLM002"]["advice"].startswith("把結論改成")  # the profile's script
     text = client.get("/api/rules/clm002?profile=hk").json()["text"]
-    assert text.startswith("CLM002 cure-claim") and "依据（hk）" in text
+    assert text.startswith("CLM002 cure-claim") and "依據（hk）" in text  # Traditional under hk
     assert client.get("/api/rules/XYZ999").status_code == 404
     assert client.get("/api/rules?profile=jp").status_code == 400
 

@@ -192,7 +192,7 @@ def test_click_profile_typing_and_screenshot(server: str, browser: Any, tmp_path
     button = browser.find_element("css selector", "#findings section.code-group button")
     button.click()
     wait_for(browser, "document.querySelector('#findings pre.ruletext')", "the rule text")
-    assert "## 做什么" in browser.find_element("css selector", "#findings pre.ruletext").text
+    assert "## 做什麼" in browser.find_element("css selector", "#findings pre.ruletext").text  # tw: Traditional
 
 
 def test_upload_a_gb18030_file(server: str, browser: Any, tmp_path: Path) -> None:

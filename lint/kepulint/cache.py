@@ -67,7 +67,8 @@ PACK_SUFFIX = ".pack"
 MIN_PACK_FILES = 64  # fewer files are looked up about as fast one entry at a time
 KEEP_PACKS = 4  # packs per run directory (one per set of files checked)
 _ALLOWED = {
-    ("kepulint.model", name) for name in ("FileResult", "Diagnostic", "Suppression", "FileError", "Severity")
+    ("kepulint.model", name) for name in ("FileResult", "Diagnostic", "Suppression", "FileError", "Severity",
+                                       "Fix", "Edit")
 }
 
 

@@ -64,6 +64,9 @@ def cli(debug: bool) -> None:
               help="Record today's findings in this file (and exit 0).")
 @click.option("--statistics", is_flag=True, help="Print a count per code instead of each finding.")
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a TTY unless NO_COLOR].")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change wording.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing (exit 1 if any).")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint drafts: files, directories (*.md, *.markdown, *.txt, *.html, *.htm, *.docx) or '-' for stdin."""
     from .runner import run_check
@@ -142,6 +145,18 @@ def config_cmd(config_file: Path | None, no_config: bool) -> None:
 
     config, _ = load_settings({"config_file": config_file, "no_config": no_config})
     click.echo(config.describe())
+
+
+@cli.command("server")
+def server_cmd() -> None:
+    """Language server over stdio for editors (needs: pip install 'kepulint[lsp]')."""
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:
+        raise click.ClickException("kepulint server needs pygls: pip install 'kepulint[lsp]'")
+    from .lsp.server import main as serve
+
+    serve()
 
 
 def main(argv: list[str] | None = None) -> None:

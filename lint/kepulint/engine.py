@@ -13,9 +13,11 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
+from .advice import advise, help_for
 from .context import Context
 from .document import Document
 from .evidence import evidence
+from .fixes import fixes_for
 from .kinds import kind_class
 from .kinds.base import Hit, Kind
 from .model import Diagnostic, Finding, Severity
@@ -133,7 +135,9 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
         out.append(Diagnostic(
             path=doc.path, code=f.code, name=rule.name, severity=f.severity, message=message,
             line=line, column=col, end_line=end_line, end_column=end_col, match=match,
-            help=rule.help, fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
+            help=help_for(rule, doc.profile), fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
+            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm),
+            fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile),
         ))
     out.sort(key=lambda d: d.sort_key)
     return out

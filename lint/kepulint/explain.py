@@ -41,13 +41,18 @@ def explain_rule(code: str, profile: str = "cn", fmt: str = "text", rule_paths: 
         close = [c for c in ruleset.codes if c.startswith(code[:3])] or ruleset.codes
         raise UsageError(f"unknown rule code '{code}' (known: {', '.join(close)})")
     basis = rule.basis_for(profile)
+    from .advice import help_for
+    from .wording import for_profile
+
+    help_text = help_for(rule, profile)
     if fmt == "json":
         data = {"code": rule.code, "name": rule.name, "kind": rule.kind, "severity": rule.severity.label,
-                "summary": rule.summary, "message": rule.message_for(profile), "help": rule.help,
+                "summary": rule.summary, "message": rule.message_for(profile), "help": help_text,
                 "basis": basis, "jurisdictions": list(rule.jurisdictions), "examples": rule.examples}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    out = [f"{rule.code} {rule.name} [{rule.severity.label}] ({rule.kind})", "", rule.summary, "", rule.help, ""]
-    out.append(f"## 依据（{profile}）")
+    out = [f"{rule.code} {rule.name} [{rule.severity.label}] ({rule.kind})", "", for_profile(rule.summary, profile), "",
+           help_text, ""]
+    out.append(for_profile(f"## 依据（{profile}）", profile))
     out += [f"- {b['title']}" + (f"\n  {b['url']}" if b.get("url") else "") for b in basis] or ["- （本法域未列依据）"]
     out += ["", "## 示例（会报）"]
     out += [f"- {_example_text(e)}" for e in rule.examples.get("fire", [])[:6]]

@@ -61,6 +61,46 @@ class Suppression:
     line: int = 0
 
 
+#: How far a fix may be trusted: ``safe`` cannot change what the article claims (``--fix``),
+#: ``unsafe`` changes its wording (``--unsafe-fixes``), ``display-only`` is shown, never applied.
+APPLICABILITIES = ("safe", "unsafe", "display-only")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace a span of the original file: 1-based lines and code-point columns, end exclusive
+    (an empty span inserts)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+    def __reduce__(self) -> tuple[type[Edit], tuple[object, ...]]:
+        return (Edit, (self.line, self.column, self.end_line, self.end_column, self.replacement))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "replacement": self.replacement}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One way to resolve a diagnostic: a title (“替换为：改善症状”), its edits and applicability."""
+
+    title: str
+    applicability: str  # one of APPLICABILITIES
+    edits: tuple[Edit, ...]
+
+    def __reduce__(self) -> tuple[type[Fix], tuple[object, ...]]:
+        return (Fix, (self.title, self.applicability, self.edits))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"title": self.title, "applicability": self.applicability,
+                "edits": [e.to_dict() for e in self.edits]}
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A finding placed in a file: 1-based lines and columns in Unicode code points, end exclusive."""
@@ -80,6 +120,8 @@ class Diagnostic:
     suppression: Suppression | None = None
     notes: tuple[str, ...] = field(default=())
     crosses_markup: bool | None = None  # HTML only: a tag or comment lies inside the span
+    advice: str = ""  # how to rewrite this match, in the profile's script (see advice.py)
+    fixes: tuple[Fix, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -90,7 +132,8 @@ class Diagnostic:
         # generic slots-dataclass state (cached results are loaded in bulk)
         return (Diagnostic, (self.path, self.code, self.name, self.severity, self.message, self.line,
                              self.column, self.end_line, self.end_column, self.match, self.help,
-                             self.fingerprint, self.suppression, self.notes, self.crosses_markup))
+                             self.fingerprint, self.suppression, self.notes, self.crosses_markup,
+                             self.advice, self.fixes))
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -109,6 +152,10 @@ class Diagnostic:
         }
         if self.crosses_markup is not None:
             data["crosses_markup"] = self.crosses_markup
+        if self.advice:
+            data["advice"] = self.advice
+        if self.fixes:
+            data["fixes"] = [f.to_dict() for f in self.fixes]
         if self.suppression is not None:
             data["suppression"] = {"kind": self.suppression.kind, "justification": self.suppression.justification}
         return data

@@ -139,6 +139,13 @@ def fold(text: str) -> tuple[str, OffsetMap]:
     return "".join(out), OffsetMap(pieces)
 
 
+def fold_chars(text: str) -> str:
+    """Fold script, width and regional wording only: always the same length as ``text`` (no line
+    ends, Roman numerals or zero-width characters touched), so its offsets are ``text``'s."""
+    pattern, pairs = _regional()
+    return pattern.sub(lambda m: pairs[m.group()], text.translate(_translation()))
+
+
 def fold_term(term: str) -> str:
     """Fold a lexicon term the way document text is folded."""
     return fold(term)[0]

@@ -132,6 +132,12 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
         print(f"kepulint: warning: no drafts linted: {found} matching {', '.join(config.include)} "
               "under the given path(s)", file=sys.stderr)
     opts = {**opts, "binary_skipped": len(binary)}
+    if opts.get("fix") or opts.get("diff"):
+        from .fixer import run_fixes
+
+        results, changed = run_fixes(results, jobs, settings, config, opts)
+        if opts.get("diff"):  # as Ruff: the diff instead of the report; 1 when it would change anything
+            return ExitCode.USAGE if _unreadable(results) else ExitCode(int(changed))
     return _report(results, ruleset, config, settings, opts)
 
 

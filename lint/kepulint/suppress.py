@@ -24,7 +24,9 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from .advice import advise, help_for
 from .document import Document
+from .fixes import fixes_for
 from .model import Diagnostic, Suppression
 from .readers import is_html
 from .rules import Rule
@@ -76,6 +78,7 @@ class Directive:
     unknown: tuple[str, ...] = ()
     target: int = 0  # the line a line directive applies to (0 = none)
     used: set[str] = field(default_factory=set)  # selectors credited ("*" = all codes)
+    span: tuple[int, int] = (0, 0)  # 0-based code-point offsets of the comment (for fixes)
 
     @property
     def line(self) -> int:
@@ -143,7 +146,7 @@ def _parse_all(doc: Document, known: tuple[str, ...]) -> tuple[list[Directive], 
             continue
         kind = head.group(1).lower()
         lines = doc.lines
-        d = Directive(kind, None, "", text, lines.position(start), lines.position(end))
+        d = Directive(kind, None, "", text, lines.position(start), lines.position(end), span=(start, end))
         if kind not in KINDS:
             problems.append((UNKNOWN, d, f"未知指令：kepulint-{head.group(1)}"))
             continue
@@ -351,6 +354,8 @@ class _Emitter:
             end_line=d.end_pos[0],
             end_column=d.end_pos[1],
             match=d.text,
-            help=rule.help,
+            help=help_for(rule, self.doc.profile),
             fingerprint=hashlib.sha256(f"{code}\x1f{norm}\x1f".encode()).hexdigest()[:20],
+            advice=advise(rule, self.doc.lines, *d.span, self.doc.profile),
+            fixes=fixes_for(rule, self.doc.lines, *d.span, self.doc.profile),
         )

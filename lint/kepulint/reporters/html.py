@@ -21,9 +21,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..advice import rewrite_hint
 from ..model import Diagnostic, FileResult, Severity
 from ..source import line_starts
-from .text import _rewrite_hint
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules import Rule
@@ -55,7 +55,7 @@ def safe_url(url: str) -> str | None:
 
 def advice(d: Diagnostic) -> str:
     """The finding's rewrite advice: its ``advice`` field when it has one, else its help's 怎么改."""
-    return str(getattr(d, "advice", "") or "") or _rewrite_hint(d.help)
+    return d.advice or rewrite_hint(d.help)
 
 
 def stylesheet() -> str:

@@ -89,6 +89,10 @@ class _Encoder:
             tail = f',"fingerprint":{enc(d.fingerprint)}'
             if d.crosses_markup is not None:
                 tail += ',"crosses_markup":true' if d.crosses_markup else ',"crosses_markup":false'
+            if d.advice:
+                tail += f',"advice":{enc(d.advice)}'
+            if d.fixes:
+                tail += ',"fixes":' + _dumps([f.to_dict() for f in d.fixes])
             sup = d.suppression
             if sup is not None:
                 tail += f',"suppression":{{"kind":{enc(sup.kind)},"justification":{enc(sup.justification)}}}'

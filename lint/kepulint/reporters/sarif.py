@@ -23,7 +23,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..model import Diagnostic, FileError, Severity, Suppression
+from ..model import Diagnostic, FileError, Fix, Severity, Suppression
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import FileResult
@@ -67,13 +67,16 @@ def full_description(rule: Rule) -> str:
 
 
 def reporting_descriptor(rule: Rule, profile: str) -> dict[str, Any]:
-    """One entry of ``tool.driver.rules``."""
+    """One entry of ``tool.driver.rules`` (the help in the profile's script, naming its law)."""
+    from ..advice import help_for
+
+    help_text = help_for(rule, profile)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full_description(rule)},
-        "help": {"text": rule.help, "markdown": rule.help},
+        "help": {"text": help_text, "markdown": help_text},
         "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
@@ -122,11 +125,33 @@ def result(d: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
     ]
     if d.fingerprint:
         data["partialFingerprints"] = {FINGERPRINT_KEY: d.fingerprint}
-    if d.notes:
-        data["properties"] = {"kepulint/notes": list(d.notes)}
+    if d.fixes:
+        data["fixes"] = [fix(f, d.path) for f in d.fixes]
+    properties = _properties(d)
+    if properties:
+        data["properties"] = properties
     if d.suppression is not None:
         data["suppressions"] = [suppression(d.suppression)]
     return data
+
+
+def fix(f: Fix, path: str) -> dict[str, Any]:
+    """A SARIF ``fix``: its title, one ``artifactChange`` with the edits, and its applicability."""
+    replacements = [{"deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line,
+                                       "endColumn": e.end_column},
+                     "insertedContent": {"text": e.replacement}} for e in f.edits]
+    return {"description": {"text": f.title},
+            "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}],
+            "properties": {"kepulint/applicability": f.applicability}}
+
+
+def _properties(d: Diagnostic) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    if d.notes:
+        properties["kepulint/notes"] = list(d.notes)
+    if d.advice:
+        properties["kepulint/advice"] = d.advice
+    return properties
 
 
 def notification(path: str, text: str, level: str) -> dict[str, Any]:
@@ -228,6 +253,7 @@ _RULE_INDEX = _at('\n  "ruleIndex": %d,', _LEVEL)
 _SNIPPET = _at(',\n          "snippet": {\n            "text": %s\n          }', _LEVEL)
 _FINGERPRINT = _at(',\n  "partialFingerprints": {\n    ' + encode_basestring(FINGERPRINT_KEY) + ': %s\n  }', _LEVEL)
 _PROPERTIES = _at(',\n  "properties": ', _LEVEL)
+_FIXES = _at(',\n  "fixes": ', _LEVEL)
 _SUPPRESSIONS = _at(',\n  "suppressions": ', _LEVEL)
 _LEVELS = {severity: encode_basestring(level) for severity, level in LEVELS.items()}
 
@@ -255,8 +281,11 @@ class _Results:
             index = self.rule_index.get(d.code)
             text = f"{d.message} — {d.match}" if d.match else d.message
             extra = _FINGERPRINT % enc(d.fingerprint) if d.fingerprint else ""
-            if d.notes:
-                extra += _PROPERTIES + _dumps({"kepulint/notes": list(d.notes)}, _LEVEL + 1)
+            if d.fixes:
+                extra += _FIXES + _dumps([fix(f, d.path) for f in d.fixes], _LEVEL + 1)
+            properties = _properties(d)
+            if properties:
+                extra += _PROPERTIES + _dumps(properties, _LEVEL + 1)
             if d.suppression is not None:
                 extra += _SUPPRESSIONS + _dumps([suppression(d.suppression)], _LEVEL + 1)
             return _RESULT % (

@@ -3,7 +3,8 @@
     seeds/a.txt:12:5: CLM002 [error] 疗效保证用语“根治”：…
       12 | 干细胞可以根治糖尿病。
          |          ^^^^
-      = 怎么改：…
+      = 怎么改：把“根治”改为“控制病情”，…   (the finding's advice, else the help's first 怎么改 item)
+      = 可修复（--unsafe-fixes）：替换为：控制病情
 
 Colour only on a TTY and never when NO_COLOR is set (the CLI decides; ``color`` here).
 """
@@ -13,10 +14,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from ..advice import rewrite_hint
 from ..model import Diagnostic, FileResult, Severity
 from ..rules import Rule
 from .statistics import summary_line
 
+FIX_OPTIONS = {"safe": "--fix", "unsafe": "--unsafe-fixes"}
+LABELS = ("全文", "怎么改", "可修复")
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
@@ -28,26 +32,6 @@ def _width(text: str) -> int:
     """Display width in a terminal: CJK and full-width characters take two cells."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
                for ch in text)
-
-
-def _rewrite_hint(help_text: str) -> str:
-    """The first item of the help's 怎么改 section, as a one-line hint (with the example
-    that follows when the item ends in a colon)."""
-    lines = help_text.splitlines()
-    for i, line in enumerate(lines):
-        if line.strip().startswith("## 怎么改"):
-            parts: list[str] = []
-            for nxt in lines[i + 1:]:
-                s = nxt.strip()
-                if s.startswith("##"):
-                    break
-                if not s or s.startswith("```"):
-                    continue
-                parts.append(s.lstrip("-*> ").strip())
-                if not parts[-1].endswith(("：", ":")) or len(parts) == 2:
-                    break
-            return " ".join(parts)
-    return ""
 
 
 EXCERPT_CONTEXT = 24  # characters shown on each side of the match in long lines
@@ -64,7 +48,17 @@ def _excerpt(line: str, start: int, length: int) -> tuple[str, str]:
     return head + line[lo:hi] + tail, head + line[lo:start]
 
 
-def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False) -> list[str]:
+def _labels(profile: str) -> tuple[str, str, str]:
+    """(全文, 怎么改, 可修复) in the profile's script."""
+    if profile == "cn":
+        return LABELS
+    from ..wording import for_profile
+
+    return tuple(for_profile(label, profile) for label in LABELS)  # type: ignore[return-value]
+
+
+def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False, profile: str = "cn") -> list[str]:
+    whole, how, fixable = _labels(profile)
     head = f"{d.path}:{d.line}:{d.column}: "
     sev = _paint(f"[{d.severity.label}]", _COLORS[d.severity], color)
     out = [f"{_paint(head, '1', color)}{_paint(d.code, '1', color)} {sev} {d.message}"]
@@ -78,10 +72,13 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False)
         marker = " " * _width(prefix) + "^" * max(_width(span), 1)
         out.append(" " * (len(gutter) - 2) + "| " + _paint(marker, _COLORS[d.severity], color))
     elif not d.match:
-        out.append("      | （全文）")
-    hint = _rewrite_hint(d.help)
+        out.append(f"      | （{whole}）")
+    hint = d.advice or rewrite_hint(d.help)
     if hint:
-        out.append(f"      = 怎么改：{hint}")
+        out.append(f"      = {how}：{hint}")
+    for fix in d.fixes:
+        if fix.applicability in FIX_OPTIONS:
+            out.append(f"      = {fixable}（{FIX_OPTIONS[fix.applicability]}）：{fix.title}")
     return out
 
 
@@ -96,7 +93,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
         if r.notice:
             out.append(f"{r.path}: note: {r.notice}")
         for d in r.diagnostics:
-            out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color))
+            out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color, profile=profile))
             out.append("")
     out.append(summary_line(results, binary_skipped))
     suppressed = sum(len(r.suppressed) for r in results)

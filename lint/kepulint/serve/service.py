@@ -177,12 +177,12 @@ class Reviewer:
 
     def rules(self, profile: str) -> list[dict[str, Any]]:
         """Every rule with what the page shows beside a finding: summary, advice, legal basis."""
+        from ..advice import help_for, rewrite_hint
         from ..reporters.html import safe_url
-        from ..reporters.text import _rewrite_hint
 
         chosen = set(self.config.selected_codes(self.ruleset.codes, None))
         return [{"code": r.code, "name": r.name, "severity": r.severity.label, "kind": r.kind, "summary": r.summary,
-                 "advice": _rewrite_hint(r.help), "enabled": r.code in chosen,
+                 "advice": rewrite_hint(help_for(r, profile)), "enabled": r.code in chosen,
                  "basis": [{"title": str(b.get("title", "")), "url": safe_url(str(b.get("url", ""))) or ""}
                            for b in r.basis_for(profile)]}
                 for r in self.ruleset]
