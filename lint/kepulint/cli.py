@@ -121,6 +121,11 @@ def config_cmd(config_file: Path | None, no_config: bool) -> None:
     click.echo(config.describe())
 
 
+from .batch.command import batch as _batch  # noqa: E402  (click only: Dask loads when it runs)
+
+cli.add_command(_batch)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every expected failure into one line and exit 2."""
     try:
