@@ -135,8 +135,12 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
             outcome = run(client, partitions, job, manifest, resume=opts["resume"], progress=progress)
     except (OutputError, ClusterError) as exc:
         raise UsageError(str(exc)) from None
-    except Interrupted as exc:
-        click.echo(f"kepulint: interrupted; {exc} — run the same command with --resume to finish", err=True)
+    except Interrupted:
+        from .outputs import completed
+
+        done = len(completed(out, [p.key for p in partitions], job.fmt))  # counted once the cluster stopped
+        click.echo(f"kepulint: interrupted; {done} of {len(partitions)} partitions complete — "
+                   f"run the same command with --resume to finish", err=True)
         return ExitCode.INTERRUPTED
     click.echo(summary(outcome, workers=workers, fail_on=config.fail_on, out=str(out)))
     if problems or outcome.failures or outcome.total("errors"):
