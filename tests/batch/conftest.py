@@ -56,7 +56,7 @@ def make_corpus(folder: Path, n: int, *, seed: int = 7) -> Corpus:
     corpus = Corpus()
 
     def post() -> str:
-        return "".join(rng.choice(pool) for _ in range(rng.randint(1, 4)))[:400]
+        return "".join(rng.choice(pool) for _ in range(rng.randint(1, 3)))[:200]
 
     shares = {"posts.jsonl": n * 5 // 10, "more.jsonl.gz": n * 2 // 10, "posts.parquet": n * 2 // 10}
     shares["posts.csv"] = n - sum(shares.values())
