@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from batch_support import ROOT
 
 from kepulint.cli import main
 

@@ -13,11 +13,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, TODAY, Corpus, as_rows, findings_by_record, make_corpus, read_table
+from batch_support import ROOT, TODAY, Corpus, as_rows, findings_by_record, make_corpus, read_table
 
 import kepulint
 from kepulint.api import Settings
@@ -27,6 +28,26 @@ from kepulint.batch.run import run
 from kepulint.batch.task import Job
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "lint"), "CI": "1"}
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A real cluster: two worker processes over TCP on 127.0.0.1 (one thread each)."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    from kepulint.batch.cluster import quiet_dask
+
+    quiet_dask()
+    local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp",
+                         dashboard_address=None, silence_logs=logging.CRITICAL)
+    client = Client(local)
+    try:
+        yield client
+    finally:
+        client.close()
+        local.close()
 
 
 def assert_every_record_once(out: Path, corpus: Corpus) -> None:

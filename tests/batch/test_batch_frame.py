@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TODAY, as_rows, findings_by_record, make_corpus
+from batch_support import ROOT, TODAY, as_rows, findings_by_record, make_corpus
 
 import kepulint
 from kepulint.api import Settings

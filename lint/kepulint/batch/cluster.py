@@ -12,7 +12,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from ..api import Settings
+
 DASHBOARD = "127.0.0.1:8787"
+
+
+class PreloadRules(WorkerPlugin):
+    """Load the rule set and the linting engine once in every worker, present or future
+    (a worker that replaces a dead one too), before it takes a partition."""
+
+    name = "kepulint-rules"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def setup(self, worker: Any) -> None:
+        from ..api import lint_source
+        from .records import rule_versions
+
+        lint_source("。\n", "warmup.md", self.settings)
+        rule_versions(self.settings.rule_paths)
 
 
 class ClusterError(Exception):

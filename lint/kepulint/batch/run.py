@@ -58,6 +58,8 @@ def run(client: Any, partitions: list[Partition], job: Job, manifest: dict[str, 
     """Run ``partitions`` on ``client``'s cluster, writing under ``job.out``."""
     from dask.distributed import as_completed
 
+    from .cluster import PreloadRules
+
     out = Path(job.out)
     prepare(out, manifest, resume=resume)
     done = completed(out, [p.key for p in partitions], job.fmt) if resume else {}
@@ -66,6 +68,7 @@ def run(client: Any, partitions: list[Partition], job: Job, manifest: dict[str, 
     progress = progress or Progress(len(todo), sys.stderr, False)
     progress.total = len(todo)
     started = time.perf_counter()
+    client.register_plugin(PreloadRules(job.how.settings))
     token = uuid.uuid4().hex[:8]
     futures = client.map(run_partition, todo, job=job, key=[f"kepulint-{p.key}-{token}" for p in todo])
     labels = {f.key: p.label for f, p in zip(futures, todo, strict=True)}

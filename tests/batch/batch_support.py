@@ -1,4 +1,8 @@
-"""Shared setup of the batch tests: a generated corpus with broken records, and a real cluster.
+"""Shared by the batch tests: a generated corpus with broken records, and a real cluster.
+
+A plain module rather than a conftest.py, so that ``from conftest import`` in the other test
+folders keeps finding ``tests/conftest.py``. Importing it skips the importing module when the
+``dask`` extra is not installed.
 
 The corpus is written as JSON Lines, gzip JSON Lines, Parquet and CSV; :class:`Corpus` keeps
 what every record should come out as: its ``(source, position)``, its id, its text (or the
@@ -12,7 +16,6 @@ import gzip
 import io
 import json
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,23 +153,3 @@ def findings_by_record(frame: Any) -> dict[str, list[tuple[Any, ...]]]:
 def as_rows(diagnostics: list[Any]) -> list[tuple[Any, ...]]:
     return [(d.code, d.severity.label, d.line, d.column, d.end_line, d.end_column, d.match, d.message)
             for d in diagnostics]
-
-
-@pytest.fixture(scope="session")
-def cluster() -> Iterator[Any]:
-    """A real cluster: two worker processes over TCP on 127.0.0.1 (one thread each)."""
-    import logging
-
-    from dask.distributed import Client, LocalCluster
-
-    from kepulint.batch.cluster import quiet_dask
-
-    quiet_dask()
-    local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tcp",
-                         dashboard_address=None, silence_logs=logging.CRITICAL)
-    client = Client(local)
-    try:
-        yield client
-    finally:
-        client.close()
-        local.close()
