@@ -128,7 +128,7 @@ def batch_run(workers: int, jsonl: Path, work: Path, repeat: int, blocksize: int
         for i in range(repeat):
             out = work / f"out-{workers}-{i}"
             job = Job(Linting(Settings(today=TODAY), fields), str(out))
-            outcome = run(client, partitions, job, {"bench": i})
+            outcome = run(client, partitions, job)
             if not best or outcome.seconds < best["seconds"]:
                 findings_bytes = sum(p.stat().st_size for p in (out / "findings").glob("*.parquet"))
                 best = {"seconds": outcome.seconds, "records": outcome.records,

@@ -23,6 +23,7 @@ from batch_support import ROOT, TODAY, Corpus, as_rows, findings_by_record, make
 import kepulint
 from kepulint.api import Settings
 from kepulint.batch.inputs import plan
+from kepulint.batch.outputs import prepare
 from kepulint.batch.records import Fields, Linting
 from kepulint.batch.run import run
 from kepulint.batch.task import Job
@@ -85,7 +86,8 @@ def test_20000_records_with_a_worker_killed_mid_run(tmp_path: Path, cluster: Any
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    outcome = run(cluster, partitions, job, {"test": "kill"}, on_done=kill_a_worker)
+    prepare(out, {"test": "kill"}, resume=False)
+    outcome = run(cluster, partitions, job, on_done=kill_a_worker)
     assert killed and not outcome.failures
     assert len(outcome.stats) == len(partitions) and outcome.records == len(corpus.keys)
     assert_every_record_once(out, corpus)

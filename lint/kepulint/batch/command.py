@@ -94,7 +94,7 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
     from ..runner import UsageError, load_settings
     from .cluster import ClusterError, connect, default_workers, quiet_dask
     from .inputs import plan
-    from .outputs import OutputError
+    from .outputs import OutputError, prepare
     from .progress import Progress, wanted
     from .records import Fields, Linting, rule_versions
     from .run import Interrupted, run, summary
@@ -124,6 +124,10 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
                 "fail_on": config.fail_on, "format": job.fmt,
                 "rules": sorted(rule_versions(settings.rule_paths).items())}
     manifest = json.loads(json.dumps(manifest))  # tuples as lists, as read back from the file
+    try:
+        prepare(out, manifest, resume=opts["resume"])
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     quiet_dask(os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false"))
     workers = opts.get("workers") or default_workers()
     try:
@@ -132,8 +136,8 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
             if opts.get("scheduler"):
                 workers = len(client.scheduler_info().get("workers", {})) or workers
             progress = Progress(len(partitions), sys.stderr, wanted(sys.stderr, opts.get("progress")))
-            outcome = run(client, partitions, job, manifest, resume=opts["resume"], progress=progress)
-    except (OutputError, ClusterError) as exc:
+            outcome = run(client, partitions, job, resume=opts["resume"], progress=progress)
+    except ClusterError as exc:
         raise UsageError(str(exc)) from None
     except Interrupted:
         from .outputs import completed

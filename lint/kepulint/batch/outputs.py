@@ -86,6 +86,8 @@ def prepare(out: Path, manifest: dict[str, Any], *, resume: bool) -> None:
 
     A folder that holds another run is refused unless ``resume`` is set, and resuming with
     different settings is refused: the tables would mix two runs."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: not a directory")
     path = out / MANIFEST
     try:
         previous = json.loads(path.read_text(encoding="utf-8"))
@@ -100,8 +102,6 @@ def prepare(out: Path, manifest: dict[str, Any], *, resume: bool) -> None:
         changed = sorted(k for k in set(previous) | set(manifest) if previous.get(k) != manifest.get(k))
         raise OutputError(f"{out}: was written with other settings ({', '.join(changed)} differ); "
                           f"resume with the same options, or choose another --out")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: not a directory")
     if previous is None:
         if out.is_dir() and any(out.iterdir()):
             raise OutputError(f"{out}: not empty and not a kepulint batch output; choose another --out")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .inputs import Partition
-from .outputs import completed, prepare
+from .outputs import completed
 from .progress import Progress
 from .task import Job, run_partition
 
@@ -53,15 +53,15 @@ class Outcome:
         return counts
 
 
-def run(client: Any, partitions: list[Partition], job: Job, manifest: dict[str, Any], *, resume: bool = False,
+def run(client: Any, partitions: list[Partition], job: Job, *, resume: bool = False,
         progress: Progress | None = None, on_done: Callable[[dict[str, Any]], None] | None = None) -> Outcome:
-    """Run ``partitions`` on ``client``'s cluster, writing under ``job.out``."""
+    """Run ``partitions`` on ``client``'s cluster, writing under ``job.out`` (checked and
+    stamped with the run's settings first: :func:`kepulint.batch.outputs.prepare`)."""
     from dask.distributed import as_completed
 
     from .cluster import PreloadRules
 
     out = Path(job.out)
-    prepare(out, manifest, resume=resume)
     done = completed(out, [p.key for p in partitions], job.fmt) if resume else {}
     outcome = Outcome(partitions=len(partitions), resumed=len(done), stats=list(done.values()))
     todo = [p for p in partitions if p.key not in done]
