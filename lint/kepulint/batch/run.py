@@ -67,8 +67,8 @@ def run(client: Any, partitions: list[Partition], job: Job, *, resume: bool = Fa
     todo = [p for p in partitions if p.key not in done]
     progress = progress or Progress(len(todo), sys.stderr, False)
     progress.total = len(todo)
+    client.register_plugin(PreloadRules(job.how.settings))  # every worker, before its first partition
     started = time.perf_counter()
-    client.register_plugin(PreloadRules(job.how.settings))
     token = uuid.uuid4().hex[:8]
     futures = client.map(run_partition, todo, job=job, key=[f"kepulint-{p.key}-{token}" for p in todo])
     labels = {f.key: p.label for f, p in zip(futures, todo, strict=True)}
