@@ -58,3 +58,28 @@ def test_usage_errors_are_one_line(option: list[str], message: str, capsys: pyte
     code, err = _run(["batch", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "out"), "--no-config", *option],
                      capsys)
     assert code == 2 and err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_progress_line_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kepulint.batch.progress import Progress, wanted
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    assert wanted(Terminal(), None) and not wanted(io.StringIO(), None) and wanted(io.StringIO(), True)
+    monkeypatch.setenv("CI", "true")
+    assert not wanted(Terminal(), None)
+    stream = Terminal()
+    progress = Progress(2, stream, enabled=True)
+    progress.update(1200)
+    progress.update(34)
+    progress.close()
+    last = stream.getvalue().split("\r\x1b[K")[-1]
+    assert last.startswith("2/2 partitions · 1,234 records · ") and "records/s · ETA 0:00:00" in last
+    quiet = io.StringIO()
+    Progress(1, quiet, enabled=False).update(5)
+    assert quiet.getvalue() == ""
