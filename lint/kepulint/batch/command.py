@@ -12,9 +12,12 @@ import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .task import Job
 
 FAIL_LEVELS = ["error", "warning", "info", "never"]
 MISSING_EXTRA = 'kepulint batch needs Dask and pyarrow: pip install "kepulint[dask]"'
@@ -88,50 +91,31 @@ def _today(value: str | None, out: Path, resume: bool) -> str:
 def run_command(paths: list[str], opts: dict[str, Any]) -> int:
     """Everything ``kepulint batch`` does after parsing; the exit code."""
     _require_extra()
-    from ..api import Settings
-    from ..config import ConfigError, parse_size
     from ..model import ExitCode
-    from ..runner import UsageError, load_settings
-    from .cluster import ClusterError, connect, default_workers, quiet_dask
+    from ..runner import UsageError
+    from .cluster import DASHBOARD, ClusterError, connect, default_workers, quiet_dask
     from .inputs import plan
-    from .outputs import OutputError, prepare
+    from .outputs import OutputError, completed, prepare
     from .progress import Progress, wanted
-    from .records import Fields, Linting, rule_versions
     from .run import Interrupted, run, summary
-    from .task import Job
 
-    config, ruleset = load_settings(opts)
-    try:
-        blocksize = parse_size(opts["blocksize"])
-    except (ConfigError, ValueError) as exc:
-        raise UsageError(f"--blocksize: {exc}") from None
     out: Path = opts["out"]
-    settings = Settings(select=tuple(config.selected_codes(ruleset.codes, None)),
-                        severity=tuple(sorted(config.severity_overrides(ruleset.codes).items())),
-                        profile=config.profile, today=_today(opts.get("today"), out, opts["resume"]),
-                        rule_paths=tuple(str(Path(p).resolve()) for p in config.rule_paths))
-    fields = Fields(opts["id_field"], opts["text_field"], opts.get("path_field"), opts.get("format_field"),
-                    opts["default_format"])
-    how = Linting(settings, fields, config.fail_on)
-    job = Job(how, str(out.resolve()), opts["output_format"], config.encoding, config.max_file_size)
-    partitions, problems = plan(paths, fields, blocksize=blocksize, files_per_partition=opts["files_per_partition"])
+    job, blocksize = _job(opts, out)
+    partitions, problems = plan(paths, job.how.fields, blocksize=blocksize,
+                                files_per_partition=opts["files_per_partition"])
     for problem in problems:
         click.echo(f"kepulint: error: {problem}", err=True)
     if not partitions:
         click.echo("kepulint: no records to lint", err=True)
         return ExitCode.USAGE if problems else ExitCode.CLEAN
-    manifest = {"kepulint": _version(), "fields": asdict(fields), "settings": asdict(settings),
-                "fail_on": config.fail_on, "format": job.fmt,
-                "rules": sorted(rule_versions(settings.rule_paths).items())}
-    manifest = json.loads(json.dumps(manifest))  # tuples as lists, as read back from the file
     try:
-        prepare(out, manifest, resume=opts["resume"])
+        prepare(out, _manifest(job), resume=opts["resume"])
     except OutputError as exc:
         raise UsageError(str(exc)) from None
     quiet_dask(os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false"))
     workers = opts.get("workers") or default_workers()
     try:
-        with connect(opts.get("scheduler"), workers, dashboard="127.0.0.1:8787" if opts["dashboard"] else None,
+        with connect(opts.get("scheduler"), workers, dashboard=DASHBOARD if opts["dashboard"] else None,
                      echo=lambda line: click.echo(line, err=True)) as client:
             if opts.get("scheduler"):
                 workers = len(client.scheduler_info().get("workers", {})) or workers
@@ -140,16 +124,50 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
     except ClusterError as exc:
         raise UsageError(str(exc)) from None
     except Interrupted:
-        from .outputs import completed
-
         done = len(completed(out, [p.key for p in partitions], job.fmt))  # counted once the cluster stopped
         click.echo(f"kepulint: interrupted; {done} of {len(partitions)} partitions complete — "
                    f"run the same command with --resume to finish", err=True)
         return ExitCode.INTERRUPTED
-    click.echo(summary(outcome, workers=workers, fail_on=config.fail_on, out=str(out)))
+    click.echo(summary(outcome, workers=workers, fail_on=job.how.fail_on, out=str(out)))
     if problems or outcome.failures or outcome.total("errors"):
         return ExitCode.USAGE
     return ExitCode.FINDINGS if outcome.total("failed") else ExitCode.CLEAN
+
+
+def _job(opts: dict[str, Any], out: Path) -> tuple[Job, int]:
+    """The run's :class:`~kepulint.batch.task.Job` (configuration file and options, as for
+    ``check``) and the JSON Lines block size."""
+    from ..api import Settings
+    from ..config import ConfigError, parse_size
+    from ..runner import UsageError, load_settings
+    from .records import Fields, Linting
+    from .task import Job
+
+    config, ruleset = load_settings(opts)
+    try:
+        blocksize = parse_size(opts["blocksize"])
+    except (ConfigError, ValueError) as exc:
+        raise UsageError(f"--blocksize: {exc}") from None
+    settings = Settings(select=tuple(config.selected_codes(ruleset.codes, None)),
+                        severity=tuple(sorted(config.severity_overrides(ruleset.codes).items())),
+                        profile=config.profile, today=_today(opts.get("today"), out, opts["resume"]),
+                        rule_paths=tuple(str(Path(p).resolve()) for p in config.rule_paths))
+    fields = Fields(opts["id_field"], opts["text_field"], opts.get("path_field"), opts.get("format_field"),
+                    opts["default_format"])
+    job = Job(Linting(settings, fields, config.fail_on), str(out.resolve()), opts["output_format"],
+              config.encoding, config.max_file_size)
+    return job, blocksize
+
+
+def _manifest(job: Job) -> dict[str, Any]:
+    """What must not change between a run and its ``--resume`` (as JSON reads it back)."""
+    from .records import rule_versions
+
+    how = job.how
+    manifest = {"kepulint": _version(), "fields": asdict(how.fields), "settings": asdict(how.settings),
+                "fail_on": how.fail_on, "format": job.fmt,
+                "rules": sorted(rule_versions(how.settings.rule_paths).items())}
+    return json.loads(json.dumps(manifest))
 
 
 def _version() -> str:
