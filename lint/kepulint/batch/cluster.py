@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -73,8 +74,10 @@ def connect(scheduler: str | None, workers: int | None = None, *, dashboard: str
         return
     n = workers or default_workers()
     try:
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=dashboard, silence_logs=logging.CRITICAL)
+        with warnings.catch_warnings():  # "Port 8787 is already in use": another port is taken, and printed
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=dashboard, silence_logs=logging.CRITICAL)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot start a local Dask cluster: {exc}") from None
     client = Client(cluster)
