@@ -1,16 +1,24 @@
-"""The command's edges that need no cluster: start-up cost for ``check``, a missing extra, usage errors."""
+"""The command's edges that need no cluster: start-up cost for ``check``, a missing extra, usage errors.
+
+Most of these run without the ``dask`` extra too (that is when a missing extra matters).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from batch_support import ROOT
 
 from kepulint.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+needs_extra = pytest.mark.skipif(importlib.util.find_spec("distributed") is None
+                                 or importlib.util.find_spec("pyarrow") is None,
+                                 reason='needs the dask extra: pip install ".[dask]"')
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -40,6 +48,7 @@ def test_without_the_extra_one_line_says_what_to_install(monkeypatch: pytest.Mon
     assert not (tmp_path / "out").exists()
 
 
+@needs_extra
 def test_only_bad_inputs_exit_2_before_any_cluster_starts(capsys: pytest.CaptureFixture[str],
                                                           tmp_path: Path) -> None:
     code, err = _run(["batch", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "out"), "--no-config"], capsys)
@@ -47,6 +56,7 @@ def test_only_bad_inputs_exit_2_before_any_cluster_starts(capsys: pytest.Capture
     assert err == f"kepulint: error: {tmp_path}/nope.jsonl: no such file or directory\nkepulint: no records to lint\n"
 
 
+@needs_extra
 @pytest.mark.parametrize(("option", "message"), [
     (["--blocksize", "lots"], "kepulint: error: --blocksize: "),
     (["--today", "2025-13-01"], "kepulint: error: --today: '2025-13-01' is not a date in YYYY-MM-DD form"),
