@@ -159,6 +159,11 @@ def server_cmd() -> None:
     serve()
 
 
+from .batch.command import batch as _batch  # noqa: E402  (click only: Dask loads when it runs)
+
+cli.add_command(_batch)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every expected failure into one line and exit 2."""
     try:
