@@ -198,7 +198,7 @@ def render(n: int, size: int, in_process: tuple[float, float, float], one: dict[
     lines = [
         "# kepulint batch benchmark",
         "",
-        f"Written by `python bench/batch.py` on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC "
+        f"Written by `python bench/batch.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC "
         f"({os.cpu_count()} cores, Python {platform.python_version()}; load average {loads[0]} at the start, "
         f"{loads[1]} at the end: the machine is shared). Corpus: {n:,} drafts of `bench/make_corpus.py` "
         f"({size / 1e6:.1f} MB, {size / n / 1e3:.1f} kB a record), as files and as one JSON Lines file cut "
