@@ -1,0 +1,108 @@
+"""The genre a draft earns from its own wording: promotional, kepu, news, notice or factcheck.
+
+A text with a booking hook or an offered price in its own voice is promotional, whatever its
+headline says (a scam cannot buy a fact-check's leniency with the word 辟谣). Otherwise each
+genre counts its signals (a headline signal counts twice) and the best score at or above the
+threshold wins; a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .document import Document
+from .normalize import fold_term
+
+GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
+RANKED = ("notice", "factcheck", "news", "promotional")  # tie order
+HEADLINE_LINES = 2
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One genre's compiled vocabulary: literal words and regexes (on folded text)."""
+
+    words: re.Pattern[str] | None
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> Signals:
+        terms = sorted({fold_term(t) for t in spec.get("terms", [])}, key=len, reverse=True)
+        words = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
+        return cls(words, tuple(re.compile(p) for p in spec.get("patterns", [])))
+
+    def found(self, text: str) -> list[re.Match[str]]:
+        """Every match, each distinct wording once (its first occurrence)."""
+        seen: dict[str, re.Match[str]] = {}
+        for regex in ((self.words,) if self.words else ()) + self.patterns:
+            for m in regex.finditer(text):
+                seen.setdefault(m.group(), m)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class GenreVocabulary:
+    threshold: int
+    hooks: Signals
+    scored: dict[str, Signals]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> GenreVocabulary:
+    from .data import load_yaml
+
+    data = load_yaml("genre.yaml")
+    scored = {"promotional": Signals.of(data["promotional"]["signals"])}
+    scored.update({g: Signals.of(data[g]) for g in ("news", "notice", "factcheck")})
+    return GenreVocabulary(int(data["threshold"]), Signals.of(data["promotional"]["hooks"]), scored)
+
+
+@dataclass(frozen=True)
+class Genre:
+    """A document's genre, with what earned it (for the JSON report and for debugging)."""
+
+    name: str
+    scores: tuple[tuple[str, int], ...] = ()
+    hook: str = ""  # the booking hook or offered price that made the text promotional
+
+    @property
+    def critical(self) -> bool:
+        """News, notices and fact-checks report other people's claims."""
+        return self.name in ("news", "notice", "factcheck")
+
+
+def genre_of(doc: Document) -> Genre:
+    """The document's genre (computed once per document)."""
+    return doc.memo("genre", _classify)
+
+
+def _classify(doc: Document) -> Genre:
+    from .voice import reported
+
+    v = vocabulary()
+    norm = doc.norm
+    for m in v.hooks.found(norm):
+        if not reported(doc, m.start(), m.end()):
+            return Genre("promotional", hook=m.group())
+    headline_end = _headline_end(norm)
+    scores = {}
+    for name, signals in v.scored.items():
+        scores[name] = sum(2 if m.start() < headline_end else 1 for m in signals.found(norm))
+    best = max(RANKED, key=lambda g: scores[g])  # max keeps the first of equal scores
+    name = best if scores[best] >= v.threshold else "kepu"
+    return Genre(name, tuple(sorted(scores.items())))
+
+
+def _headline_end(norm: str) -> int:
+    """Offset just after the first HEADLINE_LINES non-blank lines."""
+    seen, pos = 0, 0
+    for line in norm.splitlines(keepends=True):
+        pos += len(line)
+        if line.strip():
+            seen += 1
+            if seen == HEADLINE_LINES:
+                break
+    return pos

@@ -1,0 +1,166 @@
+"""Sentence voice and page furniture: whose claim a span is, and whether it is prose at all.
+
+- *Reported*: the span is someone else's claim, quoted or attributed (号称, 宣称, 业者, 医师表示：…).
+  In a news report, notice or fact-check that is not the article's claim (:func:`silenced`).
+- *Offered*: a commerce word (疗程, 费用, 价格) counts for EVD003 only when a promotional text
+  offers the therapy in its own voice, not when a charge is reported, regulated or condemned.
+- *Furniture*: view counters, share prompts, bylines, navigation and "来源:" lines are not prose.
+
+The vocabulary is ``data/voice.yaml``. Positions are offsets into ``Document.norm``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .document import Document
+from .normalize import fold_term
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    ordered = sorted({fold_term(w) for w in words}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered))
+
+
+@dataclass(frozen=True)
+class VoiceVocabulary:
+    reported: re.Pattern[str]
+    speech: re.Pattern[str]
+    quotes: tuple[tuple[str, str], ...]
+    regulated: re.Pattern[str]
+    furniture: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> VoiceVocabulary:
+    from .data import load_yaml
+
+    data = load_yaml("voice.yaml")
+    return VoiceVocabulary(
+        reported=_alternation(data["reported"]["cues"]),
+        speech=re.compile(data["reported"]["speech"]),
+        quotes=tuple((q[0], q[1]) for q in data["reported"]["quotes"]),
+        regulated=_alternation(data["regulated"]["cues"]),
+        furniture=tuple(re.compile(p) for p in data["furniture"]["line_patterns"]),
+    )
+
+
+def reported(doc: Document, start: int, end: int) -> str | None:
+    """Why the span is someone else's claim (the cue, or "quoted"), or None."""
+    v = vocabulary()
+    norm = doc.norm
+    sent_start, sent_end = doc.sentence_at(start)
+    cue = None
+    for cue in v.reported.finditer(norm, sent_start, start):  # noqa: B007 - the last cue
+        pass
+    if cue:
+        return cue.group()
+    if v.speech.search(norm, sent_start, start):
+        return "speech"
+    if _quoted(norm, v.quotes, _line_start(norm, sent_start), start, end, sent_end):
+        return "quoted"
+    return None
+
+
+def _line_start(norm: str, pos: int) -> int:
+    return norm.rfind("\n", 0, pos) + 1
+
+
+def _quoted(norm: str, quotes: tuple[tuple[str, str], ...], lo: int, start: int, end: int, hi: int) -> bool:
+    """True when [start, end) stands between an opening and a closing quotation mark.
+
+    A quotation may run over several sentences of one line: the opening mark is looked for
+    from the line's start, the closing one up to the end of the span's sentence.
+    """
+    for open_q, close_q in quotes:
+        left = norm.rfind(open_q, lo, start)
+        if left < 0:
+            continue
+        if open_q == close_q:
+            if norm.count(open_q, lo, start) % 2 == 0:
+                continue
+        elif norm.rfind(close_q, left + 1, start) >= 0:
+            continue
+        line_end = norm.find("\n", end)
+        if norm.find(close_q, end, max(hi, line_end if line_end >= 0 else len(norm))) >= 0:
+            return True
+    return False
+
+
+def regulated(doc: Document, start: int) -> str | None:
+    """A cue in the span's sentence saying a charge is regulated or condemned, or None."""
+    sent_start, sent_end = doc.sentence_at(start)
+    m = vocabulary().regulated.search(doc.norm, sent_start, sent_end)
+    return m.group() if m else None
+
+
+def furniture_lines(doc: Document) -> list[tuple[int, int]]:
+    """Folded (start, end) spans of the lines that are page furniture (computed once)."""
+    def build(d: Document) -> list[tuple[int, int]]:
+        out, pos = [], 0
+        patterns = vocabulary().furniture
+        for line in d.norm.split("\n"):
+            stripped = line.strip()
+            if stripped and len(stripped) <= 80 and any(p.search(stripped) for p in patterns):
+                out.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return out
+
+    return doc.memo("furniture", build)
+
+
+def in_furniture(doc: Document, pos: int) -> bool:
+    spans = furniture_lines(doc)
+    i = bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The commerce words of a rule (``offer_only`` params): they count only when offered."""
+
+    words: re.Pattern[str] | None
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Any] | None) -> Offer | None:
+        if not spec:
+            return None
+        terms = [*spec.get("terms", []), *spec.get("terms_traditional", [])]
+        words = re.compile("(?:" + _alternation(terms).pattern + r")\Z") if terms else None
+        return cls(words, tuple(re.compile(p) for p in spec.get("patterns", [])))
+
+    def covers(self, matched: str) -> bool:
+        if self.words and self.words.match(matched):
+            return True
+        return any(p.search(matched) for p in self.patterns)
+
+
+def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer: Offer | None) -> str | None:
+    """Why genre, voice or page structure silence a candidate at [start, end), or None.
+
+    ``opts`` are the rule's context options (``furniture``, ``reported``: suppress | ignore).
+    """
+    from .genre import genre_of
+
+    if opts.get("furniture") == "suppress" and in_furniture(doc, start):
+        return "page furniture"
+    if offer is not None and offer.covers(doc.norm[start:end]):
+        genre = genre_of(doc)
+        if genre.name != "promotional":
+            return f"commerce word in a {genre.name} text: not offered by the publisher"
+        why = reported(doc, start, end) or regulated(doc, start)
+        if why:
+            return f"commerce word reported or regulated ({why})"
+    if opts.get("reported") == "suppress":
+        genre = genre_of(doc)
+        if genre.critical:
+            why = reported(doc, start, end)
+            if why:
+                return f"reported claim ({why}) in a {genre.name} text"
+    return None
