@@ -9,7 +9,7 @@ call, so a run whose files are all cached never loads it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +25,7 @@ class Settings:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
-    profile: str = "cn"
+    profile: str = "auto"  # cn | tw | hk, or auto: per file (region.py)
     today: str = field(default_factory=lambda: date.today().isoformat())
     rule_paths: tuple[str, ...] = ()
 
@@ -51,6 +51,11 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
     (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use."""
     from .document import Document
     from .engine import apply_overrides, run_rules, to_diagnostics
+    from .genre import genre_of
+    from .region import resolve
+
+    if settings.profile == "auto":  # one jurisdiction per file, chunks included
+        settings = replace(settings, profile=resolve(settings.profile, text))
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
     if select is not None:
@@ -77,8 +82,10 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
                              ruleset.by_code, overrides)
     outcome.suppressed = apply_overrides(outcome.suppressed, ruleset.by_code, overrides)
     excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
+    genre = genre_of(doc).name
     doc.release()
-    return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts)
+    return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts,
+                      profile=settings.profile, genre=genre)
 
 
 def lint_text(
@@ -88,7 +95,7 @@ def lint_text(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
     severity: dict[str, str] | None = None,
-    profile: str = "cn",
+    profile: str = "auto",
     today: str | None = None,
     markdown: bool | None = None,
     config: object | None = None,

@@ -84,6 +84,8 @@ def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], F
         line_start = text.rfind("\n", 0, start) + 1 if start else 0
         column = start - max(line_start, text.rfind("\r", 0, start) + 1) if start else 0
         part = lint_one(chunk, k == 0, k == count - 1)
+        if k == 0:  # the jurisdiction and genre the start of the file earned
+            result.profile, result.genre = part.profile, part.genre
         for d in part.diagnostics:
             if d.match == "" and d.line == 1 and d.column == 1:  # a document-level requirement
                 required[(d.code, d.message)] = required.get((d.code, d.message), 0) + 1

@@ -2,8 +2,9 @@
 
 A text with a booking hook or an offered price in its own voice is promotional, whatever its
 headline says (a scam cannot buy a fact-check's leniency with the word 辟谣). Otherwise each
-genre counts its signals (a headline signal counts twice) and the best score at or above the
-threshold wins; a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
+genre counts its signals (a headline signal counts twice): sales wording that outweighs the
+critical genres (news, notice, fact-check) makes it promotional, enough critical signals make it
+the best of those, and a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .document import Document
 from .normalize import fold_term
 
 GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
-RANKED = ("notice", "factcheck", "news", "promotional")  # tie order
+CRITICAL = ("notice", "factcheck", "news")  # tie order
 HEADLINE_LINES = 2
 
 
@@ -46,6 +47,7 @@ class Signals:
 @dataclass(frozen=True)
 class GenreVocabulary:
     threshold: int
+    critical_threshold: int
     hooks: Signals
     scored: dict[str, Signals]
 
@@ -57,7 +59,8 @@ def vocabulary() -> GenreVocabulary:
     data = load_yaml("genre.yaml")
     scored = {"promotional": Signals.of(data["promotional"]["signals"])}
     scored.update({g: Signals.of(data[g]) for g in ("news", "notice", "factcheck")})
-    return GenreVocabulary(int(data["threshold"]), Signals.of(data["promotional"]["hooks"]), scored)
+    return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]),
+                           Signals.of(data["promotional"]["hooks"]), scored)
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,14 @@ def _classify(doc: Document) -> Genre:
     scores = {}
     for name, signals in v.scored.items():
         scores[name] = sum(2 if m.start() < headline_end else 1 for m in signals.found(norm))
-    best = max(RANKED, key=lambda g: scores[g])  # max keeps the first of equal scores
-    name = best if scores[best] >= v.threshold else "kepu"
+    critical = sum(scores[g] for g in CRITICAL)
+    promotional = scores["promotional"]
+    if promotional >= v.threshold and promotional >= critical:
+        name = "promotional"
+    elif critical >= v.critical_threshold:
+        name = max(CRITICAL, key=lambda g: scores[g])  # max keeps the first of equal scores
+    else:
+        name = "promotional" if promotional >= v.threshold else "kepu"
     return Genre(name, tuple(sorted(scores.items())))
 
 
