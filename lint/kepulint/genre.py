@@ -83,12 +83,12 @@ def genre_of(doc: Document) -> Genre:
 
 
 def _classify(doc: Document) -> Genre:
-    from .voice import reported
+    from .voice import regulated, reported
 
     v = vocabulary()
     norm = doc.norm
     for m in v.hooks.found(norm):
-        if not reported(doc, m.start(), m.end()):
+        if not (reported(doc, m.start(), m.end()) or regulated(doc, m.start()) or _asked(doc, m.start())):
             return Genre("promotional", hook=m.group())
     headline_end = _headline_end(norm)
     scores = {}
@@ -103,6 +103,12 @@ def _classify(doc: Document) -> Genre:
     else:
         name = "promotional" if promotional >= v.threshold else "kepu"
     return Genre(name, tuple(sorted(scores.items())))
+
+
+def _asked(doc: Document, pos: int) -> bool:
+    """True when the sentence at ``pos`` is a question (a price asked about is not offered)."""
+    _, end = doc.sentence_at(pos)
+    return doc.norm[:end].rstrip("”’」』) ").endswith(("?", "吗", "呢"))
 
 
 def _headline_end(norm: str) -> int:

@@ -1,7 +1,10 @@
 """Sentence voice and page furniture: whose claim a span is, and whether it is prose at all.
 
 - *Reported*: the span is someone else's claim, quoted or attributed (号称, 宣称, 业者, 医师表示：…).
-  In a news report, notice or fact-check that is not the article's claim (:func:`silenced`).
+  In a news report, notice or fact-check that is not the article's claim; in 科普 only a distancing
+  cue (号称, 所谓, 迷信…) makes it someone else's; a promotional text owns what it quotes.
+- *Genre*: a notice or a fact-check names claims to condemn them, a news report relays numbers and
+  sources; the codes their own voice can still break are listed per genre (:func:`silenced`).
 - *Offered*: a commerce word (疗程, 费用, 价格) counts for EVD003 only when a promotional text
   offers the therapy in its own voice, not when a charge is reported, regulated or condemned.
 - *Furniture*: view counters, share prompts, bylines, navigation and "来源:" lines are not prose.
@@ -30,10 +33,12 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class VoiceVocabulary:
     reported: re.Pattern[str]
+    distancing: frozenset[str]
     speech: re.Pattern[str]
     quotes: tuple[tuple[str, str], ...]
     regulated: re.Pattern[str]
     furniture: tuple[re.Pattern[str], ...]
+    genre_codes: dict[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -42,25 +47,32 @@ def vocabulary() -> VoiceVocabulary:
 
     data = load_yaml("voice.yaml")
     return VoiceVocabulary(
-        reported=_alternation(data["reported"]["cues"]),
+        reported=_alternation(data["reported"]["distancing"] + data["reported"]["attribution"]),
+        distancing=frozenset(fold_term(w) for w in data["reported"]["distancing"]),
         speech=re.compile(data["reported"]["speech"]),
         quotes=tuple((q[0], q[1]) for q in data["reported"]["quotes"]),
         regulated=_alternation(data["regulated"]["cues"]),
         furniture=tuple(re.compile(p) for p in data["furniture"]["line_patterns"]),
+        genre_codes={genre: frozenset(codes) for genre, codes in data["genre_codes"].items()},
     )
 
 
-def reported(doc: Document, start: int, end: int) -> str | None:
-    """Why the span is someone else's claim (the cue, or "quoted"), or None."""
+def reported(doc: Document, start: int, end: int, *, distancing_only: bool = False) -> str | None:
+    """Why the span is someone else's claim (the cue, "speech" or "quoted"), or None; with
+    ``distancing_only``, only a cue that keeps the claim at arm's length (号称, 所谓, 迷信…) counts."""
     v = vocabulary()
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
     cue = None
-    for cue in v.reported.finditer(norm, sent_start, start):  # noqa: B007 - the last cue
-        pass
+    for m in v.reported.finditer(norm, sent_start, start):
+        if not distancing_only or m.group() in v.distancing:
+            cue = m
     if cue:
         return cue.group()
-    if v.speech.search(norm, sent_start, start):
+    if distancing_only:
+        return None
+    # the speaker may be the span itself (专家表示：…, a vague source in a news report is reported speech)
+    if v.speech.search(norm, sent_start, min(end + 2, sent_end)):
         return "speech"
     if _quoted(norm, v.quotes, _line_start(norm, sent_start), start, end, sent_end):
         return "quoted"
@@ -141,8 +153,9 @@ class Offer:
         return any(p.search(matched) for p in self.patterns)
 
 
-def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer: Offer | None) -> str | None:
-    """Why genre, voice or page structure silence a candidate at [start, end), or None.
+def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer: Offer | None,
+             code: str = "") -> str | None:
+    """Why genre, voice or page structure silence a candidate of rule ``code`` at [start, end), or None.
 
     ``opts`` are the rule's context options (``furniture``, ``reported``: suppress | ignore).
     """
@@ -150,6 +163,11 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
 
     if opts.get("furniture") == "suppress" and in_furniture(doc, start):
         return "page furniture"
+    if opts.get("reported") == "suppress":
+        genre = genre_of(doc)
+        allowed = vocabulary().genre_codes.get(genre.name)
+        if allowed is not None and code not in allowed:
+            return f"a {genre.name} text does not make {code} claims in its own voice"
     if offer is not None and offer.covers(doc.norm[start:end]):
         genre = genre_of(doc)
         if genre.name != "promotional":
@@ -159,8 +177,8 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
             return f"commerce word reported or regulated ({why})"
     if opts.get("reported") == "suppress":
         genre = genre_of(doc)
-        if genre.critical:
-            why = reported(doc, start, end)
+        if genre.name != "promotional":
+            why = reported(doc, start, end, distancing_only=not genre.critical)
             if why:
                 return f"reported claim ({why}) in a {genre.name} text"
     return None

@@ -153,7 +153,7 @@ class Kind:
             if cue:
                 return Verdict(None, reason=f"debunked by {cue}")
         # genre, voice and page furniture (voice.py)
-        why = silenced(doc, start, end, o, self.offer)
+        why = silenced(doc, start, end, o, self.offer, self.rule.code)
         if why:
             return Verdict(None, reason=why)
         if o["preclinical"] == "suppress":
