@@ -2,9 +2,9 @@
 
 A text with a booking hook or an offered price in its own voice is promotional, whatever its
 headline says (a scam cannot buy a fact-check's leniency with the word 辟谣). Otherwise each
-genre counts its signals (a headline signal counts twice): sales wording that outweighs the
-critical genres (news, notice, fact-check) makes it promotional, enough critical signals make it
-the best of those, and a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
+genre counts its distinct signals: enough critical signals (news, notice, fact-check) that outweigh
+the explaining and selling voice make it the best of those, sales wording makes it promotional,
+and a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from .normalize import fold_term
 
 GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
 CRITICAL = ("notice", "factcheck", "news")  # tie order
-HEADLINE_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -36,12 +35,12 @@ class Signals:
         return cls(words, tuple(re.compile(p) for p in spec.get("patterns", [])))
 
     def found(self, text: str) -> list[re.Match[str]]:
-        """Every match, each distinct wording once (its first occurrence)."""
+        """The signals in ``text``: each distinct word once, each pattern once (first occurrences)."""
         seen: dict[str, re.Match[str]] = {}
-        for regex in ((self.words,) if self.words else ()) + self.patterns:
-            for m in regex.finditer(text):
+        if self.words:
+            for m in self.words.finditer(text):
                 seen.setdefault(m.group(), m)
-        return list(seen.values())
+        return list(seen.values()) + [m for p in self.patterns if (m := p.search(text))]
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def vocabulary() -> GenreVocabulary:
 
     data = load_yaml("genre.yaml")
     scored = {"promotional": Signals.of(data["promotional"]["signals"])}
-    scored.update({g: Signals.of(data[g]) for g in ("news", "notice", "factcheck")})
+    scored.update({g: Signals.of(data[g]) for g in ("kepu", "news", "notice", "factcheck")})
     return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]),
                            Signals.of(data["promotional"]["hooks"]), scored)
 
@@ -90,18 +89,12 @@ def _classify(doc: Document) -> Genre:
     for m in v.hooks.found(norm):
         if not (reported(doc, m.start(), m.end()) or regulated(doc, m.start()) or _asked(doc, m.start())):
             return Genre("promotional", hook=m.group())
-    headline_end = _headline_end(norm)
-    scores = {}
-    for name, signals in v.scored.items():
-        scores[name] = sum(2 if m.start() < headline_end else 1 for m in signals.found(norm))
+    scores = {name: len(signals.found(norm)) for name, signals in v.scored.items()}
     critical = sum(scores[g] for g in CRITICAL)
-    promotional = scores["promotional"]
-    if promotional >= v.threshold and promotional >= critical:
-        name = "promotional"
-    elif critical >= v.critical_threshold:
+    if critical >= v.critical_threshold and critical > scores["promotional"] + scores["kepu"]:
         name = max(CRITICAL, key=lambda g: scores[g])  # max keeps the first of equal scores
     else:
-        name = "promotional" if promotional >= v.threshold else "kepu"
+        name = "promotional" if scores["promotional"] >= v.threshold else "kepu"
     return Genre(name, tuple(sorted(scores.items())))
 
 
@@ -109,15 +102,3 @@ def _asked(doc: Document, pos: int) -> bool:
     """True when the sentence at ``pos`` is a question (a price asked about is not offered)."""
     _, end = doc.sentence_at(pos)
     return doc.norm[:end].rstrip("”’」』) ").endswith(("?", "吗", "呢"))
-
-
-def _headline_end(norm: str) -> int:
-    """Offset just after the first HEADLINE_LINES non-blank lines."""
-    seen, pos = 0, 0
-    for line in norm.splitlines(keepends=True):
-        pos += len(line)
-        if line.strip():
-            seen += 1
-            if seen == HEADLINE_LINES:
-                break
-    return pos
