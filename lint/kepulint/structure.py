@@ -98,3 +98,34 @@ def references_end(doc: Document, start: int) -> int:
         if seen_entry:
             return lo
     return len(norm)
+
+
+# a clause that frames what follows instead of asserting something: 在小鼠模型中, 动物实验显示,
+# 对于STZ大鼠而言, 体外研究发现 (it ends in a locative, temporal or reporting word)
+_FRAME_END = re.compile(r"(?:中|里|内|上|后|时|下|而言|来看|显示|表明|发现|证实|提示|观察到)$")
+
+
+def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], breaks: str) -> str | None:
+    """A cue (e.g. an animal model) in a framing clause of the same sentence before
+    ``clause_start``, or None; clauses that assert something of their own do not count."""
+    sent_start, _ = doc.sentence_at(clause_start)
+    norm = doc.norm
+    hi = clause_start
+    while hi > sent_start:
+        lo = hi - 1
+        while lo > sent_start and norm[lo - 1] not in breaks:
+            lo -= 1
+        clause = norm[lo:hi].rstrip(breaks + " ")
+        m = cues.search(clause)
+        if m and _FRAME_END.search(clause):
+            return m.group()
+        hi = lo - 1 if lo > sent_start else sent_start
+    return None
+
+
+_HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试者|人们|民众|成人|儿童|老人")
+
+
+def names_humans(clause: str) -> bool:
+    """True when a clause brings in human participants (人类, 患者, 临床…) of its own."""
+    return _HUMANS.search(clause) is not None
