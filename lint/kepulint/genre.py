@@ -87,7 +87,8 @@ def _classify(doc: Document) -> Genre:
     v = vocabulary()
     norm = doc.norm
     for m in v.hooks.found(norm):
-        if not (reported(doc, m.start(), m.end()) or regulated(doc, m.start()) or _asked(doc, m.start())):
+        if not (reported(doc, m.start(), m.end(), clause=True) or regulated(doc, m.start(), clause=True)
+                or _asked(doc, m.start())):
             return Genre("promotional", hook=m.group())
     scores = {name: len(signals.found(norm)) for name, signals in v.scored.items()}
     critical = sum(scores[g] for g in CRITICAL)

@@ -57,12 +57,20 @@ def vocabulary() -> VoiceVocabulary:
     )
 
 
-def reported(doc: Document, start: int, end: int, *, distancing_only: bool = False) -> str | None:
+_CLAUSE_BREAKS = ",，;；:：。!?！？\n"
+
+
+def reported(doc: Document, start: int, end: int, *, distancing_only: bool = False,
+             clause: bool = False) -> str | None:
     """Why the span is someone else's claim (the cue, "speech" or "quoted"), or None; with
-    ``distancing_only``, only a cue that keeps the claim at arm's length (号称, 所谓, 迷信…) counts."""
+    ``distancing_only``, only a cue that keeps the claim at arm's length (号称, 所谓, 迷信…) counts;
+    with ``clause``, only cues in the span's own clause (a booking call after a reported claim is
+    still the publisher's)."""
     v = vocabulary()
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
+    if clause:
+        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
     cue = None
     for m in v.reported.finditer(norm, sent_start, start):
         if not distancing_only or m.group() in v.distancing:
@@ -104,10 +112,16 @@ def _quoted(norm: str, quotes: tuple[tuple[str, str], ...], lo: int, start: int,
     return False
 
 
-def regulated(doc: Document, start: int) -> str | None:
-    """A cue in the span's sentence saying a charge is regulated or condemned, or None."""
+def regulated(doc: Document, start: int, *, clause: bool = False) -> str | None:
+    """A cue in the span's sentence (or only its clause) saying a charge is regulated or
+    condemned, or None."""
+    norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
-    m = vocabulary().regulated.search(doc.norm, sent_start, sent_end)
+    if clause:
+        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
+        ends = [i for c in _CLAUSE_BREAKS if (i := norm.find(c, start, sent_end)) >= 0]
+        sent_end = min(ends, default=sent_end)
+    m = vocabulary().regulated.search(norm, sent_start, sent_end)
     return m.group() if m else None
 
 
