@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .model import Diagnostic, FileResult, Severity
 from .rules import RuleSet, load_rules
@@ -46,9 +47,10 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
 
 
 def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
-                markdown: bool | None = None, ruleset: RuleSet | None = None) -> FileResult:
+                markdown: bool | None = None, ruleset: RuleSet | None = None, genre: Any = None) -> FileResult:
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
-    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use."""
+    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use; ``genre``
+    (a :class:`~kepulint.genre.Genre`) is the genre of the whole file when ``text`` is one chunk."""
     from .document import Document
     from .engine import apply_overrides, run_rules, to_diagnostics
     from .genre import genre_of
@@ -65,12 +67,16 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
     from . import chunks
 
     if chunks.needs_chunks(text):
+        whole = chunks.genre_of_chunks(text, path, markdown)  # one genre for the whole file
+
         def one(chunk: str, first: bool, last: bool) -> FileResult:
             wanted = [r.code for r in rules if first or last or r.params.get("mode") != "placement"]
-            return lint_source(chunk, path, settings, select=wanted, markdown=markdown, ruleset=ruleset)
+            return lint_source(chunk, path, settings, select=wanted, markdown=markdown, ruleset=ruleset, genre=whole)
 
         return chunks.lint_in_chunks(text, path, one)
     doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
+    if genre is not None:
+        doc._cache["genre"] = genre
     findings = run_rules(doc, rules, ruleset.compiled)
     diagnostics = to_diagnostics(doc, findings, ruleset.by_code)
     from .suppress import apply_suppressions
@@ -82,10 +88,10 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
                              ruleset.by_code, overrides)
     outcome.suppressed = apply_overrides(outcome.suppressed, ruleset.by_code, overrides)
     excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
-    genre = genre_of(doc).name
+    earned = genre_of(doc).name
     doc.release()
     return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts,
-                      profile=settings.profile, genre=genre)
+                      profile=settings.profile, genre=earned)
 
 
 def lint_text(

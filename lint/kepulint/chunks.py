@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from itertools import pairwise
+from typing import Any
 
 from .model import Diagnostic, FileResult
 
@@ -70,6 +71,20 @@ def _shift(d: Diagnostic, lines: int, column: int) -> Diagnostic:
         end_line=d.end_line + lines,
         end_column=d.end_column + (column if last_on_first else 0),
     )
+
+
+def genre_of_chunks(text: str, path: str, markdown: bool | None) -> Any:
+    """The genre of a huge file: every chunk's evidence merged (one chunk in memory at a time)."""
+    from .document import Document
+    from .genre import decide, evidence
+
+    merged = None
+    for start, end in pairwise(boundaries(text)):
+        doc = Document.from_text(text[start:end], path, markdown=markdown)
+        found = evidence(doc)
+        merged = found if merged is None else merged.merged(found)
+    assert merged is not None
+    return decide(merged)
 
 
 def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], FileResult]) -> FileResult:

@@ -42,6 +42,11 @@ class Signals:
                 seen.setdefault(m.group(), m)
         return list(seen.values()) + [m for p in self.patterns if (m := p.search(text))]
 
+    def keys(self, text: str) -> frozenset[str]:
+        """The distinct signals in ``text``: the words, and ``/N`` for pattern N."""
+        words = {m.group() for m in self.words.finditer(text)} if self.words else set()
+        return frozenset(words | {f"/{i}" for i, p in enumerate(self.patterns) if p.search(text)})
+
 
 @dataclass(frozen=True)
 class GenreVocabulary:
@@ -76,21 +81,46 @@ class Genre:
         return self.name in ("news", "notice", "factcheck")
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What a text (or one chunk of a huge file) shows: the first booking hook or offered price in
+    its own voice, and each genre's distinct signals. Chunks' evidence merges into the file's."""
+
+    hook: str
+    signals: tuple[tuple[str, frozenset[str]], ...]
+
+    def merged(self, other: Evidence) -> Evidence:
+        mine, theirs = dict(self.signals), dict(other.signals)
+        return Evidence(self.hook or other.hook,
+                        tuple((g, mine.get(g, frozenset()) | theirs.get(g, frozenset())) for g in sorted({*mine, *theirs})))
+
+
 def genre_of(doc: Document) -> Genre:
     """The document's genre (computed once per document)."""
-    return doc.memo("genre", _classify)
+    return doc.memo("genre", lambda d: decide(evidence(d)))
 
 
-def _classify(doc: Document) -> Genre:
+def evidence(doc: Document) -> Evidence:
+    """The genre evidence of one document."""
     from .voice import regulated, reported
 
     v = vocabulary()
     norm = doc.norm
+    hook = ""
     for m in v.hooks.found(norm):
         if not (reported(doc, m.start(), m.end(), clause=True) or regulated(doc, m.start(), clause=True)
                 or _asked(doc, m.start())):
-            return Genre("promotional", hook=m.group())
-    scores = {name: len(signals.found(norm)) for name, signals in v.scored.items()}
+            hook = m.group()
+            break
+    return Evidence(hook, tuple((name, signals.keys(norm)) for name, signals in sorted(v.scored.items())))
+
+
+def decide(ev: Evidence) -> Genre:
+    """The genre that the evidence earns."""
+    if ev.hook:
+        return Genre("promotional", hook=ev.hook)
+    v = vocabulary()
+    scores = {name: len(keys) for name, keys in ev.signals}
     critical = sum(scores[g] for g in CRITICAL)
     if critical >= v.critical_threshold and critical > scores["promotional"] + scores["kepu"]:
         name = max(CRITICAL, key=lambda g: scores[g])  # max keeps the first of equal scores
