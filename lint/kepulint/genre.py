@@ -91,8 +91,8 @@ class Evidence:
 
     def merged(self, other: Evidence) -> Evidence:
         mine, theirs = dict(self.signals), dict(other.signals)
-        return Evidence(self.hook or other.hook,
-                        tuple((g, mine.get(g, frozenset()) | theirs.get(g, frozenset())) for g in sorted({*mine, *theirs})))
+        union = {g: mine.get(g, frozenset()) | theirs.get(g, frozenset()) for g in {*mine, *theirs}}
+        return Evidence(self.hook or other.hook, tuple(sorted(union.items())))
 
 
 def genre_of(doc: Document) -> Genre:
