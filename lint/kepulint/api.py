@@ -51,12 +51,14 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
     (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use; ``genre``
     (a :class:`~kepulint.genre.Genre`) is the genre of the whole file when ``text`` is one chunk."""
+    from .chunks import needs_chunks as chunks_needed
     from .document import Document
     from .engine import apply_overrides, run_rules, to_diagnostics
     from .genre import genre_of
-    from .region import resolve
+    from .region import detect, resolve
 
-    if settings.profile == "auto":  # one jurisdiction per file, chunks included
+    chunked = chunks_needed(text)
+    if settings.profile == "auto" and chunked:  # one jurisdiction per file, chunks included
         settings = replace(settings, profile=resolve(settings.profile, text))
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
@@ -66,7 +68,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         rules = ruleset.select(settings.select, settings.ignore)
     from . import chunks
 
-    if chunks.needs_chunks(text):
+    if chunked:
         whole = chunks.genre_of_chunks(text, path, markdown)  # one genre for the whole file
 
         def one(chunk: str, first: bool, last: bool) -> FileResult:
@@ -75,6 +77,9 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
 
         return chunks.lint_in_chunks(text, path, one)
     doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
+    if settings.profile == "auto":  # from the folded text the rules use anyway (region.py)
+        settings = replace(settings, profile=detect(text, doc.norm))
+        doc.profile = settings.profile
     if genre is not None:
         doc._cache["genre"] = genre
     findings = run_rules(doc, rules, ruleset.compiled)

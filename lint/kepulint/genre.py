@@ -16,6 +16,7 @@ from typing import Any
 
 from .document import Document
 from .normalize import fold_term
+from .wordscan import WordScan
 
 GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
 CRITICAL = ("notice", "factcheck", "news")  # tie order
@@ -25,27 +26,25 @@ CRITICAL = ("notice", "factcheck", "news")  # tie order
 class Signals:
     """One genre's compiled vocabulary: literal words and regexes (on folded text)."""
 
-    words: re.Pattern[str] | None
+    words: WordScan
     patterns: tuple[re.Pattern[str], ...]
 
     @classmethod
     def of(cls, spec: dict[str, Any]) -> Signals:
-        terms = sorted({fold_term(t) for t in spec.get("terms", [])}, key=len, reverse=True)
-        words = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
-        return cls(words, tuple(re.compile(p) for p in spec.get("patterns", [])))
+        return cls(WordScan(fold_term(t) for t in spec.get("terms", [])),
+                   tuple(re.compile(p) for p in spec.get("patterns", [])))
 
-    def found(self, text: str) -> list[re.Match[str]]:
-        """The signals in ``text``: each distinct word once, each pattern once (first occurrences)."""
-        seen: dict[str, re.Match[str]] = {}
-        if self.words:
-            for m in self.words.finditer(text):
-                seen.setdefault(m.group(), m)
-        return list(seen.values()) + [m for p in self.patterns if (m := p.search(text))]
+    def found(self, text: str) -> list[tuple[int, int, str]]:
+        """The signals in ``text`` as (start, end, text): each distinct word once, each pattern once."""
+        seen: dict[str, tuple[int, int, str]] = {}
+        for hit in self.words.find(text):
+            seen.setdefault(hit[2], hit)
+        return sorted([*seen.values(), *((m.start(), m.end(), m.group()) for p in self.patterns
+                                         if (m := p.search(text)))])
 
     def keys(self, text: str) -> frozenset[str]:
         """The distinct signals in ``text``: the words, and ``/N`` for pattern N."""
-        words = {m.group() for m in self.words.finditer(text)} if self.words else set()
-        return frozenset(words | {f"/{i}" for i, p in enumerate(self.patterns) if p.search(text)})
+        return self.words.distinct(text) | {f"/{i}" for i, p in enumerate(self.patterns) if p.search(text)}
 
 
 @dataclass(frozen=True)
@@ -107,10 +106,9 @@ def evidence(doc: Document) -> Evidence:
     v = vocabulary()
     norm = doc.norm
     hook = ""
-    for m in v.hooks.found(norm):
-        if not (reported(doc, m.start(), m.end(), clause=True) or regulated(doc, m.start(), clause=True)
-                or _asked(doc, m.start())):
-            hook = m.group()
+    for start, end, found in v.hooks.found(norm):
+        if not (reported(doc, start, end, clause=True) or regulated(doc, start, clause=True) or _asked(doc, start)):
+            hook = found
             break
     return Evidence(hook, tuple((name, signals.keys(norm)) for name, signals in sorted(v.scored.items())))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .normalize import _char_table, fold, fold_term
+from .wordscan import WordScan
 
 PROFILES = ("cn", "tw", "hk")
 SAMPLE = 20_000  # characters read: the start of a long file says where it is from
@@ -17,15 +18,15 @@ TRADITIONAL_SHARE = 0.05  # share of characters that fold differently, for a Tra
 @dataclass(frozen=True)
 class RegionVocabulary:
     strong: int
-    tw: re.Pattern[str]
-    hk: re.Pattern[str]
-    cn: re.Pattern[str]
+    tw: WordScan
+    hk: WordScan
+    cn: WordScan
     cn_raw: frozenset[str]
     cn_patterns: re.Pattern[str]
 
 
-def _alternation(words: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in sorted({fold_term(w) for w in words}, key=len, reverse=True)))
+def _words(words: list[str]) -> WordScan:
+    return WordScan(fold_term(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -33,24 +34,33 @@ def vocabulary() -> RegionVocabulary:
     from .data import load_yaml
 
     data = load_yaml("region.yaml")
-    return RegionVocabulary(int(data["strong"]), _alternation(data["tw"]), _alternation(data["hk"]),
-                            _alternation(data["cn"]), frozenset(data["cn_raw"]),
+    return RegionVocabulary(int(data["strong"]), _words(data["tw"]), _words(data["hk"]),
+                            _words(data["cn"]), frozenset(data["cn_raw"]),
                             re.compile("|".join(data["cn_patterns"])))
+
+
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> re.Pattern[str]:
+    chars = sorted(chr(cp) for cp in _char_table() if "\u3400" <= chr(cp) <= "\u9fff")
+    return re.compile("[" + "".join(chars) + "]")
 
 
 def traditional_share(text: str) -> float:
     """Share of the CJK characters of ``text`` that are Traditional-only (fold to another one)."""
-    table = _char_table()
-    cjk = [c for c in text if "\u3400" <= c <= "\u9fff"]
-    return sum(ord(c) in table for c in cjk) / len(cjk) if cjk else 0.0
+    cjk = len(_CJK.findall(text))
+    return len(_traditional().findall(text)) / cjk if cjk else 0.0
 
 
-def detect(text: str) -> str:
-    """The profile of a text: hk or tw for Traditional script (or strong regional wording), else cn."""
+def detect(text: str, folded: str | None = None) -> str:
+    """The profile of a text (``folded``: its folded form, when the caller has it): hk or tw for
+    Traditional script (or strong regional wording), else cn."""
     sample = text[:SAMPLE]
-    folded = fold(sample)[0]
+    folded = folded[:SAMPLE] if folded is not None else fold(sample)[0]
     v = vocabulary()
-    score = {name: len(set(getattr(v, name).findall(folded))) for name in ("tw", "hk", "cn")}
+    score = {name: len(getattr(v, name).distinct(folded)) for name in ("tw", "hk", "cn")}
     score["cn"] += sum(c in sample for c in v.cn_raw)
     score["cn"] += len(set(v.cn_patterns.findall(sample)))
     if traditional_share(sample) >= TRADITIONAL_SHARE:

@@ -23,6 +23,7 @@ from typing import Any
 
 from .document import Document
 from .normalize import fold_term
+from .wordscan import WordScan, within
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -32,11 +33,11 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class VoiceVocabulary:
-    reported: re.Pattern[str]
+    reported: WordScan
     distancing: frozenset[str]
     speech: re.Pattern[str]
     quotes: tuple[tuple[str, str], ...]
-    regulated: re.Pattern[str]
+    regulated: WordScan
     furniture: tuple[re.Pattern[str], ...]
     genre_codes: dict[str, frozenset[str]]
 
@@ -47,11 +48,11 @@ def vocabulary() -> VoiceVocabulary:
 
     data = load_yaml("voice.yaml")
     return VoiceVocabulary(
-        reported=_alternation(data["reported"]["distancing"] + data["reported"]["attribution"]),
+        reported=WordScan(fold_term(w) for w in data["reported"]["distancing"] + data["reported"]["attribution"]),
         distancing=frozenset(fold_term(w) for w in data["reported"]["distancing"]),
         speech=re.compile(data["reported"]["speech"]),
         quotes=tuple((q[0], q[1]) for q in data["reported"]["quotes"]),
-        regulated=_alternation(data["regulated"]["cues"]),
+        regulated=WordScan(fold_term(w) for w in data["regulated"]["cues"]),
         furniture=tuple(re.compile(p) for p in data["furniture"]["line_patterns"]),
         genre_codes={genre: frozenset(codes) for genre, codes in data["genre_codes"].items()},
     )
@@ -72,11 +73,11 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
     if clause:
         sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
     cue = None
-    for m in v.reported.finditer(norm, sent_start, start):
-        if not distancing_only or m.group() in v.distancing:
-            cue = m
+    for _s, _e, word in within(_cues(doc, "reported", v.reported), sent_start, start):
+        if not distancing_only or word in v.distancing:
+            cue = word
     if cue:
-        return cue.group()
+        return cue
     if distancing_only:
         return None
     # the speaker may be the span itself (专家表示：…, a vague source in a news report is reported speech)
@@ -121,8 +122,13 @@ def regulated(doc: Document, start: int, *, clause: bool = False) -> str | None:
         sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
         ends = [i for c in _CLAUSE_BREAKS if (i := norm.find(c, start, sent_end)) >= 0]
         sent_end = min(ends, default=sent_end)
-    m = vocabulary().regulated.search(norm, sent_start, sent_end)
-    return m.group() if m else None
+    found = within(_cues(doc, "regulated", vocabulary().regulated), sent_start, sent_end)
+    return found[0][2] if found else None
+
+
+def _cues(doc: Document, name: str, words: WordScan) -> list[tuple[int, int, str]]:
+    """Where a vocabulary's words stand in the document (found once per document)."""
+    return doc.memo(f"voice-{name}", lambda d: words.find(d.norm))
 
 
 def furniture_lines(doc: Document) -> list[tuple[int, int]]:
