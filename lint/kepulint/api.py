@@ -78,7 +78,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         return chunks.lint_in_chunks(text, path, one)
     doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
     if settings.profile == "auto":  # from the folded text the rules use anyway (region.py)
-        settings = replace(settings, profile=detect(text, doc.norm))
+        settings = replace(settings, profile=detect(doc.masked.text, doc.norm))  # prose only: no code
         doc.profile = settings.profile
     if genre is not None:
         doc._cache["genre"] = genre

@@ -78,6 +78,8 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
             cue = word
     if cue:
         return cue
+    if _scare_quoted(norm, v.quotes, start, end):
+        return "scare quotes"
     if distancing_only:
         return None
     # the speaker may be the span itself (专家表示：…, a vague source in a news report is reported speech)
@@ -86,6 +88,24 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
     if _quoted(norm, v.quotes, _line_start(norm, sent_start), start, end, sent_end):
         return "quoted"
     return None
+
+
+SCARE_QUOTE_SLACK = 4  # characters a scare-quoted term may carry besides the matched word (降糖神药)
+
+
+def _scare_quoted(norm: str, quotes: tuple[tuple[str, str], ...], start: int, end: int) -> bool:
+    """True when the span is a short term in quotation marks (这款“神药”, 「萬能細胞」): the writer
+    keeps the word at arm's length instead of using it."""
+    for open_q, close_q in quotes:
+        if open_q == close_q:
+            continue
+        left = norm.rfind(open_q, max(0, start - SCARE_QUOTE_SLACK - 1), start)
+        if left < 0 or norm.find(close_q, left + 1, start) >= 0:
+            continue
+        right = norm.find(close_q, end, end + SCARE_QUOTE_SLACK + 1)
+        if right >= 0 and (right - left - 1) - (end - start) <= SCARE_QUOTE_SLACK:
+            return True
+    return False
 
 
 def _line_start(norm: str, pos: int) -> int:
