@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .markup import URL_FILL
 from .normalize import _char_table, fold, fold_term
 from .wordscan import WordScan
 
 PROFILES = ("cn", "tw", "hk")
 SAMPLE = 8_000  # characters read: the start of a long file says where it is from
-TRADITIONAL_SHARE = 0.01  # share of characters that are Traditional-only, for a Traditional text
+TRADITIONAL_SHARE = 0.05  # share of visible characters that are Traditional-only, for a Traditional text
+HIDDEN = (" ", "\t", "\n", "\r", "\u3000", URL_FILL, "\ue001")  # blanks and masked text
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,12 @@ def _traditional() -> re.Pattern[str]:
 
 
 def traditional_share(text: str) -> float:
-    """Share of the characters of ``text`` that are Traditional-only (a Simplified text has none;
-    a Traditional one has one in five or more of its Chinese characters)."""
-    return len(_traditional().findall(text)) / len(text) if text else 0.0
+    """Share of the visible characters of ``text`` that are Traditional-only (a Simplified text has
+    none; a Traditional one has one in five or more of its Chinese characters). Blanks, line ends
+    and what markup.py masked (code, comments, URLs) do not count."""
+    hidden = sum(text.count(c) for c in HIDDEN)
+    visible = len(text) - hidden
+    return len(_traditional().findall(text)) / visible if visible > 0 else 0.0
 
 
 def detect(text: str, folded: str | None = None) -> str:
