@@ -38,7 +38,7 @@ class VoiceVocabulary:
     speech: re.Pattern[str]
     quotes: tuple[tuple[str, str], ...]
     regulated: WordScan
-    furniture: tuple[re.Pattern[str], ...]
+    furniture: re.Pattern[str]  # the line patterns as one alternation (one search per line)
     genre_codes: dict[str, frozenset[str]]
 
 
@@ -53,7 +53,7 @@ def vocabulary() -> VoiceVocabulary:
         speech=re.compile(data["reported"]["speech"]),
         quotes=tuple((q[0], q[1]) for q in data["reported"]["quotes"]),
         regulated=WordScan(fold_term(w) for w in data["regulated"]["cues"]),
-        furniture=tuple(re.compile(p) for p in data["furniture"]["line_patterns"]),
+        furniture=re.compile("|".join(f"(?:{p})" for p in data["furniture"]["line_patterns"])),
         genre_codes={genre: frozenset(codes) for genre, codes in data["genre_codes"].items()},
     )
 
@@ -155,11 +155,12 @@ def furniture_lines(doc: Document) -> list[tuple[int, int]]:
     """Folded (start, end) spans of the lines that are page furniture (computed once)."""
     def build(d: Document) -> list[tuple[int, int]]:
         out, pos = [], 0
-        patterns = vocabulary().furniture
+        furniture = vocabulary().furniture
         for line in d.norm.split("\n"):
-            stripped = line.strip()
-            if stripped and len(stripped) <= 80 and any(p.search(stripped) for p in patterns):
-                out.append((pos, pos + len(line)))
+            if len(line) <= 80:
+                stripped = line.strip()
+                if stripped and furniture.search(stripped):
+                    out.append((pos, pos + len(line)))
             pos += len(line) + 1
         return out
 
