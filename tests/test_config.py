@@ -85,7 +85,7 @@ def test_no_config_found_gives_defaults(tmp_path: Path) -> None:
     assert cfg.root == tmp_path
     assert cfg.select is None
     assert cfg.include == DEFAULT_INCLUDE == ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
-    assert cfg.fail_on == "error" and cfg.profile == "cn"
+    assert cfg.fail_on == "error" and cfg.profile == "auto"
     assert cfg.max_file_size == DEFAULT_MAX_FILE_SIZE == 20 * 1024 * 1024
     assert cfg.encoding is None and cfg.jobs is None and cfg.cache_dir is None
     assert dict(cfg.sources) == dict.fromkeys(KEYS, "default")
@@ -157,7 +157,7 @@ def test_explicit_config_yaml_and_toml(tmp_path: Path) -> None:
     write(tmp_path / ".kepulint.yaml", "profile: hk\n")
     yml = write(tmp_path / "ci" / "strict.yml", "fail-on: info\n")
     cfg = load_config(tmp_path, explicit=Path("ci/strict.yml"))
-    assert cfg.path == yml and cfg.fail_on == "info" and cfg.profile == "cn" and cfg.root == tmp_path / "ci"
+    assert cfg.path == yml and cfg.fail_on == "info" and cfg.profile == "auto" and cfg.root == tmp_path / "ci"
     toml = write(tmp_path / "ci" / "kepulint.toml", 'fail-on = "warning"\njobs = 4\n')
     cfg = load_config(explicit=toml)
     assert cfg.fail_on == "warning" and cfg.jobs == 4 and cfg.sources["jobs"] == str(toml)
@@ -181,7 +181,7 @@ def test_explicit_config_errors(tmp_path: Path) -> None:
 def test_no_config_ignores_files(tmp_path: Path) -> None:
     write(tmp_path / ".kepulint.yaml", "profile: hk\nselect: [NOPE]\n")
     cfg = load_config(tmp_path, no_config=True, known_codes=KNOWN)
-    assert cfg.path is None and cfg.profile == "cn" and cfg.root == tmp_path
+    assert cfg.path is None and cfg.profile == "auto" and cfg.root == tmp_path
     assert set(cfg.sources.values()) == {"default"}
 
 
@@ -286,7 +286,7 @@ def test_first_error_in_file_order() -> None:
         ("severity: {clm: error}\n", "severity: key 'clm' is not a rule code or prefix"),
         ("severity: {1: error}\n", "severity: key 1 is not a string"),
         ("fail-on: fatal\n", "fail-on: 'fatal' is not one of ['error', 'warning', 'info', 'never']"),
-        ("profile: us\n", "profile: 'us' is not one of ['cn', 'tw', 'hk']"),
+        ("profile: us\n", "profile: 'us' is not one of ['auto', 'cn', 'tw', 'hk']"),
         ("include: '*.md'\n", "include: expected a list, got a string '*.md'"),
         ("exclude: ['']\n", "exclude[0]: '' should be non-empty"),
         (
@@ -524,7 +524,7 @@ def test_with_overrides_provenance(tmp_path: Path) -> None:
     assert new.sources["severity"] == f"{path} + command line"
     assert new.fail_on == "warning" and new.sources["fail-on"] == "command line"
     assert new.max_file_size == 1024**2 and new.jobs == 2 and new.baseline == tmp_path / "b.json"
-    assert new.profile == "cn" and new.sources["profile"] == "default"
+    assert new.profile == "auto" and new.sources["profile"] == "default"
     assert new.path == cfg.path and new.root == cfg.root
     assert cfg.fail_on == "error"  # the original is untouched
 

@@ -329,3 +329,10 @@ def test_read_opens_word_and_html_drafts(client: TestClient) -> None:
     assert broken.status_code == 422
     page = f"<p>{CURE}</p>".encode()
     assert client.post("/api/read?name=d.html", content=page, headers=headers).json()["text"] == page.decode()
+
+
+def test_auto_profile_is_resolved_per_draft(client: TestClient) -> None:
+    draft = "幹細胞可以根治糖尿病。本診所提供自體脂肪幹細胞療程，歡迎來電預約，衛福部核准。"
+    report = client.post("/api/lint", json={"text": draft, "settings": {"profile": "auto"}}).json()
+    assert report["documents"][0]["profile"] == "tw"
+    assert client.get("/api/rules/CLM002?profile=auto").status_code == 200  # read as the mainland's

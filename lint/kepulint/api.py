@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +27,7 @@ class Settings:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
-    profile: str = "cn"
+    profile: str = "auto"  # cn | tw | hk, or auto: per file (region.py)
     today: str = field(default_factory=lambda: date.today().isoformat())
     rule_paths: tuple[str, ...] = ()
 
@@ -48,13 +48,17 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
 
 
 def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
-                markdown: bool | None = None, ruleset: RuleSet | None = None) -> FileResult:
+                markdown: bool | None = None, ruleset: RuleSet | None = None, genre: Any = None) -> FileResult:
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
-    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use.
+    (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use; ``genre``
+    (a :class:`~kepulint.genre.Genre`) is the genre of the whole file when ``text`` is one chunk.
     An HTML file (by its name, unless ``markdown`` says how to read it) is linted as its
     visible text, with positions in the HTML source (:mod:`kepulint.readers`)."""
+    from .chunks import needs_chunks as chunks_needed
     from .document import Document
     from .engine import apply_overrides, run_rules, to_diagnostics
+    from .genre import genre_of
+    from .region import detect, resolve
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
     if markdown is None:
@@ -62,21 +66,32 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
 
         visible = read_markup(text, path)
         if visible is not None:  # HTML: lint what a reader sees, report where it is in the source
-            result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset)
+            result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset,
+                                 genre=genre)
             return remap(result, visible)
+    chunked = chunks_needed(text)
+    if settings.profile == "auto" and chunked:  # one jurisdiction per file, chunks included
+        settings = replace(settings, profile=resolve(settings.profile, text))
     if select is not None:
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:
         rules = ruleset.select(settings.select, settings.ignore)
     from . import chunks
 
-    if chunks.needs_chunks(text):
+    if chunked:
+        whole = chunks.genre_of_chunks(text, path, markdown)  # one genre for the whole file
+
         def one(chunk: str, first: bool, last: bool) -> FileResult:
             wanted = [r.code for r in rules if first or last or r.params.get("mode") != "placement"]
-            return lint_source(chunk, path, settings, select=wanted, markdown=markdown, ruleset=ruleset)
+            return lint_source(chunk, path, settings, select=wanted, markdown=markdown, ruleset=ruleset, genre=whole)
 
         return chunks.lint_in_chunks(text, path, one)
     doc = Document.from_text(text, path, markdown=markdown, today=settings.today, profile=settings.profile)
+    if settings.profile == "auto":  # from the folded text the rules use anyway (region.py)
+        settings = replace(settings, profile=detect(doc.masked.text, doc.norm))  # prose only: no code
+        doc.profile = settings.profile
+    if genre is not None:
+        doc._cache["genre"] = genre
     findings = run_rules(doc, rules, ruleset.compiled)
     diagnostics = to_diagnostics(doc, findings, ruleset.by_code)
     from .suppress import apply_suppressions
@@ -88,8 +103,10 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
                              ruleset.by_code, overrides)
     outcome.suppressed = apply_overrides(outcome.suppressed, ruleset.by_code, overrides)
     excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
+    earned = genre_of(doc).name
     doc.release()
-    return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts)
+    return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts,
+                      profile=settings.profile, genre=earned)
 
 
 def lint_text(
@@ -99,7 +116,7 @@ def lint_text(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
     severity: dict[str, str] | None = None,
-    profile: str = "cn",
+    profile: str = "auto",
     today: str | None = None,
     markdown: bool | None = None,
     config: object | None = None,

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from itertools import pairwise
+from typing import Any
 
 from .model import Diagnostic, FileResult
 
@@ -72,6 +73,20 @@ def _shift(d: Diagnostic, lines: int, column: int) -> Diagnostic:
     )
 
 
+def genre_of_chunks(text: str, path: str, markdown: bool | None) -> Any:
+    """The genre of a huge file: every chunk's evidence merged (one chunk in memory at a time)."""
+    from .document import Document
+    from .genre import decide, evidence
+
+    merged = None
+    for start, end in pairwise(boundaries(text)):
+        doc = Document.from_text(text[start:end], path, markdown=markdown)
+        found = evidence(doc)
+        merged = found if merged is None else merged.merged(found)
+    assert merged is not None
+    return decide(merged)
+
+
 def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], FileResult]) -> FileResult:
     """Lint ``text`` chunk by chunk with ``lint_one(chunk, is_first, is_last)`` and merge."""
     cuts = boundaries(text)
@@ -84,6 +99,8 @@ def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], F
         line_start = text.rfind("\n", 0, start) + 1 if start else 0
         column = start - max(line_start, text.rfind("\r", 0, start) + 1) if start else 0
         part = lint_one(chunk, k == 0, k == count - 1)
+        if k == 0:  # the jurisdiction and genre the start of the file earned
+            result.profile, result.genre = part.profile, part.genre
         for d in part.diagnostics:
             if d.match == "" and d.line == 1 and d.column == 1:  # a document-level requirement
                 required[(d.code, d.message)] = required.get((d.code, d.message), 0) + 1

@@ -20,6 +20,7 @@ from .model import ExitCode
 FORMATS = ["text", "json", "concise", "sarif", "github", "html"]
 LEVELS = ["error", "warning", "info", "never"]
 PROFILES = ["cn", "tw", "hk"]
+CHECK_PROFILES = ["auto", *PROFILES]
 
 
 def _debug() -> bool:
@@ -45,7 +46,8 @@ def cli(debug: bool) -> None:
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
 @click.option("--fail-on", type=click.Choice(LEVELS), default=None,
               help="Lowest severity that fails the run [default: error].")
-@click.option("--profile", type=click.Choice(PROFILES), default=None, help="Jurisdiction: cn, tw or hk [default: cn].")
+@click.option("--profile", type=click.Choice(CHECK_PROFILES), default=None,
+              help="Jurisdiction: cn, tw, hk, or auto to pick one per file [default: auto].")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Use this config file (pyproject.toml or .kepulint.yaml).")
 @click.option("--no-config", is_flag=True, help="Ignore config files.")

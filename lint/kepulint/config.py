@@ -51,7 +51,7 @@ _MAPPINGS = ("severity", "per-file-ignores")
 _ADDITIVE_CLI = ("ignore", "extend-select")
 _DEFAULTS: dict[str, Any] = {
     "select": None, "ignore": (), "extend-select": (), "severity": {}, "fail-on": "error",
-    "profile": "cn", "include": DEFAULT_INCLUDE, "exclude": (), "per-file-ignores": {},
+    "profile": "auto", "include": DEFAULT_INCLUDE, "exclude": (), "per-file-ignores": {},
     "encoding": None, "max-file-size": DEFAULT_MAX_FILE_SIZE, "rule-paths": (), "cache-dir": None,
     "baseline": None, "jobs": None,
 }  # fmt: skip
@@ -188,7 +188,7 @@ class Config:
     extend_select: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     fail_on: str = "error"
-    profile: str = "cn"
+    profile: str = "auto"
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -380,7 +380,7 @@ _PLAIN_CHECKS: dict[str, Any] = {
     "extend-select": lambda v: _are(_is_code, v),
     "severity": lambda v: isinstance(v, dict) and all(_is_code(k) and lv in _LEVELS for k, lv in v.items()),
     "fail-on": lambda v: isinstance(v, str) and v in (*_LEVELS, "never"),
-    "profile": lambda v: isinstance(v, str) and v in ("cn", "tw", "hk"),
+    "profile": lambda v: isinstance(v, str) and v in ("auto", "cn", "tw", "hk"),
     "include": lambda v: _are(_is_text, v),
     "exclude": lambda v: _are(_is_text, v),
     "per-file-ignores": lambda v: isinstance(v, dict) and all(_is_text(k) and _are(_is_code, c) for k, c in v.items()),

@@ -186,7 +186,20 @@ class Context:
         return m.group() if m else None
 
     def preclinical(self, doc: Document, start: int, end: int) -> str | None:
-        """An animal or in-vitro marker in the span's sentence, or None."""
+        """An animal or in-vitro marker that governs the span, or None: one in the span's clause,
+        in a framing clause before it (在小鼠模型中，…), or elsewhere in its sentence when the
+        span's clause brings in no human participant of its own (…逆转了小鼠的体重下降，且优于
+        氟西汀). A clause that names people is a human claim: 这项实验治愈了小鼠，也为人类糖尿病的
+        彻底根治铺平了道路."""
+        from .structure import framing_clause_cue, names_humans  # clause scope (structure.py)
+
+        lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
+        m = self.v.preclinical.search(doc.norm, lo, hi)
+        if m:
+            return m.group()
+        cue = framing_clause_cue(doc, lo, self.v.preclinical, self.v.clause_breaks)
+        if cue or names_humans(doc.norm[lo:hi]):
+            return cue
         sent_start, sent_end = doc.sentence_at(start)
         m = self.v.preclinical.search(doc.norm, sent_start, sent_end)
         return m.group() if m else None

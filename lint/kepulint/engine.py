@@ -96,17 +96,28 @@ def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
     hits, literals = compiled.scan(doc.norm, codes)
     doc._cache[LITERALS_MEMO] = literals
     findings: list[Finding] = []
-    refs_start = None
+    refs: tuple[int, int] | None = None
     for rule in rules:
         kind = compiled.kinds[rule.code]
         produced = list(kind.check(doc, hits.get(rule.code, {}), ctx))
         if produced and rule.kind in LINE_KINDS_SKIPPING_REFERENCES and not rule.params.get("scan_references"):
-            if refs_start is None:
-                folded = evidence(doc).references_start
-                refs_start = doc.offsets.to_orig(folded) if folded < len(doc.norm) else len(doc.text)
-            produced = [f for f in produced if f.start < refs_start]
+            if refs is None:
+                refs = _references_span(doc)
+            produced = [f for f in produced if not refs[0] <= f.start < refs[1]]
         findings.extend(produced)
     return findings
+
+
+def _references_span(doc: Document) -> tuple[int, int]:
+    """Original offsets of the references list (empty when there is none): a claim, disclaimer
+    or booking hook after the list is prose again (structure.py)."""
+    from .structure import references_end
+
+    folded = evidence(doc).references_start
+    if folded >= len(doc.norm):
+        return (len(doc.text), len(doc.text))
+    end = references_end(doc, folded)
+    return doc.offsets.to_orig(folded), doc.offsets.to_orig(end) if end < len(doc.norm) else len(doc.text)
 
 
 def fingerprint(code: str, match: str, context: str) -> str:

@@ -183,7 +183,10 @@ class FileResult:
     error: FileError | None = None
     notice: str = ""  # e.g. "decoded as gb18030"
     excerpts: dict[int, str] = field(default_factory=dict)  # line -> text, for lines with diagnostics
+    profile: str = ""  # the jurisdiction the file was linted under (cn, tw, hk)
+    genre: str = ""  # the genre the text earned (genre.py)
 
     def __reduce__(self) -> tuple[type[FileResult], tuple[object, ...]]:
         # as Diagnostic.__reduce__: the constructor loads cached results faster
-        return (FileResult, (self.path, self.diagnostics, self.suppressed, self.error, self.notice, self.excerpts))
+        return (FileResult, (self.path, self.diagnostics, self.suppressed, self.error, self.notice, self.excerpts,
+                             self.profile, self.genre))

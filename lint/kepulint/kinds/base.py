@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from ..context import Context
@@ -15,6 +15,7 @@ from ..model import Finding, Severity
 from ..prefilter import LITERALS_MEMO, matches_at, may_match, search_windows
 from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals, source_start_literals
 from ..rules import Rule
+from ..voice import Offer, silenced
 
 PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
 
@@ -32,6 +33,8 @@ CONTEXT_DEFAULTS = {
     "publisher_ignores_citation": False,
     "ad_label": "ignore",
     "preclinical": "ignore",
+    "reported": "suppress",  # genre and voice (voice.py): a claim a news report, notice or fact-check reports
+    "furniture": "suppress",  # page furniture (view counters, bylines, share prompts) is not prose
 }
 
 
@@ -109,6 +112,11 @@ class Kind:
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError
 
+    @cached_property
+    def offer(self) -> Offer | None:
+        """The rule's commerce words (``offer_only``), which count only when offered (voice.py)."""
+        return Offer.of(self.params.get("offer_only"))
+
     # -- helpers for subclasses -------------------------------------------------
     def finding(self, doc: Document, start: int, end: int, severity: Severity, *,
                 notes: tuple[str, ...] = (), message: str | None = None) -> Finding:
@@ -144,6 +152,10 @@ class Kind:
             cue = ctx.debunk(doc, start, end)
             if cue:
                 return Verdict(None, reason=f"debunked by {cue}")
+        # genre, voice and page furniture (voice.py)
+        why = silenced(doc, start, end, o, self.offer, self.rule.code)
+        if why:
+            return Verdict(None, reason=why)
         if o["preclinical"] == "suppress":
             cue = ctx.preclinical(doc, start, end)
             if cue:

@@ -13,6 +13,7 @@ params:
   scope: sentence            # or paragraph
   order: any                 # or left_first: the left wording must come before the right
   report: right              # or left: which span the diagnostic points at
+  inherit_heading: false     # true: a line under a heading that holds the left wording counts as holding it
   paragraph:                 # optional: also judge whole paragraphs
     blockers: {terms: [患者, 受试者, 随机对照, …]}   # the paragraph has other evidence: skip it
     claims: {patterns: [...]}  # the wording that counts as the paragraph's conclusion (default: right)
@@ -158,6 +159,16 @@ class Cooccurrence(Kind):
             out.append(q)
         return out
 
+    def _heading_subject(self, doc: Document, pos: int, left_starts: list[int]) -> bool:
+        """With ``inherit_heading: true``, a list item or table row takes the left wording (the
+        subject) from the heading it stands under (structure.py)."""
+        if not self.params.get("inherit_heading"):
+            return False
+        from ..structure import heading_above
+
+        span = heading_above(doc, pos)
+        return span is not None and any_within(left_starts, *span)
+
     def _is_heading(self, doc: Document, lo: int, hi: int) -> bool:
         text = doc.norm[lo:hi].strip()
         if doc.markdown:
@@ -190,7 +201,7 @@ class Cooccurrence(Kind):
             if (lo, hi) in scopes:
                 continue
             left_hi = hit[0] if left_first else hi
-            if not any_within(starts["left"], lo, left_hi) \
+            if not (any_within(starts["left"], lo, left_hi) or self._heading_subject(doc, lo, starts["left"])) \
                     or self._holding(doc, self.qualifiers, starts, lo, hi):
                 continue
             target = hit if report_right else _first_in(found["left"], lo, hi)

@@ -104,8 +104,7 @@ def remap(result: FileResult, visible: Visible) -> FileResult:
     diagnostics = sorted(map(place, result.diagnostics), key=lambda d: d.sort_key)
     suppressed = sorted(map(place, result.suppressed), key=lambda d: d.sort_key)
     excerpts = {d.line: source.line_text(d.line) for d in diagnostics if d.match}
-    return FileResult(path=result.path, diagnostics=diagnostics, suppressed=suppressed, error=result.error,
-                      notice=result.notice, excerpts=excerpts)
+    return replace(result, diagnostics=diagnostics, suppressed=suppressed, excerpts=excerpts)
 
 
 __all__ = ["SUFFIXES", "Visible", "is_html", "is_word", "read_markup", "remap", "word_text"]

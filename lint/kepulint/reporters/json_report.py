@@ -43,6 +43,7 @@ def _frame(results: list[FileResult], *, version: str, profile: str, baseline: d
     tail: dict[str, Any] = {
         "errors": [r.error.to_dict() for r in results if r.error],
         "notices": [{"path": r.path, "message": r.notice} for r in results if r.notice],
+        "documents": [{"path": r.path, "profile": r.profile, "genre": r.genre} for r in results if r.profile],
         "summary": _summary(results, active, len(suppressed)),
     }
     if baseline:

@@ -82,13 +82,13 @@ def create_app(reviewer: Reviewer, *, max_request_size: int = DEFAULT_MAX_REQUES
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def rules(request: Request) -> Response:
-        profile = request.query_params.get("profile", reviewer.config.profile)
+        profile = _law(request, reviewer)
         if profile not in _profiles():
             return _error(400, f"profile: expected one of {', '.join(_profiles())}")
         return JSONResponse(reviewer.rules(profile))
 
     async def rule(request: Request) -> Response:
-        profile = request.query_params.get("profile", reviewer.config.profile)
+        profile = _law(request, reviewer)
         if profile not in _profiles():
             return _error(400, f"profile: expected one of {', '.join(_profiles())}")
         try:
@@ -131,6 +131,13 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     from ..runner import user_error_message
 
     return _error(500, user_error_message(exc))
+
+
+def _law(request: Request, reviewer: Reviewer) -> str:
+    """The jurisdiction whose rule texts a request asks for: ``?profile=``, else the server's;
+    ``auto`` (which picks one per draft) reads as the mainland's."""
+    profile = request.query_params.get("profile", reviewer.config.profile)
+    return "cn" if profile == "auto" else profile
 
 
 def _profiles() -> list[str]:

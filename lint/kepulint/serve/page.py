@@ -7,7 +7,7 @@ The page loads only ``/static/review.css`` and ``/static/review.js`` (no inline 
 from __future__ import annotations
 
 from .. import __version__
-from ..cli import LEVELS, PROFILES
+from ..cli import CHECK_PROFILES, LEVELS
 from ..reporters.html import esc
 from .service import DEFAULT_FILENAME, READABLE_SUFFIXES, Reviewer
 
@@ -52,7 +52,7 @@ def render_page(reviewer: Reviewer) -> str:
 <form id="controls" class="controls noprint">
 <label>文件名 <input id="filename" value="{esc(DEFAULT_FILENAME)}" size="18" maxlength="255"></label>
 <label>打开文件 <input id="upload" type="file" accept="{esc(accept)}"></label>
-<label>法域 <select id="profile">{_options(PROFILES, config.profile, PROFILE_NAMES)}</select></label>
+<label>法域 <select id="profile">{_options(CHECK_PROFILES, config.profile, PROFILE_NAMES)}</select></label>
 <label>失败级别 <select id="fail-on">{_options(LEVELS, config.fail_on)}</select></label>
 <span class="downloads">下载报告 <button type="button" data-download="json">JSON</button>
 <button type="button" data-download="sarif">SARIF</button>

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..api import Settings, lint_source
-from ..cli import LEVELS, PROFILES
+from ..cli import CHECK_PROFILES, LEVELS
 from ..config import Config, ConfigError
 from ..model import FileResult
 from ..rules import Rule, RuleSet
@@ -92,7 +92,8 @@ def parse_request(data: Any) -> LintRequest:
             today = date.fromisoformat(str(today)).isoformat()
         except ValueError:
             raise RequestError(f"settings.today: {today!r} is not a date in YYYY-MM-DD form") from None
-    return LintRequest(text=text, filename=filename, profile=_choice(settings.get("profile"), "profile", PROFILES),
+    profile = _choice(settings.get("profile"), "profile", CHECK_PROFILES)
+    return LintRequest(text=text, filename=filename, profile=profile,
                        select=_codes(settings.get("select"), "select"), ignore=_codes(settings.get("ignore"), "ignore"),
                        fail_on=_choice(settings.get("fail_on"), "fail_on", LEVELS), today=today)
 

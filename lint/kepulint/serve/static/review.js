@@ -57,6 +57,14 @@
     state.rulesProfile = profile;
   }
 
+  // the jurisdiction the draft was linted under: the chosen one, or the one "auto" picked for it
+  function lawOf(report) {
+    const doc = (report.documents || [])[0];
+    if (doc && doc.profile) return doc.profile;
+    const chosen = $("profile").value;
+    return chosen === "auto" ? "cn" : chosen;
+  }
+
   async function lint() {
     const seq = ++state.seq;
     if (state.controller) state.controller.abort();
@@ -66,13 +74,14 @@
     badge.textContent = "检查中…";
     document.body.dataset.state = "busy";
     try {
-      await loadRules($("profile").value);
       const response = await fetch("/api/lint", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: requestBody(),
         signal: controller.signal,
       });
       if (!response.ok) throw new Error(await errorOf(response));
       const report = await response.json();
+      state.law = lawOf(report);
+      await loadRules(state.law);
       if (seq !== state.seq) return;
       state.report = report;
       showStatus("");
@@ -154,7 +163,7 @@
     button.addEventListener("click", async (event) => {
       event.stopPropagation();
       if (box.firstChild) { box.replaceChildren(); return; }
-      const response = await fetch("/api/rules/" + encodeURIComponent(code) + "?profile=" + encodeURIComponent($("profile").value));
+      const response = await fetch("/api/rules/" + encodeURIComponent(code) + "?profile=" + encodeURIComponent(state.law || "cn"));
       const text = response.ok ? (await response.json()).text : await errorOf(response);
       box.replaceChildren(el("pre", { className: "ruletext", textContent: text }));
     });
@@ -224,7 +233,7 @@
     const marked = renderDraft(text, diagnostics);
     renderFindings(diagnostics, marked);
     document.body.dataset.state = "ready";  // what tests and other tools wait for
-    document.body.dataset.profile = report.tool.profile;
+    document.body.dataset.profile = state.law;  // the effective jurisdiction ("auto" resolved)
     const s = report.summary;
     badge.className = "badge " + (failed ? "fail" : "pass");
     badge.textContent = failed ? "未通过" : "通过";

@@ -1,0 +1,49 @@
+"""Quality on real text: kepulint and a naive phrase-list baseline scored on the annotated corpus.
+
+    python bench/quality.py                       # development part, Markdown tables
+    python bench/quality.py --part test           # the held-out part (report only, never tune on it)
+    python bench/quality.py --part all --json     # every text, one JSON object
+
+Format, split and scoring: tests/corpus/README.md. A broken corpus file is one line on stderr
+and is skipped; the others are scored (exit 2 when any file was skipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lint"))
+
+from quality_lib import ROOT, NaiveBaseline, evaluate, kepulint_marks, load_corpus, markdown, select_part
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus" / "docs")
+    parser.add_argument("--part", choices=("dev", "test", "all"), default="dev")
+    parser.add_argument("--profile", default=None, help="force a profile (default: kepulint's own default)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of Markdown")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"{args.corpus}: error: not a directory", file=sys.stderr)
+        return 2
+    records, problems = load_corpus(args.corpus)
+    for problem in problems:
+        print(f"{problem} (skipped)", file=sys.stderr)
+    records = select_part(records, args.part)
+    kep = evaluate(records, lambda r: kepulint_marks(r, args.profile))
+    base = evaluate(records, NaiveBaseline.from_rules().marks)
+    if args.json:
+        print(json.dumps({"part": args.part, "kepulint": kep.as_dict(), "baseline": base.as_dict()},
+                         ensure_ascii=False, indent=1))
+    else:
+        print(markdown(args.part, kep, base))
+    return 2 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
