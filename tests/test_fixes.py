@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kepulint.api import Settings, lint_source, ruleset_for
@@ -235,6 +235,9 @@ _PIECES = [e if isinstance(e, str) else e["text"] for r in RULESET if r.kind != 
 @settings(max_examples=40, deadline=None)
 @given(pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6),
        glue=st.sampled_from(["\n", "\r\n", "\r", "\n\n", "😀𠀀", "。"]), path=st.sampled_from(["a.md", "a.txt"]))
+# a draft whose last line (a booking hook, deleted) follows a CR after an LF: the disclaimer must not
+# bring an LF that turns that CR into CRLF
+@example(pieces=["干细胞治疗抑郁症仍处于临床研究阶段。\n", "限量热卖中，快去购买吧！"], glue="\r", path="a.md")
 def test_fixing_any_mix_of_examples_settles_and_keeps_line_endings(pieces: list[str], glue: str, path: str) -> None:
     text = glue.join(pieces)
     lint = lambda t: _lint(t, path)  # noqa: E731

@@ -96,8 +96,11 @@ def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix
     trailing = _LINE_BREAKS.findall(text[len(text.rstrip("\r\n")):])
     if not text.strip():
         insert = sentence + newline_of(text)
-    elif not trailing:  # no final line break: a blank line before, none after
-        insert = newline_of(text) * 2 + sentence
+    elif not trailing:  # no final line break: a blank line before, none after, in the style of
+        # the draft's last line break (a fix deleting the last line's text must not leave a CR
+        # that an inserted LF would turn into CRLF)
+        breaks = _LINE_BREAKS.findall(text)
+        insert = (breaks[-1] if breaks else "\n") * 2 + sentence
     else:
         insert = (trailing[-1] if len(trailing) == 1 else "") + sentence + trailing[-1]
     return Fix(for_profile("加入免责声明", profile), "safe", (_edit(lines, len(text), len(text), insert),))
