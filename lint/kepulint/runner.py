@@ -24,7 +24,7 @@ class Job:
     path: str  # display path (relative, posix) or the stdin filename
     source: Path | None  # None: stdin
     codes: tuple[str, ...]
-    sniff: bool = False  # found by walking a folder, not yet checked for binary content
+    sniff: bool = False  # found by walking a folder: a binary file is skipped, not an error
 
 
 def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
@@ -101,7 +101,7 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
         rule_paths=tuple(str(p) for p in config.rule_paths),
     )
     on_disk = [p for p in paths if p != "-"]
-    unsniffed: set[Path] = set()  # walked files: a cache hit proves them text, so sniff only misses
+    unsniffed: set[Path] = set()  # walked files: checked for binary content when read
     found, errors = files.discover(on_disk, include=config.include, exclude=config.exclude, root=config.root,
                                    deferred=unsniffed) if on_disk else ([], [])
     jobs: list[Job] = []
