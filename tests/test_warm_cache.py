@@ -21,7 +21,7 @@ from conftest import isolate_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import cache, files, parallel, rules, runner, userkey
+from kepulint import cache, files, parallel, rule_cache, rules, runner, userkey
 from kepulint.api import Settings, ruleset_for
 from kepulint.cache import ResultCache
 from kepulint.config import Config
@@ -343,10 +343,10 @@ def test_cached_rule_set_loads_its_kinds_on_first_use(tmp_path: Path) -> None:
 
 def test_rule_cache_without_its_kinds_builds_them(tmp_path: Path) -> None:
     built = rules.load_rules()
-    path = rules._cache_file(built.digest)
+    path = rule_cache.path_for(built.digest)
     head = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)  # the rules only: no second pickle
     assert b"CompiledRules" not in head
-    path.write_bytes(head)
+    path.write_bytes(userkey.seal(userkey.user_key() or b"", rule_cache._label(path), head))
     loaded = rules.load_rules()
     assert loaded.rules == built.rules
     assert set(loaded.compiled.kinds) == set(built.compiled.kinds)

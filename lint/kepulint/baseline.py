@@ -103,6 +103,8 @@ class Baseline:
         except json.JSONDecodeError as exc:
             where = f"{path}:{exc.lineno}:{exc.colno}"
             raise BaselineError(f"{where}: invalid baseline JSON: {exc.msg}") from None
+        except RecursionError:  # arrays or objects nested hundreds deep
+            raise BaselineError(f"{path}: invalid baseline JSON: nested too deeply") from None
         try:
             entries = _parse(data)
         except ValueError as exc:

@@ -239,17 +239,10 @@ def _dumps(entry: Any, helps: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
-    """Atomic write without fsync: a cache entry lost in a power cut is just a miss next time."""
-    write_atomic(path, data, durable=False)
-
-
-def _readable(path: Path) -> None:
-    """``mkstemp`` creates 0600 files; the tag and .gitignore get the usual umask mode."""
-    mask = os.umask(0)
-    os.umask(mask)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o666 & ~mask)
+def write_bytes_atomic(path: Path | str, data: bytes, *, private: bool = True) -> None:
+    """Atomic write without fsync: a cache entry lost in a power cut is just a miss next time.
+    Entries are private (0600); the tag and .gitignore get the usual umask mode."""
+    write_atomic(path, data, durable=False, private=private)
 
 
 @dataclass
@@ -518,8 +511,7 @@ class ResultCache:
         for name, text in (("CACHEDIR.TAG", TAG), (".gitignore", "# created by kepulint\n*\n")):
             path = self.directory / name
             if not os.path.lexists(path):
-                write_bytes_atomic(path, text.encode("utf-8"))
-                _readable(path)
+                write_bytes_atomic(path, text.encode("utf-8"), private=False)
         if not _is_run_dir(self._run_dir, self.secret):
             self._make_run_dir()
             self._prune()

@@ -20,6 +20,7 @@ from .model import ExitCode
 FORMATS = ["text", "json", "concise", "sarif", "github"]
 LEVELS = ["error", "warning", "info", "never"]
 PROFILES = ["cn", "tw", "hk"]
+TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 
 def _debug() -> bool:
@@ -121,8 +122,26 @@ def config_cmd(config_file: Path | None, no_config: bool) -> None:
     click.echo(config.describe())
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C (workers stopped, temporary files removed), exit 143."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _on_sigterm_unwind() -> None:
+    """Turn SIGTERM into :class:`Terminated` in this (main) thread; workers reset it."""
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every expected failure into one line and exit 2."""
+    _on_sigterm_unwind()
     try:
         cli.main(args=argv, prog_name="kepulint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -136,6 +155,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("kepulint: interrupted", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    except Terminated:
+        click.echo("kepulint: terminated", err=True)
+        sys.exit(TERMINATED)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except SystemExit:

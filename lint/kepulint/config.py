@@ -571,6 +571,8 @@ def _load_toml(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         line, column, problem = _toml_position(exc, text)
         raise ConfigError(f"{_show(path)}:{line}:{column}: invalid TOML: {problem}") from None
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        raise ConfigError(f"{_show(path)}: invalid TOML: nested too deeply") from None
 
 
 @lru_cache(maxsize=1)

@@ -112,7 +112,24 @@ def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, cache
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's SIGTERM handler is not ours: just stop
+    _die_with_parent()
     _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, cache=cache)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel end this worker when the parent dies (even by SIGKILL), so no
+    orphan keeps the caller's stdout open."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):
+        pass
 
 
 def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, Any]]:

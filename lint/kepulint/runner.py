@@ -202,7 +202,7 @@ def _color(opts: dict[str, Any]) -> bool:
         return bool(opts["color"])
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(not opts.get("output_file") and sys.stdout.isatty())
+    return bool(not opts.get("output_file") and sys.stdout is not None and sys.stdout.isatty())
 
 
 def _json_report(results: list[FileResult], enabled: list[Any], profile: str, baseline: dict[str, Any] | None,
@@ -241,13 +241,26 @@ def _write(output: str | list[bytes], target: Path | None, *, json_text: bool = 
     """
     errors = "backslashreplace" if json_text else "surrogateescape"
     if target:
-        from .fsutil import write_atomic
+        from .fsutil import write_atomic, write_through
 
+        data = output.encode("utf-8", errors) if isinstance(output, str) else b"".join(output)
         try:
-            write_atomic(Path(target), output.encode("utf-8", errors) if isinstance(output, str) else b"".join(output))
+            if not write_through(Path(target), data):  # a device or pipe (-o /dev/stdout) is written, not replaced
+                write_atomic(Path(target), data)
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         return
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):
+        raise UsageError("cannot write the report: standard output is closed")
+    try:
+        _write_stdout(output, errors, json_text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk (ENOSPC), an I/O error
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+
+
+def _write_stdout(output: str | list[bytes], errors: str, json_text: bool) -> None:
     stream = sys.stdout
     if isinstance(output, str):
         if not _plain_stdout():  # a replaced stdout, or one that translates newlines: as text
