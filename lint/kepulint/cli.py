@@ -160,23 +160,29 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(TERMINATED)
     except BrokenPipeError:
         _quiet_broken_pipe()
-    except SystemExit:
-        raise
-    except Exception as exc:  # one line, exit 2; tracebacks only with --debug
-        if _debug():
-            raise
-        from .runner import user_error_message
+    except Exception as exc:
+        if type(exc).__name__ != "OutputClosed":
+            _fail(exc)
+        _quiet_broken_pipe()
 
-        message = user_error_message(exc)
-        click.echo(f"kepulint: error: {message}", err=True)
-        sys.exit(ExitCode.USAGE)
+
+def _fail(exc: Exception) -> None:
+    """One line, exit 2; tracebacks only with --debug."""
+    if _debug():
+        raise exc
+    from .runner import user_error_message
+
+    message = user_error_message(exc)
+    click.echo(f"kepulint: error: {message}", err=True)
+    sys.exit(ExitCode.USAGE)
 
 
 def _quiet_broken_pipe() -> None:
-    """Output went to a closed pipe (``| head``): stop quietly."""
+    """Output went to a closed pipe (``| head``): stop quietly, exit 141 (128 + SIGPIPE) as a
+    command that SIGPIPE ended."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+    except (OSError, AttributeError, ValueError):  # no stdout left to quiet
         pass
     sys.exit(141)

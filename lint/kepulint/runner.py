@@ -63,6 +63,10 @@ class UsageError(Exception):
     """A problem with the invocation or configuration: one line, exit 2."""
 
 
+class OutputClosed(Exception):
+    """The pipe standard output writes to was closed by its reader: stop quietly (exit 141)."""
+
+
 def _codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
     if not values:
         return None
@@ -254,8 +258,8 @@ def _write(output: str | list[bytes], target: Path | None, *, json_text: bool = 
         raise UsageError("cannot write the report: standard output is closed")
     try:
         _write_stdout(output, errors, json_text)
-    except BrokenPipeError:
-        raise
+    except BrokenPipeError:  # the reader went away (``| head``): not click's EPIPE handling (exit 1)
+        raise OutputClosed from None
     except OSError as exc:  # a full disk (ENOSPC), an I/O error
         raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
