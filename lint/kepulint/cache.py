@@ -126,19 +126,22 @@ def file_signature(path: Path | str, max_bytes: int | None = None) -> FileSig | 
     return signature_of(data, st)
 
 
-def _read_private(path: str) -> bytes | None:
-    """The bytes of the regular file ``path`` (not through a symbolic link); None otherwise."""
+def _read_private(path: str, limit: int | None = None) -> bytes | None:
+    """The bytes of the regular file ``path`` (not through a symbolic link, never waiting on a
+    FIFO), at most ``limit`` of them; None otherwise (or when it is larger)."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return None
     with open(fd, "rb") as fh:
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):
                 return None
-            return fh.read()
+            data = fh.read() if limit is None else fh.read(limit + 1)
         except OSError:
             return None
+    return data if limit is None or len(data) <= limit else None
 
 
 _CODE_SUFFIXES = (".py", ".yaml", ".tsv", ".txt", ".json")
@@ -295,7 +298,7 @@ def layout_problem(directory: Path | str, secret: bytes) -> str | None:
         names = os.listdir(top)
     except OSError as exc:
         return f"cannot list {top}: {exc.strerror or exc}"
-    if names and _read_private(os.path.join(top, "CACHEDIR.TAG")) != TAG.encode("utf-8"):
+    if names and _read_private(os.path.join(top, "CACHEDIR.TAG"), 4096) != TAG.encode("utf-8"):
         return f"{top} holds files and is not a kepulint cache folder (no CACHEDIR.TAG of kepulint's)"
     base = os.path.join(top, f"v{FORMAT}")
     try:
@@ -340,7 +343,7 @@ def _is_run_dir(path: str, secret: bytes) -> bool:
         return False
     if not stat.S_ISDIR(st.st_mode):
         return False
-    return _read_private(os.path.join(path, MARKER)) == _marker(secret, os.path.basename(path))
+    return _read_private(os.path.join(path, MARKER), 256) == _marker(secret, os.path.basename(path))
 
 
 class ResultCache:

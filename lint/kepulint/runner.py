@@ -113,6 +113,8 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
     if "-" in paths:
         name = opts.get("stdin_filename") or "<stdin>"
         try:
+            if sys.stdin is None:  # started with stdin closed (<&-)
+                raise files.InputError("standard input is closed")
             text, notice = files.read_stdin(sys.stdin.buffer, encoding=config.encoding,
                                             max_bytes=config.max_file_size)
         except files.InputError as exc:

@@ -179,3 +179,10 @@ def test_a_report_to_a_pipe_or_device_is_written_not_replaced(tmp_path: Path) ->
     reader.join(timeout=60)
     assert proc.returncode == 1 and got and got[0].decode().count("CLM002") == 3
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_closed_stdin_is_one_file_error(tmp_path: Path) -> None:
+    proc = subprocess.run(["bash", "-c", f"{sys.executable} -m kepulint check --no-config - <&-"], cwd=tmp_path,
+                          env=env(tmp_path / "home"), capture_output=True, timeout=120, text=True)
+    assert proc.returncode == 2 and proc.stderr == ""
+    assert "<stdin>: error: standard input is closed" in proc.stdout

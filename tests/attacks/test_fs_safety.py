@@ -135,3 +135,20 @@ def test_the_tag_and_gitignore_get_the_umask_mode(repo: Path) -> None:
         os.umask(old)
     for name in ("CACHEDIR.TAG", ".gitignore"):
         assert (repo / ".kepulint_cache" / name).stat().st_mode & 0o777 == 0o644
+
+
+def test_a_planted_marker_that_is_a_fifo_or_huge_is_refused_without_waiting(repo: Path, tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]
+                                                                          ) -> None:
+    base = repo / ".kepulint_cache" / f"v{cache.FORMAT}"
+    base.mkdir(parents=True)
+    (repo / ".kepulint_cache" / "CACHEDIR.TAG").write_text(cache.TAG, encoding="utf-8")
+    (base / ("a" * 32)).mkdir()
+    os.mkfifo(base / ("a" * 32) / cache.MARKER)  # opening it for reading would wait for a writer
+    (base / ("b" * 32)).mkdir()
+    with open(base / ("b" * 32) / cache.MARKER, "wb") as fh:
+        fh.truncate(1 << 30)  # sparse: a marker is never read whole
+    code, report = check("docs")
+    assert code == 1 and len(report["diagnostics"]) == 3
+    assert "which kepulint did not make" in capsys.readouterr().err
+    assert (base / ("a" * 32)).is_dir() and (base / ("b" * 32)).is_dir()
