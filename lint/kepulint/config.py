@@ -540,8 +540,10 @@ def _suffix_kind(path: Path) -> str | None:
 
 
 def _read_text(path: Path, data: bytes | None = None) -> str:
+    from .fsutil import read_regular
+
     try:
-        raw = path.read_bytes() if data is None else data
+        raw = read_regular(path) if data is None else data
         return raw.decode("utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"{_show(path)}: cannot read config file: {exc.strerror or exc}") from None
@@ -658,8 +660,10 @@ def _read_settings(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, 
 
 def _declares_kepulint(pyproject: Path) -> bool:
     """Whether a pyproject.toml has a ``[tool.kepulint]`` table (cheap byte check first)."""
+    from .fsutil import read_regular
+
     try:
-        data = pyproject.read_bytes()
+        data = read_regular(pyproject)
     except OSError:
         return False
     if b"kepulint" not in data:

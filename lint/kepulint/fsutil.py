@@ -58,3 +58,16 @@ def write_through(path: Path, data: bytes) -> bool:
     with open(path, "wb") as fh:
         fh.write(data)
     return True
+
+
+def read_regular(path: Path | str) -> bytes:
+    """The bytes of the regular file ``path`` (following links); :class:`OSError` for a FIFO,
+    socket or device, which could block or never end (``config.yaml -> /dev/zero``)."""
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+        return fh.read()

@@ -162,8 +162,10 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
     """Parse and validate one rule file; raise :class:`RuleError` on any problem."""
     import yaml
 
+    from .fsutil import read_regular
+
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_regular(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc}") from None
     try:
@@ -208,10 +210,15 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
         if not d.is_dir():
             raise RuleError(f"{d}: rule directory not found")
         files.extend(sorted(d.glob("*.yaml")))
+    from .fsutil import read_regular
+
     digest = hashlib.sha256(_code_stamp().encode())
     for f in files:
         digest.update(f.name.encode())
-        digest.update(f.read_bytes())
+        try:
+            digest.update(read_regular(f))
+        except OSError as exc:
+            raise RuleError(f"{f}: cannot read rule file: {exc.strerror or exc}") from None
     key = digest.hexdigest()
     if use_cache:
         cached = _read_cached(key)

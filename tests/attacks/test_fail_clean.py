@@ -186,3 +186,28 @@ def test_closed_stdin_is_one_file_error(tmp_path: Path) -> None:
                           env=env(tmp_path / "home"), capture_output=True, timeout=120, text=True)
     assert proc.returncode == 2 and proc.stderr == ""
     assert "<stdin>: error: standard input is closed" in proc.stdout
+
+
+def _limited_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # an unbounded read fails fast
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--config", "k.yaml"], "k.yaml: config file not found"),  # a link to a device is not a config file
+    (["--no-config", "--baseline", "base.json"], "base.json: cannot read baseline: not a regular file"),
+    (["--no-config", "--rule-path", "pack"], "ZZZ001.yaml: cannot read rule file: not a regular file"),
+])
+def test_a_config_baseline_or_rule_linked_to_a_device_is_one_line(tmp_path: Path, args: list[str],
+                                                                  needle: str) -> None:
+    """``.kepulint.yaml -> /dev/zero`` (git commits symbolic links): refused, not read forever."""
+    (tmp_path / "a.md").write_text(CLAIM, encoding="utf-8")
+    (tmp_path / "pack").mkdir()
+    for link in ("k.yaml", "base.json", "pack/ZZZ001.yaml"):
+        (tmp_path / link).symlink_to("/dev/zero")
+    proc = subprocess.run([sys.executable, "-m", "kepulint", "check", *args, "a.md"], cwd=tmp_path,
+                          env=env(tmp_path / "home"), capture_output=True, timeout=60, text=True,
+                          preexec_fn=_limited_memory)
+    assert proc.returncode == 2
+    _one_error_line(proc.stderr, needle)
