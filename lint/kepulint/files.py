@@ -755,7 +755,8 @@ def discover(
     Explicitly named files are taken unless excluded (reading one that is binary is an error).
     ``'-'`` is passed through as ``Path('-')`` (stdin). Duplicates are dropped, order is kept.
     With ``deferred``, walked files are not opened here: they go into that set instead, and
-    the caller skips the binary ones (:func:`sniff_path`) before reading them.
+    reading one that is binary gives a "skipped" notice (counted) rather than an error.
+    FIFOs, sockets and devices met while walking are skipped with a notice, never opened.
     """
     root_dir = os.path.abspath(root if root is not None else os.getcwd())
     inc = _Matcher(include, root_dir, fold_case=True)

@@ -13,8 +13,11 @@ are not read (see :mod:`kepulint.cache`); the rest are linted
 An exception while linting a file becomes an ``internal error`` result for that file; so
 does a worker process that dies (segfault, ``os._exit``, OOM kill): the files of the
 batches it broke are re-run one at a time in a fresh single-worker pool, so only the
-culprit gets the error. Workers ignore SIGINT; on Ctrl-C the parent stops them and
-re-raises :class:`KeyboardInterrupt` (the CLI exits 130).
+culprit gets the error. Workers ignore SIGINT and take SIGTERM's default; on Ctrl-C or
+SIGTERM the parent stops them and re-raises (the CLI exits 130 or 143). On Linux a worker also
+dies with its parent (``PR_SET_PDEATHSIG``), so no orphan keeps the caller's stdout open.
+
+Each file is read once: the cache's content digest is taken from the bytes that are linted.
 """
 
 from __future__ import annotations

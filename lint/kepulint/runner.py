@@ -338,4 +338,4 @@ def user_error_message(exc: BaseException) -> str:
     return f"internal error: {name}: {exc} (run with --debug for the traceback and report it)"
 
 
-__all__ = ["FileError", "Job", "UsageError", "exit_code", "load_settings", "run_check"]
+__all__ = ["FileError", "Job", "OutputClosed", "UsageError", "exit_code", "load_settings", "run_check"]
