@@ -3,10 +3,13 @@ survive, a user cache folder of the victim's own, and kepulint run in-process or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ CLAIM = "# 干细胞\n\n干细胞可以根治糖尿病，一针见效，永不�
 
 def victim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "victim") -> Path:
     """Run as a user whose cache folder (and key) is ``tmp_path/<name>-home``, in ``tmp_path/repo``."""
-    from kepulint import parallel, userkey
+    from kepulint import parallel
 
     repo = tmp_path / "repo"
     repo.mkdir(exist_ok=True)
@@ -26,8 +29,17 @@ def victim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "victim"
     monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setattr(parallel, "START_METHOD", None)
-    userkey.user_key.cache_clear()
+    forget_key()
     return repo
+
+
+def forget_key() -> None:
+    """Make the next cache use read the key of the user cache folder now in the environment."""
+    try:
+        from kepulint import userkey
+    except ImportError:  # kepulint before the key existed: these tests show what it let through
+        return
+    userkey.user_key.cache_clear()
 
 
 def decoys(root: Path, count: int = 12) -> list[Path]:
@@ -58,8 +70,10 @@ def check(*paths: str | Path, **opts: Any) -> tuple[int, dict[str, Any]]:
 
 def env(home: Path) -> dict[str, str]:
     """Environment for kepulint as a command, with the user cache folder ``home``."""
-    root = Path(__file__).resolve().parents[2]
-    return {**os.environ, "KEPULINT_RULE_CACHE": str(home), "PYTHONPATH": str(root / "lint"),
+    import kepulint
+
+    lint = Path(kepulint.__file__).resolve().parents[1]  # the kepulint under test, as a command too
+    return {**os.environ, "KEPULINT_RULE_CACHE": str(home), "PYTHONPATH": str(lint),
             "NO_COLOR": "1", "GITHUB_ACTIONS": ""}
 
 
@@ -68,3 +82,17 @@ def command(*args: str, home: Path, cwd: Path, **kwargs: Any) -> subprocess.Comp
     kwargs.setdefault("timeout", 120)
     return subprocess.run([sys.executable, "-m", "kepulint", *args], cwd=cwd, env=env(home), capture_output=True,
                           **kwargs)
+
+
+@contextlib.contextmanager
+def memory_cap(extra: int = 1 << 30) -> Iterator[None]:
+    """Cap this process's address space at its current size plus ``extra`` for the block, so
+    that a regression that reads an endless file fails the test instead of the machine."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as fh:
+        size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (size + extra, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
