@@ -166,9 +166,12 @@ def test_a_report_to_a_pipe_or_device_is_written_not_replaced(tmp_path: Path) ->
     import threading
 
     (tmp_path / "a.md").write_text(CLAIM, encoding="utf-8")
-    proc = command("check", "--no-config", "--select", "CLM", "-o", "/dev/stdout", "a.md", home=tmp_path / "home",
+    link = tmp_path / "stdout"  # /dev/stdout through a link of our own: code that renamed onto the
+    link.symlink_to("/dev/stdout")  # target would replace this link, never the machine's /dev/stdout
+    proc = command("check", "--no-config", "--select", "CLM", "-o", str(link), "a.md", home=tmp_path / "home",
                    cwd=tmp_path)
     assert proc.returncode == 1 and proc.stdout.decode().count("CLM002") == 3
+    assert link.is_symlink()
     fifo = tmp_path / "report.fifo"
     os.mkfifo(fifo)
     got: list[bytes] = []
