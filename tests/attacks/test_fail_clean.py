@@ -117,16 +117,27 @@ def test_a_signal_stops_the_workers_and_closes_stdout(tmp_path: Path, sig: int, 
     assert len(workers) >= 2, "the workers did not start"
     time.sleep(0.5)
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=30)  # EOF on stdout: no orphan holds it open
-    assert proc.returncode == code
-    assert err.decode().strip() == line  # no "Exception ignored …", no traceback
-    time.sleep(0.5)
-    for pid in workers:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-        except OSError:
-            continue
-        assert state == "Z", f"worker {pid} still runs ({state})"
+    try:
+        _, err = proc.communicate(timeout=30)  # EOF on stdout: no orphan holds it open
+        assert proc.returncode == code
+        assert err.decode().strip() == line  # no "Exception ignored …", no traceback
+        time.sleep(0.5)
+        assert not [pid for pid in workers if _running_kepulint(pid)], "a worker still runs"
+    finally:  # whatever happened, leave no kepulint process behind
+        proc.kill()
+        for pid in workers:
+            if _running_kepulint(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running_kepulint(pid: int) -> bool:
+    """Whether ``pid`` is a live (not zombie) kepulint process."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return state != "Z" and b"kepulint" in command
 
 
 def test_an_interrupted_write_baseline_leaves_no_temp_file(tmp_path: Path) -> None:
