@@ -44,9 +44,15 @@ def test_990_nested_folders_are_walked(repo: Path) -> None:
         os.mkdir(deep)
     (deep / "a.md").write_text(CLAIM, encoding="utf-8")
     (repo / "docs" / "top.md").write_text(CLAIM, encoding="utf-8")
-    code, report = check("docs")
-    assert code == 1 and report["errors"] == []
-    assert sorted({d["path"].count("/") for d in report["diagnostics"]}) == [1, 991]
+    try:
+        code, report = check("docs")
+        assert code == 1 and report["errors"] == []
+        assert sorted({d["path"].count("/") for d in report["diagnostics"]}) == [1, 991]
+    finally:  # bottom up, without recursion: pytest's own clean-up of tmp_path recurses
+        (deep / "a.md").unlink()
+        while deep != repo / "docs":
+            os.rmdir(deep)
+            deep = deep.parent
 
 
 def test_deeply_nested_toml_config_is_one_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
