@@ -262,7 +262,7 @@ def test_crlf_cr_lf_mixed_round_trip(tmp_path: Path) -> None:
 def test_nul_after_the_sniffed_head_is_kept() -> None:
     text = "正文" * 3000 + "\x00尾"
     assert len(text.encode()) > files.SNIFF_BYTES
-    assert decode(text.encode()) == (text, "")
+    assert decode(text.encode()) == (text, "contains a control character (first U+0000 at 1:6001); linted as text")
 
 
 @pytest.mark.parametrize("content", [b"", b" ", b"\n", b"\r\n\t  \r\n", "\u3000\u3000\n".encode()])
@@ -275,10 +275,11 @@ def test_empty_and_whitespace_files(tmp_path: Path, content: bytes) -> None:
 @given(st.text())
 def test_utf8_round_trip_property(text: str) -> None:
     data = text.encode()
-    if b"\x00" in data[: files.SNIFF_BYTES]:
-        one_line(str(raises(decode, data)))
-    else:
-        assert decode(data) == (text.removeprefix("\ufeff"), "")
+    text = text.removeprefix("\ufeff")
+    try:
+        assert decode(data) == (text, files.control_notice(text))  # a NUL does not make text binary
+    except InputError as exc:  # a few bytes with NULs in every other place read as UTF-16
+        assert str(exc).startswith("looks like UTF-16") and data.count(0) * 8 >= len(data)
 
 
 @settings(max_examples=300, deadline=None)
@@ -298,24 +299,29 @@ def test_decode_never_crashes(data: bytes, encoding: str | None) -> None:
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(64)
 
 
-def test_png_is_skipped(tmp_path: Path) -> None:
+def test_png_is_binary(tmp_path: Path) -> None:
     path = write(tmp_path, "figure.png", PNG)
     exc = raises(read_file, path)
-    assert exc.kind == "skipped"
-    assert str(exc) == "binary file (PNG image), skipped"
-    assert raises(read_file, path, encoding="gb18030").kind == "skipped"
-    assert raises(read_file, path, encoding="auto").kind == "skipped"
+    assert (exc.kind, exc.binary) == ("error", True)
+    assert str(exc) == "binary file (PNG image), not a text draft"
+    assert raises(read_file, path, encoding="gb18030").binary
+    assert raises(read_file, path, encoding="auto").binary
+    walked = files.walked_binary(exc)
+    assert (walked.kind, str(walked)) == ("skipped", "binary file (PNG image), skipped")
 
 
-def test_nul_bytes_are_binary(tmp_path: Path) -> None:
+def test_nul_bytes_in_undecodable_data_are_binary(tmp_path: Path) -> None:
     path = write(tmp_path, "blob.md", b"abc\x00\x01\x02\xff\xfe" + bytes(range(256)))
     exc = raises(read_file, path)
-    assert (exc.kind, str(exc)) == ("skipped", "binary file, skipped")
-    assert raises(read_file, path, encoding="latin-1").kind == "skipped"
+    assert (exc.kind, str(exc), exc.binary) == ("error", "binary file, not a text draft", True)
+    text, notice = read_file(path, encoding="latin-1")  # asked for: every byte is a character
+    assert text.startswith("abc\x00")
+    assert notice == "decoded as iso8859-1; contains 63 control characters (first U+0000 at 1:4); linted as text"
 
 
-def test_utf8_bom_with_nul_is_binary() -> None:
-    assert raises(decode, b"\xef\xbb\xbfabc\x00def").kind == "skipped"
+def test_utf8_bom_with_nul_is_text() -> None:
+    assert decode(b"\xef\xbb\xbfabc\x00def") == (
+        "abc\x00def", "contains a control character (first U+0000 at 1:4); linted as text")
 
 
 @pytest.mark.parametrize(
@@ -330,7 +336,8 @@ def test_utf8_bom_with_nul_is_binary() -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), "Microsoft Office document"),
         (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "WebP image"),
         (b"\x00\x00\x00\x18ftypheic", "HEIC image"),
-        (b"\x00\x01\x02\x03", ""),
+        (b"\x00\x01\x02\x03\xff", ""),
+        (b"\x00\x01\x02\x03", None),  # valid UTF-8: control characters in text
         (SIMPLIFIED.encode(), None),
         (b"BMI \xe6\x8c\x87\xe6\x95\xb0", None),
         (b"\xff\xfe" + "干细胞\n".encode("utf-16-le"), None),
@@ -338,6 +345,8 @@ def test_utf8_bom_with_nul_is_binary() -> None:
     ],
 )
 def test_sniff_binary(head: bytes, label: str | None) -> None:
+    if label:  # a real file of that kind also holds bytes that are not UTF-8
+        head += b"\x00\xff\xfe"
     assert sniff_binary(head) == label
 
 
@@ -384,14 +393,14 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "secret.md", SIMPLIFIED.encode())
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # root reads mode-000 files anyway: simulate
-        real_open = open
+        real_open = os.open
 
         def fake_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
             if os.fspath(file) == os.fspath(path):
                 raise PermissionError(13, "Permission denied", os.fspath(file))
             return real_open(file, *args, **kwargs)
 
-        monkeypatch.setattr("builtins.open", fake_open)
+        monkeypatch.setattr(files.os, "open", fake_open)
     else:
         path.chmod(0)
     try:
@@ -408,7 +417,7 @@ def test_other_os_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(5, "Input/output error\nwith detail")
 
-    monkeypatch.setattr(files.os, "stat", boom)
+    monkeypatch.setattr(files.os, "fstat", boom)
     exc = raises(read_file, path)
     monkeypatch.undo()
     assert str(exc) == "cannot read file: input/output error with detail"
@@ -416,7 +425,7 @@ def test_other_os_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_to_file_error() -> None:
     exc = raises(decode, PNG)
-    expected = FileError("docs/fig.png", "binary file (PNG image), skipped", "skipped")
+    expected = FileError("docs/fig.png", "binary file (PNG image), not a text draft", "error")
     assert exc.to_file_error("docs/fig.png") == expected
     assert getattr(exc, "path", None) == "<stdin>"
 
@@ -430,7 +439,7 @@ def test_read_stdin() -> None:
     exc = raises(read_stdin, io.BytesIO(b"x" * 2000), max_bytes=1000)
     assert exc.kind == "skipped"
     assert str(exc) == (
-        "input is 2 KB (limit 1000 bytes); skipped — raise max-file-size or --max-file-size to lint it"
+        "input is over 1000 bytes; skipped — raise max-file-size or --max-file-size to lint it"
     )
     assert "GB18030" in str(raises(read_stdin, io.BytesIO(SIMPLIFIED.encode("gbk"))))
 
@@ -476,7 +485,7 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         write(tmp_path, name, SIMPLIFIED.encode())
     write(tmp_path, "docs/figure.md", PNG)
     write(tmp_path, "docs/figure.png", PNG)
-    write(tmp_path, "docs/blob.txt", b"\x00\x01binary")
+    write(tmp_path, "docs/blob.txt", b"\x00\x01binary\xff\xfe")
     write(tmp_path, "docs/gbk.txt", SIMPLIFIED.encode("gbk"))  # not binary: reported later by read_file
     return tmp_path
 
@@ -529,12 +538,9 @@ def test_explicit_hidden_directory_is_walked(tree: Path) -> None:
 
 def test_explicit_binary_and_missing(tree: Path) -> None:
     found, errors = discover(["docs/figure.png", "docs/blob.txt", "missing.md", "docs/a.md"])
-    assert posix(found) == ["docs/a.md"]
-    assert errors == [
-        FileError("docs/figure.png", "binary file (PNG image), skipped", "skipped"),
-        FileError("docs/blob.txt", "binary file, skipped", "skipped"),
-        FileError("missing.md", "no such file or directory", "error"),
-    ]
+    assert posix(found) == ["docs/figure.png", "docs/blob.txt", "docs/a.md"]  # binary: an error when read
+    assert errors == [FileError("missing.md", "no such file or directory", "error")]
+    assert raises(read_file, Path("docs/blob.txt")).binary
     for err in errors:
         one_line(err.message)
 

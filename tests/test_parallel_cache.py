@@ -20,7 +20,7 @@ import pytest
 from conftest import check_report as check
 from conftest import isolate_run
 
-from kepulint import cache, parallel
+from kepulint import cache, parallel, userkey
 from kepulint.api import Settings, ruleset_for
 from kepulint.cache import ResultCache
 from kepulint.runner import Job
@@ -390,13 +390,13 @@ def test_stat_fast_path_and_digest_fallback(tmp_path: Path, calls: list[str],
     check(docs, profile="cn")  # the rules' own (mainland) help texts; tw/hk helps are stored whole
     helps = {rule.code: rule.help for rule in ruleset_for(()).rules}
     data = next(Path(".kepulint_cache").rglob("*.pickle")).read_bytes()
-    entry = cache._loads(data, helps)
+    entry = cache._loads(data[userkey.TAG_BYTES:], helps)
     assert entry["stat"] is not None
     # help texts are stored as references to their rule, restored on load
     assert all(h.encode("utf-8") not in data for h in helps.values())
     assert {d.help for d in entry["result"].diagnostics} <= set(helps.values())
     with pytest.raises(pickle.UnpicklingError):
-        cache._loads(data, {})
+        cache._loads(data[userkey.TAG_BYTES:], {})
     os.utime(docs / "a.md", (old + 10, old + 10))  # touched, same bytes: a hit via the digest
     calls.clear()
     check(docs, profile="cn")
@@ -457,25 +457,17 @@ def test_file_result_pickles_every_field_in_order() -> None:
     assert len(result.__reduce__()[1]) == len(dataclasses.fields(FileResult))
 
 
-def test_binary_check_only_for_cache_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A walked file is sniffed for binary content only when it must be read: a cache hit is a
-    file already linted as text; one that became binary is skipped silently, as in a cold walk."""
-    from kepulint import files
-
+def test_a_walked_file_that_turns_binary_is_skipped_and_counted(tmp_path: Path, calls: list[str]) -> None:
+    """A cache hit opens nothing but the cache; a walked file that became binary is read once
+    (a miss), skipped with a note and counted, not linted and not an error."""
     docs = _drafts(tmp_path)
-    sniffed: list[str] = []
-    real = files.sniff_path
-
-    def counting(path: Any) -> Any:
-        sniffed.append(Path(path).name)
-        return real(path)
-
-    monkeypatch.setattr(files, "sniff_path", counting)
     first = check(docs)
-    assert sorted(sniffed) == ["a.md", "b.txt"] and first["summary"]["files"] == 2
-    sniffed.clear()
-    assert check(docs) == first and sniffed == []  # all hits: nothing opened but the cache
-    (docs / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    assert first["summary"]["files"] == 2 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
+    calls.clear()
+    assert check(docs) == first and calls == []
+    (docs / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64) + b"\xff")
     third = check(docs)
-    assert sniffed == ["b.txt"] and third["summary"]["files"] == 1 and third["errors"] == []
-    assert {d["path"] for d in third["diagnostics"]} == {"docs/a.md"}
+    assert calls == [] and {d["path"] for d in third["diagnostics"]} == {"docs/a.md"}
+    assert third["errors"] == [{"path": "docs/b.txt", "message": "binary file (PNG image), skipped",
+                                "kind": "skipped"}]
+    assert check(docs / "b.txt")["errors"][0]["kind"] == "error"  # named: an error, not its cached skip

@@ -237,17 +237,19 @@ def test_unknown_encoding_is_a_usage_error(env: dict[str, str]) -> None:
 # -- 2. odd files -----------------------------------------------------------------------------
 
 
-def test_binary_named_is_a_notice_walked_is_silent(tmp_path: Path, env: dict[str, str]) -> None:
-    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
+def test_binary_named_is_an_error_walked_is_skipped_and_counted(tmp_path: Path, env: dict[str, str]) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64) + b"\xff"
     write(tmp_path, "docs/figure.md", png)
-    write(tmp_path, "docs/archive.txt", b"PK\x03\x04" + bytes(64))
+    write(tmp_path, "docs/archive.txt", b"PK\x03\x04" + bytes(64) + b"\xfe\xff")
     write(tmp_path, "docs/ok.md", CLEAN)
     walked = run(env, "check", "--no-config", "--select", "CLM002", "docs", cwd=tmp_path)
     assert walked.returncode == 0 and walked.stderr == ""
-    assert "figure.md" not in walked.stdout and "archive.txt" not in walked.stdout
+    assert "docs/figure.md: note: binary file (PNG image), skipped" in walked.stdout
+    assert "docs/archive.txt: note: binary file (ZIP archive), skipped" in walked.stdout
+    assert "2 files skipped." in walked.stdout
     named = run(env, "check", "--no-config", "--select", "CLM002", "docs/figure.md", "docs/ok.md", cwd=tmp_path)
-    assert named.returncode == 0 and named.stderr == ""
-    assert "docs/figure.md: note: binary file (PNG image), skipped" in named.stdout
+    assert named.returncode == 2 and named.stderr == ""
+    assert "docs/figure.md: error: binary file (PNG image), not a text draft" in named.stdout
 
 
 def test_directory_of_odd_files_never_crashes(tmp_path: Path, env: dict[str, str]) -> None:
@@ -257,7 +259,8 @@ def test_directory_of_odd_files_never_crashes(tmp_path: Path, env: dict[str, str
     proc = run(env, "check", "--no-config", "--format", "json", "corpus", cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     report = json.loads(proc.stdout)
-    assert all(e["kind"] == "error" for e in report["errors"])  # walks skip binaries silently
+    skipped = [e for e in report["errors"] if e["kind"] == "skipped"]  # walks skip binaries, with a note
+    assert skipped and all(e["message"].startswith("binary file") for e in skipped)
     assert report["summary"]["files"] >= 25
 
 
@@ -277,10 +280,10 @@ def test_max_file_size_in_config_skips_with_a_notice(tmp_path: Path, env: dict[s
     assert raised.returncode == 0 and "skipped" not in raised.stdout
 
 
-def test_oversized_stdin_is_skipped_and_drained(env: dict[str, str]) -> None:
+def test_oversized_stdin_is_skipped_after_reading_the_limit(env: dict[str, str]) -> None:
     proc = run(env, "check", "--no-config", "--max-file-size", "1KB", "-", input=("根治。" * 2000).encode())
     assert proc.returncode == 0 and proc.stderr == ""
-    assert "<stdin>: note: input is 17.6 KB (limit 1 KB)" in proc.stdout
+    assert "<stdin>: note: input is over 1 KB; skipped" in proc.stdout
 
 
 @pytest.mark.parametrize("value", ["0", "-1KB", "huge", "1XB", ""])
@@ -598,14 +601,14 @@ def test_unreadable_file_is_reported_and_skipped(tmp_path: Path, monkeypatch: py
 
     locked = write(tmp_path, "docs/locked.md", CLAIM)
     write(tmp_path, "docs/ok.md", CLAIM)
-    real_open = open
+    real_open = os.open
 
     def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if os.path.abspath(os.fspath(file)) == str(locked):
             raise PermissionError(13, "Permission denied", os.fspath(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(files, "open", fake_open, raising=False)
+    monkeypatch.setattr(files.os, "open", fake_open)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, err = _run_in_process(["check", "--no-config", "--select", "CLM002", "docs"], capsys)

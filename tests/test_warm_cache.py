@@ -21,7 +21,7 @@ from conftest import isolate_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import cache, files, parallel, rules, runner
+from kepulint import cache, files, parallel, rule_cache, rules, runner, userkey
 from kepulint.api import Settings, ruleset_for
 from kepulint.cache import ResultCache
 from kepulint.config import Config
@@ -77,6 +77,18 @@ def _entries() -> list[Path]:
     return sorted(Path(".kepulint_cache").rglob("*.pickle"))
 
 
+def _unsealed(data: bytes) -> bytes:
+    """A cache file's payload, behind its tag (see kepulint.userkey)."""
+    return data[userkey.TAG_BYTES:]
+
+
+def _seal(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to the cache file ``path`` sealed with this user's key, as kepulint does."""
+    key = userkey.user_key()
+    assert key is not None
+    path.write_bytes(cache.sealed(path, payload, key))
+
+
 def _helps() -> dict[str, str]:
     return {rule.code: rule.help for rule in ruleset_for(()).rules}
 
@@ -94,7 +106,7 @@ def test_warm_run_is_served_by_the_pack(tmp_path: Path, jobs: int, calls: list[s
     cold = check(docs, jobs=jobs)
     assert parallel.last_stats["processes"] == jobs and parallel.last_stats["writes"] == 6
     assert len(_entries()) == 6
-    pack = cache._loads(_pack().read_bytes(), _helps())
+    pack = cache._loads(_unsealed(_pack().read_bytes()), _helps())
     assert len(pack["entries"]) == 6
     calls.clear()
     entry_reads.clear()
@@ -202,7 +214,7 @@ def test_new_file_gets_a_new_pack(tmp_path: Path, calls: list[str], entry_reads:
 
 
 CORRUPT = ["empty", "garbage", "truncated", "another format", "another run", "not a mapping", "bad entries",
-           "evil"]
+           "evil", "unsealed"]
 
 
 @pytest.mark.parametrize("kind", CORRUPT)
@@ -217,16 +229,23 @@ def test_corrupt_pack_is_a_silent_miss(kind: str, tmp_path: Path, calls: list[st
         def __reduce__(self) -> Any:
             return (os.mkdir, (str(planted),))
 
-    good = cache._loads(data, _helps())
-    payloads = {
-        "empty": b"", "garbage": b"\x80\x05garbage", "truncated": data[: len(data) // 2],
+    good = cache._loads(_unsealed(data), _helps())
+    sealed = {
         "another format": pickle.dumps({**good, "format": 99}),
-        "another run": pickle.dumps({**good, "key": "0" * 64}),
         "not a mapping": pickle.dumps([1, 2, 3]),
         "bad entries": pickle.dumps({**good, "entries": dict.fromkeys(good["entries"], ("x", None, 3))}),
         "evil": pickle.dumps({**good, "entries": {"k": Evil()}}),
     }
-    pack.write_bytes(payloads[kind])
+    raw = {
+        "empty": b"", "garbage": b"\x80\x05garbage", "truncated": data[: len(data) // 2],
+        "unsealed": _unsealed(data),  # a pack with no tag: written by someone without the key
+        "another run": cache.sealed(pack.parent.with_name("0" * 32) / pack.name, _unsealed(data),
+                                    userkey.user_key() or b""),
+    }
+    if kind in sealed:
+        _seal(pack, sealed[kind])
+    else:
+        pack.write_bytes(raw[kind])
     calls.clear()
     assert check(docs) == cold and calls == []  # the entries serve
     assert not planted.exists(), "a pack must never run code"
@@ -240,10 +259,10 @@ def test_pack_entry_of_another_file_is_not_reused(tmp_path: Path, calls: list[st
     docs = _docs(tmp_path, n=2)
     cold = check(docs)
     helps = _helps()
-    pack = cache._loads(_pack().read_bytes(), helps)
+    pack = cache._loads(_unsealed(_pack().read_bytes()), helps)
     (k1, e1), (k2, e2) = pack["entries"].items()
     pack["entries"] = {k1: e2, k2: e1}
-    _pack().write_bytes(cache._dumps(pack, helps))
+    _seal(_pack(), cache._dumps(pack, helps))
     for entry in _entries():
         entry.unlink()
     calls.clear()
@@ -278,7 +297,7 @@ def test_workers_get_the_cache_without_its_pack(tmp_path: Path) -> None:
     ruleset = ruleset_for(())
     opened = ResultCache.for_run(Path(".kepulint_cache"), settings, ruleset.digest, encoding=None,
                                  max_bytes=20 * 1024 * 1024, helps=_helps())
-    jobs = [runner.Job(f"docs/{p.name}", p, tuple(ruleset.codes)) for p in sorted(docs.iterdir())]
+    jobs = [runner.Job(f"docs/{p.name}", p, tuple(ruleset.codes), True) for p in sorted(docs.iterdir())]
     assert all(isinstance(r, FileResult) for r in opened.lookup_all(jobs))
     assert opened._pack and opened._used
     copy = pickle.loads(pickle.dumps(opened))
@@ -324,10 +343,10 @@ def test_cached_rule_set_loads_its_kinds_on_first_use(tmp_path: Path) -> None:
 
 def test_rule_cache_without_its_kinds_builds_them(tmp_path: Path) -> None:
     built = rules.load_rules()
-    path = rules._cache_file(built.digest)
+    path = rule_cache.path_for(built.digest)
     head = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)  # the rules only: no second pickle
     assert b"CompiledRules" not in head
-    path.write_bytes(head)
+    path.write_bytes(userkey.seal(userkey.user_key() or b"", rule_cache._label(path), head))
     loaded = rules.load_rules()
     assert loaded.rules == built.rules
     assert set(loaded.compiled.kinds) == set(built.compiled.kinds)
@@ -408,8 +427,9 @@ def test_an_entry_with_a_malformed_stat_is_a_silent_miss(tmp_path: Path, stat: A
     store = ResultCache(tmp_path / "c", "k" * 64)
     job = runner.Job("a.md", draft, ("CLM002",), False)
     fkey = store.file_key(job)
-    data = cache._dumps({"format": cache.FORMAT, "key": fkey, "result": FileResult(path="a.md"),
-                         "digest": "0" * 40, "stat": stat}, {})
+    data = cache.sealed(store._entry(fkey), cache._dumps({"format": cache.FORMAT, "key": fkey, "digest": "0" * 40,
+                                                         "result": FileResult(path="a.md"), "stat": stat}, {}),
+                        store.secret)
     assert store._check(job, fkey, data) is None
     assert store.stats.errors == 1
 

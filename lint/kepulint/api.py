@@ -159,13 +159,9 @@ def lint_bytes(data: bytes, filename: str = "<bytes>", *, encoding: str | None =
     Raises :class:`kepulint.files.InputError` (one line: ``str(exc)``) for bytes that cannot be
     linted: undecodable, binary, a corrupt or password-protected Word file.
     """
-    from . import readers
-    from .files import decode
+    from .files import draft_text
 
-    if readers.is_word(filename):
-        text = readers.word_text(data)
-    else:
-        text, _ = decode(data, encoding=encoding, path=filename)
+    text, _ = draft_text(data, encoding=encoding, path=filename)
     return lint_text(text, filename, **options)
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .fsutil import write_atomic
+from .fsutil import read_regular, write_atomic
 from .model import Diagnostic, FileResult, Suppression
 
 BASELINE_VERSION = 1
@@ -91,7 +91,7 @@ class Baseline:
         """Read and validate a baseline file; raise :class:`BaselineError` on any problem."""
         path = Path(path)
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = read_regular(path).decode("utf-8")
         except FileNotFoundError:
             raise BaselineError(f"{path}: baseline file not found") from None
         except UnicodeDecodeError:
@@ -103,6 +103,8 @@ class Baseline:
         except json.JSONDecodeError as exc:
             where = f"{path}:{exc.lineno}:{exc.colno}"
             raise BaselineError(f"{where}: invalid baseline JSON: {exc.msg}") from None
+        except RecursionError:  # arrays or objects nested hundreds deep
+            raise BaselineError(f"{path}: invalid baseline JSON: nested too deeply") from None
         try:
             entries = _parse(data)
         except ValueError as exc:

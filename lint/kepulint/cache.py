@@ -5,8 +5,9 @@ Layout (``.kepulint_cache/`` under the working directory unless ``--cache-dir`` 
 
     .kepulint_cache/
       CACHEDIR.TAG  .gitignore (``*``)
-      v1/<run key>/<file key>.pickle
-      v1/<run key>/<hash of a set of file keys>.pack
+      v2/<run id>/.kepulint-run  (marker: proves kepulint made this folder)
+      v2/<run id>/<file key>.pickle
+      v2/<run id>/<hash of a set of file keys>.pack
 
 The *run key* is a hash of everything that is the same for every file of a run: the cache
 format, the kepulint version, a digest of kepulint's own code and data files, the Python
@@ -28,10 +29,19 @@ own entries as they go; the pack gathers them). A re-run over the same files rea
 file instead of one entry per file; a file whose packed ``stat`` signature no longer matches
 is looked up in its own entry as before. The newest :data:`KEEP_PACKS` packs are kept.
 
-Entries are written atomically (temporary file + ``os.replace``); anything unreadable,
-truncated, of another format or pointing at another key is a miss, never an error. Entries
-and packs are unpickled with a loader that only accepts kepulint's result types, so a planted
-cache file cannot run code. Run directories other than the newest :data:`KEEP_RUNS` are pruned.
+Trust (see :mod:`kepulint.userkey`): nothing in the cache folder is believed unless the user's
+secret key vouches for it. The *run id* (the folder name) is a keyed digest of the run key, so
+nobody without the key can predict it; every entry and pack is sealed with a keyed digest of
+its content and name, checked before it is unpickled (with a loader that only accepts
+kepulint's result types). A planted entry is a miss; without a key there is no cache.
+
+Deletion safety: a run folder is created under a temporary name, given its marker (a keyed
+digest of its name) and renamed into place. Pruning removes only real folders (never a
+symbolic link) whose marker verifies, newest :data:`KEEP_RUNS` kept. A cache folder that is a
+symbolic link, holds files without kepulint's ``CACHEDIR.TAG``, or whose ``v2/`` is a link or
+holds anything kepulint did not make is refused (:func:`layout_problem`): the run goes on
+uncached. Entries are written atomically (temporary file + ``os.replace``) and read without
+following symbolic links; anything unreadable, truncated or unsealed is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -50,10 +61,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import userkey
 from .fsutil import write_atomic
 from .model import FileResult
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DIR = ".kepulint_cache"
 KEEP_RUNS = 8
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within its mtime tick
@@ -63,6 +75,9 @@ TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _SUFFIX = ".pickle"
+MARKER = ".kepulint-run"
+_PENDING = ".new-"  # a run folder being made (no marker yet, never trusted nor pruned)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 PACK_SUFFIX = ".pack"
 MIN_PACK_FILES = 64  # fewer files are looked up about as fast one entry at a time
 KEEP_PACKS = 4  # packs per run directory (one per set of files checked)
@@ -88,23 +103,46 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def file_signature(path: Path | str) -> FileSig | None:
-    """Stat, then read and hash ``path`` (in that order); None when it cannot be read.
+def signature_of(data: bytes, st: os.stat_result) -> FileSig | None:
+    """The signature of a regular file read as ``data`` after ``st`` (None for pipes, devices)."""
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    racy = max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - RACY_NS
+    return FileSig(None if racy else _stat_key(st), content_digest(data))
 
-    Hash *before* the file is linted: if it changes in between, the stored digest is the
-    older content and the next run sees a mismatch, so a result is never stored under the
-    digest of content it was not computed from.
+
+def file_signature(path: Path | str, max_bytes: int | None = None) -> FileSig | None:
+    """Stat, then read and hash the regular file ``path`` (at most ``max_bytes``); None when it
+    cannot be read, is not a regular file or is larger.
+
+    The linted bytes are hashed, not re-read: see :func:`signature_of`. This is for a file
+    whose stored ``stat`` signature no longer matches, to compare contents.
     """
+    from .files import MAX_FILE_SIZE, InputError, read_bytes
+
     try:
-        st = os.stat(path)
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data, st = read_bytes(path, max_bytes=MAX_FILE_SIZE if max_bytes is None else max_bytes, regular=True)
+    except InputError:
+        return None
+    return signature_of(data, st)
+
+
+def _read_private(path: str, limit: int | None = None) -> bytes | None:
+    """The bytes of the regular file ``path`` (not through a symbolic link, never waiting on a
+    FIFO), at most ``limit`` of them; None otherwise (or when it is larger)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return None
-    now = time.time_ns()
-    sig = _stat_key(st)
-    racy = max(st.st_mtime_ns, st.st_ctime_ns) >= now - RACY_NS
-    return FileSig(None if racy else sig, content_digest(data))
+    with open(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or (limit is not None and st.st_size > limit):
+                return None
+            data = fh.read() if limit is None else fh.read(limit + 1)
+        except OSError:
+            return None
+    return data if limit is None or len(data) <= limit else None
 
 
 _CODE_SUFFIXES = (".py", ".yaml", ".tsv", ".txt", ".json")
@@ -205,17 +243,10 @@ def _dumps(entry: Any, helps: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
-    """Atomic write without fsync: a cache entry lost in a power cut is just a miss next time."""
-    write_atomic(path, data, durable=False)
-
-
-def _readable(path: Path) -> None:
-    """``mkstemp`` creates 0600 files; the tag and .gitignore get the usual umask mode."""
-    mask = os.umask(0)
-    os.umask(mask)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o666 & ~mask)
+def write_bytes_atomic(path: Path | str, data: bytes, *, private: bool = True) -> None:
+    """Atomic write without fsync: a cache entry lost in a power cut is just a miss next time.
+    Entries are private (0600); the tag and .gitignore get the usual umask mode."""
+    write_atomic(path, data, durable=False, private=private)
 
 
 @dataclass
@@ -242,14 +273,94 @@ def _stat_shape(value: Any) -> bool:
     return type(value) is tuple and len(value) == 4 and all(type(n) is int for n in value)
 
 
+class CacheRefused(Exception):
+    """The cache cannot be trusted or used; str(exc) says why in one line."""
+
+
+def layout_problem(directory: Path | str, secret: bytes) -> str | None:
+    """Why the cache folder ``directory`` must not be used, or None when it may.
+
+    Usable: missing (kepulint makes it), or a real folder (not a symbolic link) that is empty or
+    holds kepulint's ``CACHEDIR.TAG``, whose ``v{FORMAT}/`` (if present) is a real folder
+    holding only run folders with a valid marker (and ones being made).
+    """
+    top = os.fspath(directory)
+    try:
+        st = os.lstat(top)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        return f"cannot use {top}: {exc}"
+    if stat.S_ISLNK(st.st_mode):
+        return f"{top} is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{top} is not a folder"
+    try:
+        names = os.listdir(top)
+    except OSError as exc:
+        return f"cannot list {top}: {exc.strerror or exc}"
+    if names and _read_private(os.path.join(top, "CACHEDIR.TAG"), 4096) != TAG.encode("utf-8"):
+        return f"{top} holds files and is not a kepulint cache folder (no CACHEDIR.TAG of kepulint's)"
+    base = os.path.join(top, f"v{FORMAT}")
+    try:
+        st = os.lstat(base)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot use {base}: {exc.strerror or exc}"
+    if not stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode):
+        return f"{base} is not a folder kepulint made (a symbolic link or a file)"
+    try:
+        names = os.listdir(base)
+    except OSError as exc:
+        return f"cannot list {base}: {exc.strerror or exc}"
+    for name in names:
+        if not name.startswith(_PENDING) and not _is_run_dir(os.path.join(base, name), secret):
+            return f"{base} holds {name!r}, which kepulint did not make"
+    return None
+
+
+def _label(path: str | os.PathLike[str]) -> bytes:
+    """What the seal of a cache file covers besides its content: its run folder and name (a
+    sealed file moved to another name or run is not believed)."""
+    folder, name = os.path.split(os.fspath(path))
+    return f"{os.path.basename(folder)}/{name}".encode("utf-8", "surrogateescape")
+
+
+def sealed(path: str | os.PathLike[str], payload: bytes, secret: bytes) -> bytes:
+    """``payload`` as the cache file at ``path`` holds it: behind the tag of ``secret``."""
+    return userkey.seal(secret, _label(path), payload)
+
+
+def _marker(secret: bytes, name: str) -> bytes:
+    return userkey.tag(secret, b"run-dir", name.encode("utf-8", "surrogateescape")).hex().encode()
+
+
+def _is_run_dir(path: str, secret: bytes) -> bool:
+    """True when ``path`` is a real folder (not a link) holding this user's marker for its name."""
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    return _read_private(os.path.join(path, MARKER), 256) == _marker(secret, os.path.basename(path))
+
+
 class ResultCache:
     """Results of one run's settings, one entry per file (plus packs of entries)."""
 
-    def __init__(self, directory: Path, key: str, helps: dict[str, str] | None = None) -> None:
+    def __init__(self, directory: Path, key: str, helps: dict[str, str] | None = None, *,
+                 secret: bytes | None = None, max_bytes: int | None = None) -> None:
+        secret = secret if secret is not None else userkey.user_key()
+        if secret is None:
+            raise CacheRefused("no user cache key (the user cache folder cannot be written)")
         self.directory = Path(directory)
-        self.key = key
+        self.secret = secret
+        self.key = userkey.tag(secret, b"run", key.encode("utf-8")).hex()  # the run key, keyed
+        self.max_bytes = max_bytes
         self.helps = dict(helps or {})  # rule code -> help text, stored by reference
-        self.run_dir = self.directory / f"v{FORMAT}" / key[:32]
+        self.run_dir = self.directory / f"v{FORMAT}" / self.key[:32]
         self._run_dir = os.fspath(self.run_dir)  # str paths: look-ups are per file, pathlib is slow
         self.stats = CacheStats()
         self._ready = False
@@ -265,12 +376,21 @@ class ResultCache:
     @classmethod
     def for_run(cls, directory: Path, settings: Any, ruleset_digest: str, *, encoding: str | None,
                 max_bytes: int, helps: dict[str, str] | None = None) -> ResultCache:
-        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes), helps)
+        """The cache of this run in ``directory``; :class:`CacheRefused` when it must not be used."""
+        secret = userkey.user_key()
+        if secret is None:
+            raise CacheRefused("no user cache key (the user cache folder cannot be written)")
+        problem = layout_problem(directory, secret)
+        if problem:
+            raise CacheRefused(problem)
+        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes), helps, secret=secret,
+                   max_bytes=max_bytes)
 
     # -- keys ---------------------------------------------------------------------------------
     def file_key(self, job: Any) -> str:
         where = os.path.abspath(os.fspath(job.source))
-        text = "\x1f".join((self.key, job.path, where, ",".join(job.codes)))
+        walked = "walked" if getattr(job, "sniff", False) else "named"  # a binary file: skip or error
+        text = "\x1f".join((self.key, job.path, where, ",".join(job.codes), walked))
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _entry(self, fkey: str) -> str:
@@ -312,24 +432,25 @@ class ResultCache:
             st = os.stat(job.source)
         except (OSError, ValueError):
             return None
-        if packed[1] != _stat_key(st):
+        if packed[1] != _stat_key(st) or not stat.S_ISREG(st.st_mode):
             return None
         self._used[fkey] = packed
         return packed[2]
 
     def _read_pack(self, path: str) -> dict[str, PackEntry]:
-        """The pack at ``path``: file key -> entry; empty when missing, corrupt or of another run."""
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except (OSError, ValueError):
+        """The pack at ``path``: file key -> entry; empty when missing, corrupt, unsealed or of
+        another run."""
+        blob = _read_private(path)
+        if blob is None:
             return {}
         try:
+            data = userkey.unseal(self.secret, _label(path), blob)
+            if data is None:
+                raise ValueError("not sealed with this user's key for this run")
             with _no_gc():  # tens of thousands of objects and no cycles: collecting them is waste
                 pack = _loads(data, self.helps)
-            if not (isinstance(pack, dict) and pack.get("format") == FORMAT and pack.get("key") == self.key
-                    and isinstance(pack.get("entries"), dict)):
-                raise ValueError("not a pack of this run")
+            if not (isinstance(pack, dict) and pack.get("format") == FORMAT and isinstance(pack.get("entries"), dict)):
+                raise ValueError("not a pack")
         except Exception:  # corrupt, truncated, foreign: ignore silently
             self.stats.errors += 1
             return {}
@@ -337,21 +458,22 @@ class ResultCache:
 
     def _from_entry(self, job: Any, fkey: str) -> FileResult | None:
         """The result in ``job``'s own entry file, if it is valid for the file as it is now."""
-        try:
-            with open(self._entry(fkey), "rb") as fh:
-                data = fh.read()
-        except (OSError, ValueError):
+        data = _read_private(self._entry(fkey))
+        if data is None:
             return None
         return self._check(job, fkey, data)
 
-    def _check(self, job: Any, fkey: str, data: bytes) -> FileResult | None:
+    def _check(self, job: Any, fkey: str, blob: bytes) -> FileResult | None:
         try:
+            data = userkey.unseal(self.secret, _label(self._entry(fkey)), blob)
+            if data is None:
+                raise ValueError("not sealed with this user's key for this entry")
             entry = _loads(data, self.helps)
             if not (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == fkey):
                 raise ValueError("not an entry of this key")
-            result, digest, stat = entry["result"], entry["digest"], entry["stat"]
+            result, digest, sig = entry["result"], entry["digest"], entry["stat"]
             if not isinstance(result, FileResult) or result.path != job.path or not isinstance(digest, str) \
-                    or not (stat is None or _stat_shape(tuple(stat))):
+                    or not (sig is None or _stat_shape(tuple(sig))):
                 raise ValueError("malformed entry")
         except Exception:  # corrupt, truncated, foreign: ignore silently
             self.stats.errors += 1
@@ -360,15 +482,17 @@ class ResultCache:
             st = os.stat(job.source)
         except (OSError, ValueError):
             return None
-        if stat is not None and tuple(stat) == _stat_key(st):
-            self._keep(fkey, (digest, tuple(stat), result))
-            return result
-        sig = file_signature(job.source)
-        if sig is None or sig.digest != digest:
+        if not stat.S_ISREG(st.st_mode):  # a pipe or device is read once, to lint it: never here
             return None
-        if sig.stat is not None:  # same bytes, new timestamps: refresh the fast path
-            self.store(job, result, sig)
-            self._keep(fkey, (digest, sig.stat, result))
+        if sig is not None and tuple(sig) == _stat_key(st):
+            self._keep(fkey, (digest, tuple(sig), result))
+            return result
+        now = file_signature(job.source, self.max_bytes)
+        if now is None or now.digest != digest:
+            return None
+        if now.stat is not None:  # same bytes, new timestamps: refresh the fast path
+            self.store(job, result, now)
+            self._keep(fkey, (digest, now.stat, result))
         return result
 
     # -- store --------------------------------------------------------------------------------
@@ -384,36 +508,56 @@ class ResultCache:
     def _prepare(self) -> None:
         if self._ready:
             return
-        self._ready = True
+        problem = layout_problem(self.directory, self.secret)
+        if problem:
+            raise CacheRefused(problem)
         self.directory.mkdir(parents=True, exist_ok=True)
         for name, text in (("CACHEDIR.TAG", TAG), (".gitignore", "# created by kepulint\n*\n")):
             path = self.directory / name
-            if not path.exists():
-                write_bytes_atomic(path, text.encode("utf-8"))
-                _readable(path)
-        fresh = not self.run_dir.is_dir()
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        if fresh:
+            if not os.path.lexists(path):
+                write_bytes_atomic(path, text.encode("utf-8"), private=False)
+        if not _is_run_dir(self._run_dir, self.secret):
+            self._make_run_dir()
             self._prune()
+        self._ready = True
 
-    def _prune(self) -> None:
-        """Keep the :data:`KEEP_RUNS` most recently used run directories."""
-        import shutil
+    def _make_run_dir(self) -> None:
+        """Make this run's folder whole: a temporary folder gets the marker, then its name."""
+        import tempfile
 
         base = self.run_dir.parent
+        base.mkdir(exist_ok=True)
+        if stat.S_ISLNK(os.lstat(base).st_mode):
+            raise CacheRefused(f"{base} is a symbolic link")
+        tmp = tempfile.mkdtemp(prefix=_PENDING, dir=base)
         try:
-            runs = sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime_ns,
-                          reverse=True)
+            write_bytes_atomic(os.path.join(tmp, MARKER), _marker(self.secret, self.run_dir.name))
+            os.rename(tmp, self._run_dir)
+        except OSError:
+            _remove_run_dir(tmp, self.secret, os.path.basename(tmp))
+            if not _is_run_dir(self._run_dir, self.secret):  # not made by a concurrent run either
+                raise
+
+    def _prune(self) -> None:
+        """Keep the :data:`KEEP_RUNS` most recently used run folders; delete only the others
+        that are provably kepulint's (see :func:`_remove_run_dir`)."""
+        base = os.fspath(self.run_dir.parent)
+        runs: list[tuple[int, str]] = []
+        try:
+            with os.scandir(base) as it:
+                for entry in it:
+                    if not entry.name.startswith(_PENDING) and entry.is_dir(follow_symlinks=False):
+                        runs.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
         except OSError:
             return
-        for old in runs[KEEP_RUNS:]:
-            if old != self.run_dir:
-                shutil.rmtree(old, ignore_errors=True)
+        for _, name in sorted(runs, reverse=True)[KEEP_RUNS:]:
+            if name != self.run_dir.name:
+                _remove_run_dir(os.path.join(base, name), self.secret, name)
 
     def touch(self) -> None:
         """Mark this run's directory as recently used (pruning keeps the newest)."""
         with contextlib.suppress(OSError):
-            os.utime(self.run_dir)
+            os.utime(self.run_dir, follow_symlinks=False)
 
     def store(self, job: Any, result: FileResult, sig: FileSig) -> bool:
         """Remember ``result`` for ``job`` read as ``sig``; False (silently) when that fails."""
@@ -423,7 +567,8 @@ class ResultCache:
         entry = {"format": FORMAT, "key": fkey, "digest": sig.digest, "stat": sig.stat, "result": result}
         try:
             self._prepare()
-            write_bytes_atomic(self._entry(fkey), _dumps(entry, self.helps))
+            path = self._entry(fkey)
+            write_bytes_atomic(path, sealed(path, _dumps(entry, self.helps), self.secret))
             self.stats.writes += 1
         except Exception:  # read-only folder, full disk, unpicklable result: only costs time
             self.stats.errors += 1
@@ -448,8 +593,8 @@ class ResultCache:
             return
         try:
             self._prepare()
-            data = _dumps({"format": FORMAT, "key": self.key, "entries": self._used}, self.helps)
-            write_bytes_atomic(self._pack_path, data)
+            data = _dumps({"format": FORMAT, "entries": self._used}, self.helps)
+            write_bytes_atomic(self._pack_path, sealed(self._pack_path, data, self.secret))
             self._prune_packs()
         except Exception:
             self.stats.errors += 1
@@ -457,10 +602,31 @@ class ResultCache:
 
     def _prune_packs(self) -> None:
         with os.scandir(self._run_dir) as it:
-            packs = [(e.stat().st_mtime_ns, e.path) for e in it if e.name.endswith(PACK_SUFFIX)]
+            packs = [(e.stat(follow_symlinks=False).st_mtime_ns, e.path) for e in it
+                     if e.name.endswith(PACK_SUFFIX)]
         for _, path in sorted(packs, reverse=True)[KEEP_PACKS:]:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+
+
+def _remove_run_dir(path: str, secret: bytes, name: str) -> None:
+    """Delete the run folder ``path`` if it provably is one (a real folder, not a link, with the
+    marker of ``name``); ``shutil.rmtree`` then never follows a link inside it."""
+    import shutil
+
+    if (_is_run_dir(path, secret) if not name.startswith(_PENDING) else _is_pending(path)) \
+            and getattr(shutil.rmtree, "avoids_symlink_attacks", False):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _is_pending(path: str) -> bool:
+    """A run folder this process is making: a real folder whose entries are only the marker."""
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            return False
+        return all(n == MARKER or n.startswith(f".{MARKER}.") for n in os.listdir(path))
+    except OSError:
+        return False
 
 
 def cacheable(result: FileResult) -> bool:
@@ -468,5 +634,5 @@ def cacheable(result: FileResult) -> bool:
     return result.error is None or not result.error.message.startswith("internal error")
 
 
-__all__ = ["DEFAULT_DIR", "CacheStats", "FileSig", "ResultCache", "cacheable", "content_digest",
-           "file_signature", "run_key"]
+__all__ = ["DEFAULT_DIR", "CacheRefused", "CacheStats", "FileSig", "ResultCache", "cacheable", "content_digest",
+           "file_signature", "layout_problem", "run_key", "sealed", "signature_of"]

@@ -21,6 +21,7 @@ FORMATS = ["text", "json", "concise", "sarif", "github", "html"]
 LEVELS = ["error", "warning", "info", "never"]
 PROFILES = ["cn", "tw", "hk"]
 CHECK_PROFILES = ["auto", *PROFILES]
+TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 
 def _debug() -> bool:
@@ -166,8 +167,26 @@ from .batch.command import batch as _batch  # noqa: E402  (click only: Dask load
 cli.add_command(_batch)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C (workers stopped, temporary files removed), exit 143."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _on_sigterm_unwind() -> None:
+    """Turn SIGTERM into :class:`Terminated` in this (main) thread; workers reset it."""
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every expected failure into one line and exit 2."""
+    _on_sigterm_unwind()
     try:
         cli.main(args=argv, prog_name="kepulint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -181,25 +200,34 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("kepulint: interrupted", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    except Terminated:
+        click.echo("kepulint: terminated", err=True)
+        sys.exit(TERMINATED)
     except BrokenPipeError:
         _quiet_broken_pipe()
-    except SystemExit:
-        raise
-    except Exception as exc:  # one line, exit 2; tracebacks only with --debug
-        if _debug():
-            raise
-        from .runner import user_error_message
+    except Exception as exc:
+        if type(exc).__name__ != "OutputClosed":
+            _fail(exc)
+        _quiet_broken_pipe()
 
-        message = user_error_message(exc)
-        click.echo(f"kepulint: error: {message}", err=True)
-        sys.exit(ExitCode.USAGE)
+
+def _fail(exc: Exception) -> None:
+    """One line, exit 2; tracebacks only with --debug."""
+    if _debug():
+        raise exc
+    from .runner import user_error_message
+
+    message = user_error_message(exc)
+    click.echo(f"kepulint: error: {message}", err=True)
+    sys.exit(ExitCode.USAGE)
 
 
 def _quiet_broken_pipe() -> None:
-    """Output went to a closed pipe (``| head``): stop quietly."""
+    """Output went to a closed pipe (``| head``): stop quietly, exit 141 (128 + SIGPIPE) as a
+    command that SIGPIPE ended."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+    except (OSError, AttributeError, ValueError):  # no stdout left to quiet
         pass
     sys.exit(141)

@@ -537,8 +537,10 @@ def _suffix_kind(path: Path) -> str | None:
 
 
 def _read_text(path: Path, data: bytes | None = None) -> str:
+    from .fsutil import read_regular
+
     try:
-        raw = path.read_bytes() if data is None else data
+        raw = read_regular(path) if data is None else data
         return raw.decode("utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"{_show(path)}: cannot read config file: {exc.strerror or exc}") from None
@@ -564,6 +566,8 @@ def _load_toml(text: str, path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         line, column, problem = _toml_position(exc, text)
         raise ConfigError(f"{_show(path)}:{line}:{column}: invalid TOML: {problem}") from None
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        raise ConfigError(f"{_show(path)}: invalid TOML: nested too deeply") from None
 
 
 @lru_cache(maxsize=1)
@@ -649,8 +653,10 @@ def _read_settings(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, 
 
 def _declares_kepulint(pyproject: Path) -> bool:
     """Whether a pyproject.toml has a ``[tool.kepulint]`` table (cheap byte check first)."""
+    from .fsutil import read_regular
+
     try:
-        data = pyproject.read_bytes()
+        data = read_regular(pyproject)
     except OSError:
         return False
     if b"kepulint" not in data:

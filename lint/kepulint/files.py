@@ -28,15 +28,19 @@ __all__ = [
     "DEFAULT_SUFFIXES",
     "MAX_FILE_SIZE",
     "InputError",
+    "control_notice",
     "decode",
     "detect_encoding",
     "discover",
+    "draft_text",
     "format_size",
+    "read_bytes",
     "read_file",
     "read_stdin",
     "relative_display",
     "sniff_binary",
     "sniff_path",
+    "walked_binary",
 ]
 
 DEFAULT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
@@ -52,9 +56,10 @@ _RESAVE = "re-save as UTF-8 or pass --encoding"
 class InputError(Exception):
     """A file that cannot be linted; str(exc) is one line for the user (without the path prefix)."""
 
-    def __init__(self, message: str, kind: str = "error") -> None:
+    def __init__(self, message: str, kind: str = "error", *, binary: bool = False) -> None:
         super().__init__(" ".join(message.split()))
         self.kind = kind  # "error" (counts toward exit 2) or "skipped" (a notice)
+        self.binary = binary  # really binary: an error when named, skipped (and counted) when walked
 
     def to_file_error(self, path: str) -> FileError:
         """The same problem as a :class:`FileError` for reports."""
@@ -152,21 +157,27 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 def sniff_binary(head: bytes) -> str | None:
-    """Describe ``head`` (the first 8 KB) when it is binary: a label such as "PNG image", "" if unknown.
+    """Describe ``head`` (the first 8 KB) when it looks binary: a label such as "PNG image", ""
+    if unknown; ``None`` means text.
 
-    ``None`` means text: no NUL byte, or UTF-16/32 (with a byte-order mark or recognisably without).
+    Binary means: not text in UTF-8 (nor UTF-16/32 with a byte-order mark or recognisably
+    without), and a known file signature or a NUL byte. A NUL or other control byte in text
+    that decodes does not make it binary (:func:`decode` lints it and says so).
     """
+    head = head[:SNIFF_BYTES]
     label = _magic_label(head)
+    if label is None and b"\x00" not in head:
+        return None
+    if _bom(head) is not None or _utf16_without_bom(head) is not None:
+        return None
+    if _utf8_text(head, partial=len(head) == SNIFF_BYTES):
+        return None
+    return _binary_label(head, label)
+
+
+def _binary_label(head: bytes, label: str | None) -> str:
     if label is not None:
         return label
-    head = head[:SNIFF_BYTES]
-    if b"\x00" not in head:
-        return None
-    bom = _bom(head)
-    if bom is not None and bom[1] != "utf-8":
-        return None
-    if _utf16_without_bom(head) is not None:
-        return None
     if head.startswith(b"BM"):
         return "BMP image"
     if head.startswith(b"ID3"):
@@ -174,8 +185,48 @@ def sniff_binary(head: bytes) -> str | None:
     return ""
 
 
+def _utf8_text(data: bytes, *, partial: bool = False) -> bool:
+    """True when ``data`` is valid UTF-8 (``partial``: but for a character cut at its end)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return partial and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
 def _binary_message(label: str) -> str:
-    return f"binary file ({label}), skipped" if label else "binary file, skipped"
+    return f"binary file ({label}), not a text draft" if label else "binary file, not a text draft"
+
+
+def _binary(label: str) -> InputError:
+    """A really binary input: an error when named; :func:`walked_binary` makes it a skip."""
+    return InputError(_binary_message(label), binary=True)
+
+
+def walked_binary(exc: InputError) -> InputError:
+    """The same binary file met while walking a folder: skipped, with a notice (and counted)."""
+    message = str(exc).replace(", not a text draft", ", skipped")
+    return InputError(message, kind="skipped", binary=True)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def control_notice(text: str) -> str:
+    """A notice naming the control characters in ``text`` (tab, line and page breaks aside),
+    with the line and column (code points, 1-based) of the first; "" when there are none."""
+    first = _CONTROL.search(text)
+    if first is None:
+        return ""
+    count = len(_CONTROL.findall(text, first.start()))
+    pos = first.start()
+    line_start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+    line = len(_LINE_BREAK_TEXT.findall(text, 0, line_start)) + 1
+    what = "a control character" if count == 1 else f"{count} control characters"
+    return f"contains {what} (first U+{ord(first.group()):04X} at {line}:{pos - line_start + 1}); linted as text"
+
+
+_LINE_BREAK_TEXT = re.compile(r"\r\n|\r|\n")
 
 
 # --- encoding detection --------------------------------------------------------------------------
@@ -344,10 +395,9 @@ def _decode_explicit(data: bytes, encoding: str) -> tuple[str, str]:
         ) from None
     head = data[:SNIFF_BYTES]
     label = _magic_label(head)
-    if label is None and b"\x00" in head and not codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
-        label = sniff_binary(head)
-    if label is not None:
-        raise InputError(_binary_message(label), kind="skipped")
+    wide = codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
+    if label is not None and b"\x00" in head and not wide:  # a real image or archive holds NULs
+        raise _binary(label)
     try:
         text = data.decode(codec)
     except LookupError:
@@ -355,6 +405,8 @@ def _decode_explicit(data: bytes, encoding: str) -> tuple[str, str]:
             f"encoding {encoding!r} is not a text encoding — use e.g. utf-8, gb18030 or big5"
         ) from None
     except UnicodeDecodeError as exc:
+        if b"\x00" in data and not wide and not _mostly_utf8(data):
+            raise _binary(_binary_label(head, label)) from None
         hint = ""
         if not _mostly_utf8(data):
             try:
@@ -371,6 +423,14 @@ def _decode_explicit(data: bytes, encoding: str) -> tuple[str, str]:
     return text, "" if codec in ("utf-8", "utf-8-sig", "ascii") else f"decoded as {codec}"
 
 
+def draft_text(data: bytes, *, encoding: str | None = None, path: str = "<stdin>") -> tuple[str, str]:
+    """A draft's ``(text, notice)`` from its bytes: a Word document (by ``path``) as its
+    paragraphs, one a line; any other file decoded (:func:`decode`)."""
+    if readers.is_word(path):
+        return readers.word_text(data), ""
+    return decode(data, encoding=encoding, path=path)
+
+
 def decode(data: bytes, *, encoding: str | None = None, path: str = "<stdin>") -> tuple[str, str]:
     """Bytes -> ``(text, notice)``; the notice is "" or e.g. "decoded as gb18030 (detected)".
 
@@ -378,10 +438,12 @@ def decode(data: bytes, *, encoding: str | None = None, path: str = "<stdin>") -
     name (decode strictly). Raises :class:`InputError` (with ``.path`` set to ``path``).
     """
     try:
-        return _decode(data, encoding)
+        text, notice = _decode(data, encoding)
     except InputError as exc:
         exc.path = path  # type: ignore[attr-defined]
         raise
+    controls = control_notice(text)
+    return text, f"{notice}; {controls}" if notice and controls else notice or controls
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -389,28 +451,30 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
         return _decode_explicit(data, encoding.strip())
     auto = encoding is not None
     bom = _bom(data)
-    if bom is not None and not (bom[1] == "utf-8" and b"\x00" in data[:SNIFF_BYTES]):
+    if bom is not None:
         if bom[1] == "utf-32" and bom[0] == codecs.BOM_UTF32_LE and len(data) % 4:
             bom = (codecs.BOM_UTF16_LE, "utf-16")  # FF FE 00 00 can be UTF-16 BOM + U+0000
         return _decode_bom(data, *bom)
     head = data[:SNIFF_BYTES]
-    label = sniff_binary(head)
-    if label is not None:
-        raise InputError(_binary_message(label), kind="skipped")
-    if b"\x00" in head:  # sniff_binary let it through: UTF-16 without a byte-order mark
-        codec = _utf16_without_bom(head) or "utf-16-le"
+    label = _magic_label(head)
+    utf16 = _utf16_without_bom(head) if b"\x00" in head else None
+    if utf16 is not None and _utf8_text(data) and data.count(0) * 8 < len(data):
+        utf16 = None  # a few NULs in UTF-8 text, not UTF-16 (where ASCII is every other byte)
+    if utf16 is not None:
         if not auto:
-            raise InputError(f"looks like UTF-16 without a byte-order mark — {_RESAVE} {codec}")
+            raise InputError(f"looks like UTF-16 without a byte-order mark — {_RESAVE} {utf16}")
         try:
-            return data.decode(codec), f"decoded as {codec} (detected)"
+            return data.decode(utf16), f"decoded as {utf16} (detected)"
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"could not detect the encoding ({codec} fails: {_where(exc)}) — {_RESAVE} NAME"
+                f"could not detect the encoding ({utf16} fails: {_where(exc)}) — {_RESAVE} NAME"
             ) from None
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
         where = _where(exc)
+        if label is not None or (b"\x00" in data and not _mostly_utf8(data)):
+            raise _binary(_binary_label(head, label)) from None
         if _mostly_utf8(data):
             line = len(_LINE_BREAK.findall(data, 0, exc.start)) + 1
             raise InputError(
@@ -454,6 +518,14 @@ def _too_large(size_text: str, limit: int) -> InputError:
     )
 
 
+def _over_limit(what: str, limit: int) -> InputError:
+    """``what`` (a pipe, a device, a file that grew) was cut at ``limit`` bytes: skipped."""
+    return InputError(
+        f"{what} is over {format_size(limit)}; skipped — raise max-file-size or --max-file-size to lint it",
+        kind="skipped",
+    )
+
+
 def _os_message(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "no such file or directory"
@@ -467,43 +539,77 @@ def _os_message(exc: OSError) -> str:
     return f"cannot read file: {reason[:1].lower()}{reason[1:]}"
 
 
-def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_FILE_SIZE) -> tuple[str, str]:
-    """Read and decode a file (``Path('-')`` reads stdin); raises :class:`InputError`."""
-    if str(path) == STDIN:
-        return read_stdin(sys.stdin.buffer, encoding=encoding, max_bytes=max_bytes)
+def read_bytes(path: Path | str, *, max_bytes: int = MAX_FILE_SIZE, regular: bool = False
+               ) -> tuple[bytes, os.stat_result]:
+    """The bytes of ``path`` and its ``stat`` as opened: read once, at most ``max_bytes`` + 1.
+
+    A pipe, FIFO or device (``/dev/stdin``, ``<(…)``) is read once like a file; opening a FIFO
+    that has no writer does not wait for one (it reads as empty). ``regular`` refuses anything
+    but a regular file. Raises :class:`InputError` (too large: a "skipped" notice).
+    """
     try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(21, "Is a directory", str(path))
-        if st.st_size > max_bytes:
-            raise _too_large(f"file is {format_size(st.st_size)}", max_bytes)
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError(_os_message(exc)) from None
     except ValueError:  # e.g. an embedded NUL character in the path
         raise InputError("invalid path") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            if regular:
+                raise InputError("not a regular file (a pipe, FIFO, socket or device)")
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+        elif st.st_size > max_bytes:
+            raise _too_large(f"file is {format_size(st.st_size)}", max_bytes)
+        with open(fd, "rb", buffering=0, closefd=False) as fh:
+            data = _read_capped(fh, max_bytes + 1)
+    except OSError as exc:
+        raise InputError(_os_message(exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:  # grew since stat, or not a regular file
-        raise _too_large(f"file is over {format_size(max_bytes)}", max_bytes)
-    if readers.is_word(path):  # a Word document: its paragraphs, one a line
-        return readers.word_text(data), ""
-    return decode(data, encoding=encoding, path=str(path))
+        raise _over_limit("file", max_bytes)
+    return data, st
+
+
+def _read_capped(fh: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``fh`` (fewer only at its end), a megabyte at a time."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = fh.read(min(limit - size, 1 << 20))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)
+
+
+def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_FILE_SIZE) -> tuple[str, str]:
+    """Read and decode a file (``Path('-')`` reads stdin); raises :class:`InputError`."""
+    if str(path) == STDIN:
+        return read_stdin(sys.stdin.buffer, encoding=encoding, max_bytes=max_bytes)
+    data, _ = read_bytes(path, max_bytes=max_bytes)
+    return draft_text(data, encoding=encoding, path=str(path))
 
 
 def read_stdin(
     stream: BinaryIO, *, encoding: str | None = None, max_bytes: int = MAX_FILE_SIZE
 ) -> tuple[str, str]:
-    """Read and decode standard input (a binary stream; a text stream's ``.buffer`` is used)."""
+    """Read and decode standard input (a binary stream; a text stream's ``.buffer`` is used),
+    at most ``max_bytes`` + 1 bytes of it (an endless input such as ``/dev/zero`` is cut there)."""
     raw = getattr(stream, "buffer", stream)
     try:
         data = raw.read(max_bytes + 1)
-        if len(data) > max_bytes:  # drain the rest so the writer does not see a broken pipe
-            size = len(data)
-            while chunk := raw.read(1 << 20):
-                size += len(chunk)
-            raise _too_large(f"input is {format_size(size)}", max_bytes)
     except OSError as exc:
         raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
+    if data is None:  # a non-blocking stream with nothing yet
+        data = b""
+    if len(data) > max_bytes:
+        raise _over_limit("input", max_bytes)
     if isinstance(data, str):  # a text stream without a buffer (e.g. io.StringIO)
         data = data.encode("utf-8", "surrogateescape")
     return decode(data, encoding=encoding, path="<stdin>")
@@ -588,13 +694,17 @@ def _walk(
     top: str, include: _Matcher, exclude: _Matcher, seen_dirs: set[tuple[int, int]], errors: list[FileError],
     sniff: bool = True,
 ) -> Iterator[str]:
-    try:
-        with os.scandir(top) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        errors.append(FileError(relative_display(Path(top)), f"cannot list directory: {_os_message(exc)}"))
-        return
-    for entry in entries:
+    """The files to lint under ``top``, depth first in name order, without recursion (a tree
+    thousands of folders deep is walked like any other)."""
+    stack: list[Iterator[os.DirEntry[str]]] = []
+    listed = _listing(top, errors)
+    if listed is not None:
+        stack.append(listed)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith(".") or exclude(entry.path):
             continue
         try:
@@ -613,14 +723,33 @@ def _walk(
             if key in seen_dirs:  # symlink loop or the same directory twice
                 continue
             seen_dirs.add(key)
-            yield from _walk(entry.path, include, exclude, seen_dirs, errors, sniff)
+            listed = _listing(entry.path, errors)
+            if listed is not None:
+                stack.append(listed)
         elif is_file:
             if include(entry.path) and not (sniff and sniff_path(entry.path) is not None):
                 yield entry.path
-        elif entry.is_symlink() and include(entry.path):
-            errors.append(
-                FileError(relative_display(Path(entry.path)), "broken symbolic link, skipped", "skipped")
-            )
+        elif include(entry.path):
+            errors.append(FileError(relative_display(Path(entry.path)), _not_a_file(entry.path), "skipped"))
+
+
+def _listing(folder: str, errors: list[FileError]) -> Iterator[os.DirEntry[str]] | None:
+    """The entries of ``folder`` in name order (read at once: no folder stays open)."""
+    try:
+        with os.scandir(folder) as it:
+            return iter(sorted(it, key=lambda e: e.name))
+    except OSError as exc:
+        errors.append(FileError(relative_display(Path(folder)), f"cannot list directory: {_os_message(exc)}"))
+        return None
+
+
+def _not_a_file(path: str) -> str:
+    """Why a walked entry that is neither a folder nor a regular file is skipped."""
+    try:
+        os.stat(path)
+    except OSError:
+        return "broken symbolic link, skipped" if os.path.islink(path) else "cannot read, skipped"
+    return "not a regular file (a FIFO, socket or device), skipped"
 
 
 def discover(
@@ -635,10 +764,11 @@ def discover(
 
     Directories are walked recursively in name order, skipping hidden entries, ``node_modules``,
     ``__pycache__``, ``exclude`` matches and binary files; only ``include`` matches are taken.
-    Explicitly named files are taken unless excluded (binary ones give a "skipped" FileError).
+    Explicitly named files are taken unless excluded (reading one that is binary is an error).
     ``'-'`` is passed through as ``Path('-')`` (stdin). Duplicates are dropped, order is kept.
     With ``deferred``, walked files are not opened here: they go into that set instead, and
-    the caller skips the binary ones (:func:`sniff_path`) before reading them.
+    reading one that is binary gives a "skipped" notice (counted) rather than an error.
+    FIFOs, sockets and devices met while walking are skipped with a notice, never opened.
     """
     root_dir = os.path.abspath(root if root is not None else os.getcwd())
     inc = _Matcher(include, root_dir, fold_case=True)
@@ -686,10 +816,5 @@ def discover(
                 if add(p) and deferred is not None:
                     deferred.add(found[-1])
             continue
-        if stat.S_ISREG(st.st_mode):
-            label = sniff_path(arg)
-            if label is not None:
-                errors.append(FileError(relative_display(Path(arg)), _binary_message(label), "skipped"))
-                continue
-        add(arg)
+        add(arg)  # a named file is read (once, even a pipe) and checked for binary content then
     return found, errors

@@ -101,9 +101,9 @@ def mask(text: str, markdown: bool) -> Masked:
     spans: list[tuple[int, int]] = []
     view = lf_view(text)  # same offsets as ``text``; the patterns only need to know LF
 
-    fm = _FRONT_MATTER.match(view)
+    fm = _FRONT_MATTER.match(view) if markdown else None  # plain text has no front matter
     start = 0
-    if fm:
+    if fm and _is_yaml_mapping(text[fm.start(1) : fm.end(1)]):
         result.front_matter = text[fm.start(1) : fm.end(1)]
         result.front_matter_end = fm.end()
         spans.append((0, fm.end()))
@@ -119,6 +119,27 @@ def mask(text: str, markdown: bool) -> Masked:
         urls = set(result.urls)
         result.text = _blank_spans(prose, [(a, b, URL_FILL if (a, b) in urls else " ") for a, b in spans])
     return result
+
+
+# front matter of ``key: value`` lines only (no flow collections: nothing nests), which libyaml
+# parses fast and safely; anything else goes to PyYAML's pure-Python parser
+_FLAT_YAML = re.compile(r"[ \t]*(?:[\w-]{1,64}:[^\r\n\[{]*)?(?:\r?\n[ \t]*(?:[\w-]{1,64}:[^\r\n\[{]*)?)*")
+
+
+def _is_yaml_mapping(raw: str) -> bool:
+    """True when ``raw`` (between the ``---`` lines) is empty or YAML whose document is a
+    mapping: only then is it front matter, and not prose that happens to sit between rules.
+    Parsed without type resolution (``BaseLoader``): a bad date is still a mapping."""
+    if not raw.strip():
+        return True
+    import yaml
+
+    flat = _FLAT_YAML.fullmatch(raw) is not None
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader) if flat else yaml.BaseLoader
+    try:
+        return isinstance(yaml.load(raw, Loader=loader), dict)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
 
 
 def _markdown_spans(view: str, blocks: list[tuple[int, int]], result: Masked) -> list[tuple[int, int]]:

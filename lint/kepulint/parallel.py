@@ -13,8 +13,11 @@ are not read (see :mod:`kepulint.cache`); the rest are linted
 An exception while linting a file becomes an ``internal error`` result for that file; so
 does a worker process that dies (segfault, ``os._exit``, OOM kill): the files of the
 batches it broke are re-run one at a time in a fresh single-worker pool, so only the
-culprit gets the error. Workers ignore SIGINT; on Ctrl-C the parent stops them and
-re-raises :class:`KeyboardInterrupt` (the CLI exits 130).
+culprit gets the error. Workers ignore SIGINT and take SIGTERM's default; on Ctrl-C or
+SIGTERM the parent stops them and re-raises (the CLI exits 130 or 143). On Linux a worker also
+dies with its parent (``PR_SET_PDEATHSIG``), so no orphan keeps the caller's stdout open.
+
+Each file is read once: the cache's content digest is taken from the bytes that are linted.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +55,28 @@ def internal_error(path: str, what: str) -> FileResult:
     return FileResult(path=path, error=FileError(path, f"internal error: {what}", "error"))
 
 
-def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int) -> FileResult:
-    """Read and lint one file; every failure becomes a FileResult with an error."""
-    from .files import InputError, read_file
+def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
+             on_read: Callable[[bytes, os.stat_result], None] | None = None) -> FileResult:
+    """Read and lint one file; every failure becomes a FileResult with an error.
+
+    The file is read once (a pipe or device too, never past ``max_bytes`` + 1 bytes);
+    ``on_read`` sees those very bytes before they are decoded (the cache hashes them).
+    A binary file is an error when named, a counted skip when met in a folder (``job.sniff``).
+    """
+    from .files import STDIN, InputError, draft_text, read_bytes, read_file, walked_binary
 
     try:
         try:
-            text, notice = read_file(job.source, encoding=encoding, max_bytes=max_bytes)
+            if str(job.source) == STDIN:
+                text, notice = read_file(job.source, encoding=encoding, max_bytes=max_bytes)
+            else:
+                data, st = read_bytes(job.source, max_bytes=max_bytes)
+                if on_read is not None:
+                    on_read(data, st)
+                text, notice = draft_text(data, encoding=encoding, path=str(job.source))
         except InputError as exc:
+            if exc.binary and job.sniff:
+                exc = walked_binary(exc)
             return FileResult(path=job.path, error=exc.to_file_error(job.path))
         result = lint_source(text, job.path, settings, select=job.codes)
         result.notice = notice
@@ -76,13 +93,15 @@ def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: i
                 cache: Any) -> tuple[FileResult, Any]:
     """``(result, signature)``: lint ``job`` and, with a ``cache``, store the result (in whichever
     process linted it, so workers write their entries in parallel); the file's
-    :class:`~kepulint.cache.FileSig` when the result was stored, else None."""
+    :class:`~kepulint.cache.FileSig` when the result was stored, else None. The signature
+    is that of the bytes linted (read once), never of a second read."""
     if cache is None or job.source is None:
         return lint_one(job, settings, encoding, max_bytes), None
-    from .cache import cacheable, file_signature
+    from .cache import cacheable, signature_of
 
-    sig = file_signature(job.source)  # before linting: see cache.file_signature
-    result = lint_one(job, settings, encoding, max_bytes)
+    sigs: list[Any] = []
+    result = lint_one(job, settings, encoding, max_bytes, lambda data, st: sigs.append(signature_of(data, st)))
+    sig = sigs[0] if sigs else None  # None: a pipe or device, or not read at all
     stored = sig is not None and cacheable(result) and cache.store(job, result, sig)
     return result, sig if stored else None
 
@@ -96,7 +115,24 @@ def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, cache
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's SIGTERM handler is not ours: just stop
+    _die_with_parent()
     _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, cache=cache)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel end this worker when the parent dies (even by SIGKILL), so no
+    orphan keeps the caller's stdout open."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):
+        pass
 
 
 def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, Any]]:
@@ -175,7 +211,7 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
     if opts.get("cache") is False or os.environ.get("KEPULINT_NO_CACHE"):
         return None
     from .api import ruleset_for
-    from .cache import DEFAULT_DIR, ResultCache
+    from .cache import DEFAULT_DIR, CacheRefused, ResultCache
 
     directory = getattr(config, "cache_dir", None) or opts.get("cache_dir") or Path.cwd() / DEFAULT_DIR
     try:
@@ -183,31 +219,24 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
         helps = {rule.code: rule.help for rule in ruleset.rules}
         return ResultCache.for_run(Path(directory), settings, ruleset.digest, encoding=config.encoding,
                                    max_bytes=config.max_file_size, helps=helps)
+    except CacheRefused as exc:  # planted or foreign: lint everything, touch nothing
+        if "no user cache key" not in str(exc):
+            print(f"kepulint: cache not used: {exc}", file=sys.stderr)
+        return None
     except Exception:  # no cache is better than no lint
         return None
 
 
-def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any],
-              binary: list[str] | None = None) -> list[FileResult]:
-    """Results for ``jobs`` in the same order, leaving out the walked files (``job.sniff``)
-    that turn out to be binary: a folder's binary files are skipped silently (their display
-    paths are appended to ``binary`` when given, for the summary's count).
-
-    Only cache misses are sniffed: a hit's bytes are those of a file linted before as text.
-    """
-    from .files import sniff_path
-
+def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any]) -> list[FileResult]:
+    """Results for ``jobs`` in the same order (a walked binary file: a "skipped" result)."""
     workers = resolve_jobs(config, opts)
     cache = _open_cache(settings, config, opts)
     results: list[FileResult | None] = [None] * len(jobs)
     todo: list[tuple[int, Any]] = []
-    skipped: set[int] = set()
     hits = cache.lookup_all(jobs) if cache is not None else [None] * len(jobs)
     for i, (job, hit) in enumerate(zip(jobs, hits, strict=True)):
         if hit is not None:
             results[i] = hit
-        elif job.sniff and sniff_path(job.source) is not None:
-            skipped.add(i)
         else:
             todo.append((i, job))
     stats: dict[str, Any] = {"files": len(jobs), "linted": len(todo), "processes": 0}
@@ -244,10 +273,7 @@ def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[s
     last_stats.update(stats)
     if os.environ.get("KEPULINT_STATS"):
         print(f"kepulint: stats: {stats}", file=sys.stderr)
-    if binary is not None:
-        binary.extend(jobs[i].path for i in sorted(skipped))
-    return [r if r is not None else internal_error(j.path, "no result")
-            for i, (r, j) in enumerate(zip(results, jobs, strict=True)) if i not in skipped]
+    return [r if r is not None else internal_error(j.path, "no result") for r, j in zip(results, jobs, strict=True)]
 
 
 def _new_pool(workers: int, method: str | None, initargs: tuple[Any, ...]) -> Any:

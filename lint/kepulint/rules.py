@@ -126,10 +126,9 @@ class RuleSet:
             try:
                 return stored()
             except Exception:  # truncated or stale: build them, and let the next run rewrite the file
-                import contextlib
+                from . import rule_cache
 
-                with contextlib.suppress(OSError):
-                    _cache_file(self.digest).unlink()
+                rule_cache.forget(self.digest)
         from .engine import CompiledRules
 
         return CompiledRules(self.rules)
@@ -163,8 +162,10 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
     """Parse and validate one rule file; raise :class:`RuleError` on any problem."""
     import yaml
 
+    from .fsutil import read_regular
+
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_regular(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc}") from None
     try:
@@ -201,7 +202,7 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
 
     Parsing YAML and validating against the schema happens only when the rule files (or
     kepulint) changed: the validated, compiled rule set is kept in the user cache folder,
-    keyed by a digest of every rule file's content.
+    keyed by a digest of every rule file's content (see :mod:`kepulint.rule_cache`).
     """
     paths = [builtin_rule_dir()] + [Path(d) for d in (dirs or [])]
     files: list[Path] = []
@@ -209,10 +210,15 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
         if not d.is_dir():
             raise RuleError(f"{d}: rule directory not found")
         files.extend(sorted(d.glob("*.yaml")))
+    from .fsutil import read_regular
+
     digest = hashlib.sha256(_code_stamp().encode())
     for f in files:
         digest.update(f.name.encode())
-        digest.update(f.read_bytes())
+        try:
+            digest.update(read_regular(f))
+        except OSError as exc:
+            raise RuleError(f"{f}: cannot read rule file: {exc.strerror or exc}") from None
     key = digest.hexdigest()
     if use_cache:
         cached = _read_cached(key)
@@ -220,69 +226,34 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
             return cached
     ruleset = _parse_and_validate(files, key)
     if use_cache:
-        _write_cached(key, ruleset)
+        from . import rule_cache
+
+        rule_cache.write(key, ruleset)
     return ruleset
 
 
 def _code_stamp() -> str:
-    """kepulint's version plus the size and mtime of its own modules and data files, so a
-    cached rule set is never reused by different code (an upgrade or a local edit)."""
+    """kepulint's version and a digest of all its modules, data and schemas, so a cached rule
+    set is never reused by different code (an upgrade or a local edit)."""
     from . import __version__
+    from .cache import code_digest
 
-    package = Path(__file__).resolve().parent
-    parts = [__version__]
-    for sub in ("", "kinds", "data"):
-        for entry in sorted((package / sub).iterdir()):
-            if entry.suffix in (".py", ".yaml", ".tsv"):
-                st = entry.stat()
-                parts.append(f"{sub}/{entry.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
-
-
-def _cache_file(key: str) -> Path:
-    import os
-
-    base = os.environ.get("KEPULINT_RULE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "kepulint")
-    return Path(base) / f"rules-{key[:32]}.pickle"
+    return f"{__version__}|{code_digest()}"
 
 
 def _read_cached(key: str) -> RuleSet | None:
-    """The cached rule set of ``key``, or None. The file holds two pickles sharing one memo
-    (see :func:`_write_cached`); only the first, the rules, is read now, the compiled kinds
-    when :attr:`RuleSet.compiled` is first used (so their modules are imported only then)."""
-    import io
-    import pickle
+    """The cached rule set of ``key``, or None; its compiled kinds are read when
+    :attr:`RuleSet.compiled` is first used (so their modules are imported only then)."""
+    from . import rule_cache
 
-    try:
-        unpickler = pickle.Unpickler(io.BytesIO(_cache_file(key).read_bytes()))
-        ruleset = unpickler.load()
-    except Exception:  # missing, unreadable or stale: rebuild
+    kept = rule_cache.read(key)
+    if kept is None:
         return None
+    ruleset, load_compiled = kept
     if not (isinstance(ruleset, RuleSet) and ruleset.digest == key):
         return None
-    ruleset._stored_compiled = unpickler.load  # type: ignore[attr-defined]
+    ruleset._stored_compiled = load_compiled  # type: ignore[attr-defined]
     return ruleset
-
-
-def _write_cached(key: str, ruleset: RuleSet) -> None:
-    import io
-    import pickle
-
-    from .fsutil import write_atomic
-
-    try:
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dump(ruleset)  # the rules, without their kinds (RuleSet.__getstate__)
-        pickler.dump(ruleset.compiled)  # same memo: the kinds keep referring to those very rules
-        path = _cache_file(key)
-        write_atomic(path, out.getvalue(), durable=False)
-        for old in path.parent.glob("rules-*.pickle"):  # one entry per rule set in use is enough
-            if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
-                old.unlink()
-    except Exception:  # a read-only home or a full disk only costs start-up time
-        return
 
 
 def _parse_and_validate(files: list[Path], key: str) -> RuleSet:

@@ -24,7 +24,7 @@ class Job:
     path: str  # display path (relative, posix) or the stdin filename
     source: Path | None  # None: stdin
     codes: tuple[str, ...]
-    sniff: bool = False  # found by walking a folder, not yet checked for binary content
+    sniff: bool = False  # found by walking a folder: a binary file is skipped, not an error
 
 
 def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
@@ -61,6 +61,10 @@ def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
 
 class UsageError(Exception):
     """A problem with the invocation or configuration: one line, exit 2."""
+
+
+class OutputClosed(Exception):
+    """The pipe standard output writes to was closed by its reader: stop quietly (exit 141)."""
 
 
 def _codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -101,7 +105,7 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
         rule_paths=tuple(str(p) for p in config.rule_paths),
     )
     on_disk = [p for p in paths if p != "-"]
-    unsniffed: set[Path] = set()  # walked files: a cache hit proves them text, so sniff only misses
+    unsniffed: set[Path] = set()  # walked files: checked for binary content when read
     found, errors = files.discover(on_disk, include=config.include, exclude=config.exclude, root=config.root,
                                    deferred=unsniffed) if on_disk else ([], [])
     jobs: list[Job] = []
@@ -109,6 +113,8 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
     if "-" in paths:
         name = opts.get("stdin_filename") or "<stdin>"
         try:
+            if sys.stdin is None:  # started with stdin closed (<&-)
+                raise files.InputError("standard input is closed")
             text, notice = files.read_stdin(sys.stdin.buffer, encoding=config.encoding,
                                             max_bytes=config.max_file_size)
         except files.InputError as exc:
@@ -124,14 +130,11 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
         jobs.append(Job(display, path, codes_for(display), path in unsniffed))
     from .parallel import lint_jobs
 
-    binary: list[str] = []
-    results.extend(lint_jobs(jobs, settings, config, opts, binary))
+    results.extend(lint_jobs(jobs, settings, config, opts))
     results.sort(key=lambda r: r.path)
-    if not results:  # as Ruff does: nothing found is said, never a silent "All checks passed."
-        found = f"only {len(binary)} binary file(s)" if binary else "no file"
-        print(f"kepulint: warning: no drafts linted: {found} matching {', '.join(config.include)} "
+    if not results:  # as Ruff: nothing found is said, never a silent "All checks passed."
+        print(f"kepulint: warning: no drafts linted: no file matching {', '.join(config.include)} "
               "under the given path(s)", file=sys.stderr)
-    opts = {**opts, "binary_skipped": len(binary)}
     if opts.get("fix") or opts.get("diff"):
         from .fixer import run_fixes
 
@@ -179,18 +182,16 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
     if opts.get("statistics"):
         from .reporters import statistics
 
-        output = statistics.render(results, enabled, version=_version(), profile=config.profile,
-                                   binary_skipped=opts.get("binary_skipped", 0))
+        output = statistics.render(results, enabled, version=_version(), profile=config.profile)
     elif fmt == "text":
         from .reporters import text
 
         output = text.render(results, enabled, version=_version(), profile=config.profile,
-                             color=_color(opts), binary_skipped=opts.get("binary_skipped", 0))
+                             color=_color(opts))
     elif fmt == "concise":
         from .reporters import concise
 
-        output = concise.render(results, enabled, version=_version(), profile=config.profile,
-                                binary_skipped=opts.get("binary_skipped", 0))
+        output = concise.render(results, enabled, version=_version(), profile=config.profile)
     elif fmt == "json":
         output = _json_report(results, enabled, config.profile, baseline_info, opts.get("output_file"))
     elif fmt == "html":
@@ -227,7 +228,7 @@ def _color(opts: dict[str, Any]) -> bool:
         return bool(opts["color"])
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(not opts.get("output_file") and sys.stdout.isatty())
+    return bool(not opts.get("output_file") and sys.stdout is not None and sys.stdout.isatty())
 
 
 def _json_report(results: list[FileResult], enabled: list[Any], profile: str, baseline: dict[str, Any] | None,
@@ -266,13 +267,26 @@ def _write(output: str | list[bytes], target: Path | None, *, json_text: bool = 
     """
     errors = "backslashreplace" if json_text else "surrogateescape"
     if target:
-        from .fsutil import write_atomic
+        from .fsutil import write_atomic, write_through
 
+        data = output.encode("utf-8", errors) if isinstance(output, str) else b"".join(output)
         try:
-            write_atomic(Path(target), output.encode("utf-8", errors) if isinstance(output, str) else b"".join(output))
+            if not write_through(Path(target), data):  # a device or pipe (-o /dev/stdout) is written, not replaced
+                write_atomic(Path(target), data)
         except OSError as exc:
             raise UsageError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         return
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):
+        raise UsageError("cannot write the report: standard output is closed")
+    try:
+        _write_stdout(output, errors, json_text)
+    except BrokenPipeError:  # the reader went away (``| head``): not click's EPIPE handling (exit 1)
+        raise OutputClosed from None
+    except OSError as exc:  # a full disk (ENOSPC), an I/O error
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+
+
+def _write_stdout(output: str | list[bytes], errors: str, json_text: bool) -> None:
     stream = sys.stdout
     if isinstance(output, str):
         if not _plain_stdout():  # a replaced stdout, or one that translates newlines: as text
@@ -344,4 +358,4 @@ def user_error_message(exc: BaseException) -> str:
     return f"internal error: {name}: {exc} (run with --debug for the traceback and report it)"
 
 
-__all__ = ["FileError", "Job", "UsageError", "exit_code", "load_settings", "run_check"]
+__all__ = ["FileError", "Job", "OutputClosed", "UsageError", "exit_code", "load_settings", "run_check"]

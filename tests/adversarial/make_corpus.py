@@ -124,14 +124,14 @@ def cases() -> list[Case]:
                      {"kind": "error", "message": "the rest of the file is UTF-8"}]))
 
     # -- odd files ----------------------------------------------------------------------
-    add(Case("odd/image.md", "a PNG named on the command line: skipped with a notice, exit 0",
-             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None, exit=0,
-             errors=[{"kind": "skipped", "message": "binary file (PNG image), skipped"}]))
-    add(Case("odd/document.txt", "a PDF with a .txt name", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", None,
-             exit=0, errors=[{"kind": "skipped", "message": "binary file (PDF document), skipped"}]))
-    nul = ("# 标题\n\n" + CLAIM + "\n").encode() + b"\x00\n"
-    add(Case("odd/nul_byte.md", "a NUL byte makes a file binary", nul, None, exit=0,
-             errors=[{"kind": "skipped", "message": "binary file, skipped"}]))
+    add(Case("odd/image.md", "a PNG named on the command line: an error (not a text draft), exit 2",
+             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None, exit=2,
+             errors=[{"kind": "error", "message": "binary file (PNG image), not a text draft"}]))
+    add(Case("odd/document.txt", "a PDF with a .txt name, named: an error", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+             None, exit=2, errors=[{"kind": "error", "message": "binary file (PDF document), not a text draft"}]))
+    text = "# 标题\n\n" + CLAIM + "\n\x00\n"
+    add(utf8("odd/nul_byte.md", "a NUL byte in a draft: linted, the control character named", text,
+             [("CLM002", "根治", 0)], notices=["contains a control character (first U+0000 at 4:1); linted as text"]))
     add(utf8("odd/empty.md", "an empty file", ""))
     add(utf8("odd/whitespace_only.md", "only whitespace: spaces, tabs, ideographic spaces, blank lines",
              " \n\t\n\u3000\u3000\n\r\n\n"))

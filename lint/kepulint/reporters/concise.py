@@ -37,8 +37,7 @@ def format_error(e: FileError) -> str:
     return f"{e.path}: {label}: {one_line(e.message)}"
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           binary_skipped: int = 0) -> str:
+def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
     """Every active diagnostic and unreadable file, then the summary line."""
-    lines = [*line_per_item(results, format_error, format_diagnostic), summary_line(results, binary_skipped)]
+    lines = [*line_per_item(results, format_error, format_diagnostic), summary_line(results)]
     return "\n".join(lines) + "\n"

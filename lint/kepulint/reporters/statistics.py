@@ -63,15 +63,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def summary_line(results: Sequence[FileResult], binary_skipped: int = 0) -> str:
+def summary_line(results: Sequence[FileResult]) -> str:
     """``Found 12 problems (3 errors, 9 warnings, 0 info) in 5 files.`` or ``All checks passed.``
 
-    ``No files linted.`` when there was no file to lint, never ``All checks passed.``; files
-    skipped as binary (``binary_skipped``: those a folder walk passes over silently) count as skipped.
+    ``No files linted.`` when no file was read (none found, or every one skipped: binary, too
+    large), never ``All checks passed.``; skipped files are counted.
     """
     t = totals(results)
-    skipped = t.skipped + binary_skipped
-    if not results:  # nothing to lint was found (a folder of binaries at most)
+    skipped = t.skipped
+    if skipped == len(results):  # nothing was linted: nothing found, or a folder of binaries
         return f"No files linted. {plural(skipped, 'file')} skipped." if skipped else "No files linted."
     if t.problems == 0 and t.unreadable == 0 and skipped == 0:
         return "All checks passed."
@@ -112,12 +112,11 @@ def rows(results: Sequence[FileResult], rules: Sequence[Rule] = ()) -> list[Row]
     return [Row(n, code, names[code], worst[code]) for code, n in ordered]
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           binary_skipped: int = 0) -> str:
+def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
     """The ``--statistics`` table with a total line; the summary line when empty."""
     table = rows(results, rules)
     if not table:
-        return summary_line(results, binary_skipped) + "\n"
+        return summary_line(results) + "\n"
     cells = [(str(r.count), r.code, r.name, f"[{r.severity.label}]") for r in table]
     total = sum(r.count for r in table)
     count_width = max(len(str(total)), *(len(c[0]) for c in cells))

@@ -83,7 +83,7 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False,
 
 
 def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           color: bool = False, binary_skipped: int = 0) -> str:
+           color: bool = False) -> str:
     out: list[str] = []
     for r in results:
         if r.error:
@@ -95,7 +95,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
         for d in r.diagnostics:
             out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color, profile=profile))
             out.append("")
-    out.append(summary_line(results, binary_skipped))
+    out.append(summary_line(results))
     suppressed = sum(len(r.suppressed) for r in results)
     if suppressed:
         out.append(f"{suppressed} suppressed (see --format json for the reasons).")

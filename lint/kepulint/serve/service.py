@@ -201,16 +201,12 @@ class Reviewer:
     def read(self, data: bytes, filename: str) -> dict[str, str]:
         """An uploaded file's bytes, decoded as the CLI decodes files (encoding detected; a Word
         document as its paragraphs, one a line)."""
-        from .. import readers
-        from ..files import InputError, decode
+        from ..files import InputError, draft_text
 
         if not filename.lower().endswith(READABLE_SUFFIXES):
             raise RequestError(f"{filename}: cannot open this kind of file (open {', '.join(READABLE_SUFFIXES)})")
         try:
-            if readers.is_word(filename):  # its paragraphs, one a line: the page shows what is linted
-                text, notice = readers.word_text(data), ""
-            else:
-                text, notice = decode(data, encoding="auto", path=filename)
+            text, notice = draft_text(data, encoding="auto", path=filename)  # Word: a paragraph a line
         except InputError as exc:
             raise RequestError(f"{filename}: {exc}") from None
         return {"filename": filename, "text": text, "notice": notice}
