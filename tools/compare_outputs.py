@@ -6,6 +6,7 @@ say) is checked by dumping before and after and diffing::
     git stash; python tools/compare_outputs.py dump /tmp/before.json; git stash pop
     python tools/compare_outputs.py dump /tmp/after.json
     python tools/compare_outputs.py diff /tmp/before.json /tmp/after.json   # exit 1 on a difference
+    python tools/compare_outputs.py dump --index-all /tmp/index.json  # every range query from an index
 
 The inputs: ``seeds/``, ``tests/drafts/``, ``tests/adversarial/odd/``, the bench corpus
 (``bench/corpus/n1000`` when ``bench/make_corpus.py`` has been run) and a few hundred texts
@@ -84,8 +85,12 @@ def generated(count: int = 400) -> list[tuple[str, str]]:
     return out
 
 
-def dump(target: Path) -> int:
+def dump(target: Path, index_all: bool = False) -> int:
+    from kepulint import matchindex
     from kepulint.api import Settings, lint_source
+
+    if index_all:  # answer every range query from the match indexes, however short the range
+        matchindex.SHORT = -1
 
     settings = Settings(today=TODAY)
     result = {}
@@ -120,12 +125,15 @@ def diff(a: Path, b: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("dump").add_argument("out", type=Path)
+    dumper = sub.add_parser("dump")
+    dumper.add_argument("out", type=Path)
+    dumper.add_argument("--index-all", action="store_true",
+                        help="use kepulint.matchindex for every range query (a check of the index path)")
     d = sub.add_parser("diff")
     d.add_argument("a", type=Path)
     d.add_argument("b", type=Path)
     args = parser.parse_args(argv)
-    return dump(args.out) if args.command == "dump" else diff(args.a, args.b)
+    return dump(args.out, args.index_all) if args.command == "dump" else diff(args.a, args.b)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..evidence import Evidence, evidence
+from ..matchindex import index_of
 from ..model import Finding
 from .base import Hit, Hits, Kind, TermGroup, compile_patterns, drop_covered
 
@@ -236,7 +237,7 @@ def _unless(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> 
     """The regex occurs in the hit's sentence or ``before``/``after`` sentences around it."""
     pat, before, after = cond
     lo, hi = doc.sentence_window(hit[0], before, after)
-    return pat.search(doc.norm, lo, hi) is not None
+    return index_of(doc._cache, pat, doc.norm).first(lo, hi) is not None
 
 
 KIND = Proximity
