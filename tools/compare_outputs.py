@@ -114,8 +114,11 @@ def diff(a: Path, b: Path) -> int:
     for key in sorted(left.keys() & right.keys()):
         if left[key] != right[key]:
             l_diags, r_diags = left[key]["diagnostics"], right[key]["diagnostics"]
-            first = next((i for i, (x, y) in enumerate(zip(l_diags, r_diags)) if x != y), min(len(l_diags), len(r_diags)))
-            problems.append(f"{key}: {len(l_diags)} vs {len(r_diags)} diagnostics, first difference at #{first}")
+            pairs = list(zip(l_diags + left[key]["suppressed"], r_diags + right[key]["suppressed"]))
+            fields = sorted({f for x, y in pairs for f in x if x[f] != y.get(f)})
+            first = next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(l_diags), len(r_diags)))
+            problems.append(f"{key}: {len(l_diags)} vs {len(r_diags)} diagnostics, first difference at #{first}"
+                            f" (fields: {', '.join(fields) or 'counts'})")
     for line in problems:
         print(line)
     print(f"{len(left)} inputs compared, {len(problems)} differ")
