@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -75,8 +75,10 @@ CASES: dict[str, tuple[Callable[[int], str], str, str]] = {
     "vague": (lambda n: _repeat("研究表明", n, HEAD), ".md", "CIT002 vague authority ×N, one line"),
     "vague-sources": (lambda n: _repeat("据专家指出数据显示35%的患者", n, HEAD), ".md",
                       "CIT001/CIT002 vague sources and statistics, one line"),
-    "preclinical": (lambda n: _repeat("小鼠实验证明可用于临床治疗患者", n, HEAD), ".md", "EVD001 cooccurrence, one line"),
-    "trial": (lambda n: _repeat("该试验招募中NCT0123456", n, HEAD), ".md", "TRL001/TRL003 status and bad IDs, one line"),
+    "preclinical": (lambda n: _repeat("小鼠实验证明可用于临床治疗患者", n, HEAD), ".md",
+                    "EVD001 cooccurrence, one line"),
+    "trial": (lambda n: _repeat("该试验招募中NCT0123456", n, HEAD), ".md",
+              "TRL001/TRL003 status and bad IDs, one line"),
     "hooks": (lambda n: _repeat("扫码预约患者反馈", n, HEAD), ".md", "ADV001/ADV002, one line"),
     "negated": (lambda n: _repeat("无法根治", n, HEAD), ".md", "negated cure claims (nothing reported)"),
     "debunked": (lambda n: _repeat("所谓根治", n, HEAD), ".md", "debunked cure claims (nothing reported)"),
@@ -88,8 +90,12 @@ CASES: dict[str, tuple[Callable[[int], str], str, str]] = {
 
 
 def _findings(report: Path) -> int:
-    data = json.loads(report.read_bytes())
-    return len(data["diagnostics"]) + len(data["suppressed"])
+    """Active plus suppressed diagnostics in a JSON report, counted in a child process: parsing
+    a big report here would grow this process, and a child forked from a big process starts
+    with its peak RSS (Linux carries ``ru_maxrss`` across ``exec``)."""
+    code = "import json,sys; d=json.load(open(sys.argv[1],'rb')); print(len(d['diagnostics'])+len(d['suppressed']))"
+    out = subprocess.run([sys.executable, "-c", code, str(report)], capture_output=True, text=True, check=True)
+    return int(out.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,7 +41,8 @@ SPLICES = [
     "根治", "治愈", "包治百病", "最好", "第一", "全球首款", "安全无副作用", "总有效率95%", "优于药物",
     "突破性", "研究表明", "数据显示", "专家指出", "35%的患者", "招募中", "II期", "NCT0123456",
     "NCT01234567", "截至2024年6月", "[1]", "【2】", "患者", "临床治疗", "已用于临床治疗",
-    "扫码预约", "我院", "患者反馈", "能根治吗", "是否", "参考文献", "免责声明：本文仅供参考，不构成医疗建议，请咨询医生。",
+    "扫码预约", "我院", "患者反馈", "能根治吗", "是否", "参考文献",
+    "免责声明：本文仅供参考，不构成医疗建议，请咨询医生。",
     "<!-- kepulint-disable CLM002 -- 引用 -->", "<!-- kepulint-enable CLM002 -->",
     "<!-- kepulint-disable-next-line CLM001 -- 原文 -->", "<!-- kepulint-disable -->",
 ]
@@ -114,7 +115,7 @@ def diff(a: Path, b: Path) -> int:
     for key in sorted(left.keys() & right.keys()):
         if left[key] != right[key]:
             l_diags, r_diags = left[key]["diagnostics"], right[key]["diagnostics"]
-            pairs = list(zip(l_diags + left[key]["suppressed"], r_diags + right[key]["suppressed"]))
+            pairs = list(zip(l_diags + left[key]["suppressed"], r_diags + right[key]["suppressed"], strict=False))
             fields = sorted({f for x, y in pairs for f in x if x[f] != y.get(f)})
             first = next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(l_diags), len(r_diags)))
             problems.append(f"{key}: {len(l_diags)} vs {len(r_diags)} diagnostics, first difference at #{first}"

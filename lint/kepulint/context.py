@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .document import Document
 from . import matchindex
+from .document import Document
 from .matchindex import MatchIndex, index_of
 from .normalize import fold_term
 from .segment import Boundaries
