@@ -78,9 +78,9 @@ class Rule:
 
 
 def _yaml_loader() -> Any:
-    import yaml
+    from . import yamlsafe
 
-    return yaml.SafeLoader  # not CSafeLoader: libyaml overflows the C stack (SIGSEGV) on deep nesting
+    return yamlsafe.CappedLoader  # pure Python (libyaml overflows the C stack), with alias and size limits
 
 
 @dataclass
