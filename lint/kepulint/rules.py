@@ -188,9 +188,10 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
     if data["code"] != path.stem:
         raise RuleError(f"{path}: /code: '{data['code']}' must equal the file name '{path.stem}'")
     rule = Rule.from_data(data, source=str(path))
+    from . import regex_safety
     from .kinds import validate_params
 
-    problem = validate_params(rule)
+    problem = validate_params(rule) or regex_safety.params_problem(rule.params)
     if problem:
         raise RuleError(f"{path}: /params{problem}")
     return rule
