@@ -110,15 +110,26 @@ class Context:
 
     def __init__(self, vocab: Vocabulary | None = None) -> None:
         self.v = vocab or vocabulary()
+        self._indexed: Document | None = None
+        self._indexes: dict[str, MatchIndex] = {}
 
     # -- indexes (built once per document, on demand) ----------------------------------
     def boundaries(self, doc: Document) -> Boundaries:
         """The document's sentence and clause boundaries (see :class:`~kepulint.segment.Boundaries`)."""
-        return doc.memo("context-boundaries", lambda d: Boundaries.of(d.norm, d.sentences, self.v.clause_breaks))
+        found = doc._cache.get("context-boundaries")
+        if found is None:
+            found = doc._cache["context-boundaries"] = Boundaries.of(doc.norm, doc.sentences, self.v.clause_breaks)
+        return found  # type: ignore[no-any-return]
 
     def _index(self, doc: Document, name: str) -> MatchIndex:
-        """The :class:`~kepulint.matchindex.MatchIndex` of vocabulary pattern ``name`` in ``doc``."""
-        return index_of(doc._cache, getattr(self.v, name), doc.norm)
+        """The :class:`~kepulint.matchindex.MatchIndex` of vocabulary pattern ``name`` in ``doc``
+        (kept here too for the document at hand: a candidate's checks ask for nine)."""
+        if self._indexed is not doc:
+            self._indexed, self._indexes = doc, {}
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = index_of(doc._cache, getattr(self.v, name), doc.norm)
+        return index
 
     def _quote_positions(self, doc: Document) -> dict[str, list[int]]:
         """Sorted offsets of each quote character (quotes are one character each)."""
@@ -144,10 +155,17 @@ class Context:
 
     # -- scopes -------------------------------------------------------------
     def clause_start(self, doc: Document, start: int) -> int:
-        """Start of the clause holding ``start``: after the last break or contrast word."""
-        clause = self.boundaries(doc).clause_start(start)
-        last = self._index(doc, "contrast").last(clause, start)
-        return last[1] if last else clause
+        """Start of the clause holding ``start``: after the last break or contrast word
+        (memoised per position: the checks of one candidate ask up to four times)."""
+        memo = doc._cache.get("context-clause-starts")
+        if memo is None:
+            memo = doc._cache["context-clause-starts"] = {}
+        found = memo.get(start)
+        if found is None:
+            clause = self.boundaries(doc).clause_start(start)
+            last = self._index(doc, "contrast").last(clause, start)
+            found = memo[start] = last[1] if last else clause
+        return found  # type: ignore[no-any-return]
 
     def clause_end(self, doc: Document, end: int) -> int:
         return self.boundaries(doc).clause_end(end)

@@ -10,7 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .context import Context
@@ -107,6 +107,7 @@ def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
     return findings
 
 
+@lru_cache(maxsize=1024)  # findings of one claim in one sentence share it (thousands on a hostile line)
 def fingerprint(code: str, match: str, context: str) -> str:
     """Content-based fingerprint: survives edits elsewhere and moved paragraphs."""
     norm_match = "".join(fold_term(match).split())
