@@ -542,6 +542,30 @@ class Evidence:
             found.append(rec)
         return found
 
+    def registry_present(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> bool:
+        """``bool(registry_near(...))`` without building the list (a line of thousands of IDs)."""
+        lo, hi = self._window(pos, before, after, scope)
+        i = bisect_left(self._registry_starts, lo)
+        return (i < len(self._registry_starts) and self._registry_starts[i] < hi) or self.record_at(pos) is not None
+
+    def dates_present(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> bool:
+        """``bool(dates_near(...))`` without building the list."""
+        lo, hi = self._window(pos, before, after, scope)
+        i = bisect_left(self._date_starts, lo)
+        return i < len(self._date_starts) and self._date_starts[i] < hi
+
+    def newest_date(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> date | None:
+        """The latest as-of date in the window (memoised per window: its triggers share it)."""
+        window = self._window(pos, before, after, scope)
+        if window not in self._newest_memo:
+            found = self.dates_near(pos, before, after, scope)
+            self._newest_memo[window] = max(d.value for d in found) if found else None
+        return self._newest_memo[window]
+
+    @cached_property
+    def _newest_memo(self) -> dict[tuple[int, int], date | None]:
+        return {}
+
     @cached_property
     def _date_starts(self) -> list[int]:
         return [d.start for d in self.dates]

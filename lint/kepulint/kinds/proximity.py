@@ -198,18 +198,17 @@ class Proximity(Kind):
         if kind == "attributed":
             return ev.attributed_near(pos, before)
         if kind == "registry_id":
-            return bool(ev.registry_near(pos, before, after, scope))
-        return bool(ev.dates_near(pos, before, after, scope))
+            return ev.registry_present(pos, before, after, scope)
+        return ev.dates_present(pos, before, after, scope)
 
     def _stale_message(self, doc: Document, ev: Evidence, start: int, group: _Group) -> str | None:
         months = self.params.get("stale_months")
         if not months or not doc.today:
             return None
         win = self._window("date", group)
-        dates = ev.dates_near(start, win["before"], win["after"], win["scope"])
-        if not dates:
+        newest = ev.newest_date(start, win["before"], win["after"], win["scope"])
+        if newest is None:
             return None
-        newest = max(d.value for d in dates)
         today = date.fromisoformat(doc.today)
         age = (today.year - newest.year) * 12 + (today.month - newest.month)
         if age <= int(months):
