@@ -168,7 +168,14 @@ class Context:
         return found  # type: ignore[no-any-return]
 
     def clause_end(self, doc: Document, end: int) -> int:
-        return self.boundaries(doc).clause_end(end)
+        """End of the clause holding ``end - 1``: the next break, or its sentence's end (memoised)."""
+        memo = doc._cache.get("context-clause-ends")
+        if memo is None:
+            memo = doc._cache["context-clause-ends"] = {}
+        found = memo.get(end)
+        if found is None:
+            found = memo[end] = self.boundaries(doc).clause_end(end)
+        return found  # type: ignore[no-any-return]
 
     # -- the five questions --------------------------------------------------
     def negation(self, doc: Document, start: int, end: int) -> str | None:
