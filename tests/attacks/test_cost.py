@@ -282,6 +282,17 @@ def test_sentence_is_line_answers_as_strip(parts: list[str]) -> None:
         assert ev._sentence_is_line(i) == (norm[lo:hi].strip() == norm[s:e])
 
 
+@given(st.text(alphabet=" \t-*#：:临床试验编号IDN0123。", max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_record_label_check_answers_as_the_regex(line: str) -> None:
+    doc = Document.from_text(line + "NCT01234567\n", "a.txt")
+    ev = evidence(doc)
+    start = len(doc.norm) - len("NCT01234567\n")
+    assert ev.v.record_label is not None
+    expected = bool(ev.v.record_label.search(doc.norm[0:start]))
+    assert ev._labelled(0, start) == expected
+
+
 # -- suppression: the indexed sweep against the list-based one it replaced ---------------------
 
 
