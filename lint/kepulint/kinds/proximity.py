@@ -229,7 +229,13 @@ def _near(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bo
     pat, before, after = cond
     s_start, s_end = doc.sentence_at(hit[0])
     lo, hi = max(s_start, hit[0] - before), min(s_end, hit[1] + after)
-    return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
+    index = index_of(doc._cache, pat, doc.norm)  # a pack's wide window is not scanned per trigger
+    if not index.usable:  # may match empty, or depends on the text around
+        return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
+    m = index.first(lo, hi)
+    while m is not None and hit[0] <= m[0] and m[1] <= hit[1]:  # finditer's chain: never empty here
+        m = index.first(m[1], hi)
+    return m is not None
 
 
 def _unless(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bool:
