@@ -102,7 +102,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
     active = apply_overrides(sorted(outcome.active + outcome.tool, key=lambda d: d.sort_key),
                              ruleset.by_code, overrides)
     outcome.suppressed = apply_overrides(outcome.suppressed, ruleset.by_code, overrides)
-    excerpts = {d.line: doc.lines.line_text(d.line) for d in active if d.match}
+    excerpts = {line: doc.lines.line_text(line) for line in {d.line for d in active if d.match}}  # once per line
     earned = genre_of(doc).name
     doc.release()
     return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts,

@@ -11,7 +11,9 @@ claim, and chunks end at paragraph breaks, so they behave as on the whole file �
 long-range evidence (a cited study's block of sentences) cut short right after a boundary.
 Document-level requirements (DSC001, META001) are met when any chunk meets them; placement
 (DSC002) is judged on the first and last chunks only; inline ``kepulint-disable`` ranges
-and ``disable-file`` apply within their chunk. The result's notice says so.
+and ``disable-file`` apply within their chunk. The result's notice says so. Text with no line
+break near a cut point (one long line, one huge code block) is cut at a character boundary
+instead (after a sentence end or blank when there is one nearby), and the notice says that too.
 """
 
 from __future__ import annotations
@@ -41,10 +43,19 @@ def _fenced_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def boundaries(text: str, size: int | None = None) -> list[int]:
-    """Cut points: after a blank line near every ``size`` characters, outside fences."""
-    size = size or CHUNK_CHARS
+    """Cut points: after a blank line near every ``size`` characters, outside fences; where
+    none keeps a chunk under twice ``size`` (one long line, one huge code block), a hard cut
+    at a character boundary (see :func:`hard_cut`)."""
+    return _cuts(text, size or CHUNK_CHARS)[0]
+
+
+def _cuts(text: str, size: int) -> tuple[list[int], int]:
+    """The cut points and how many of them are hard cuts. No chunk is long enough to need
+    chunking again (over ``2 * CHUNK_CHARS``), or over ``2 * size`` when ``size`` is larger."""
+    limit = 2 * max(size, CHUNK_CHARS)
     fences = _fenced_ranges(text)
     cuts = [0]
+    hard = 0
     while len(text) - cuts[-1] > size + size // 2:
         target = cuts[-1] + size
         m = _BLANK_LINE.search(text, target, target + size // 2) or _NEWLINE.search(text, target)
@@ -53,11 +64,28 @@ def boundaries(text: str, size: int | None = None) -> list[int]:
             if a < cut <= b:
                 nl = _NEWLINE.search(text, b)
                 cut = nl.end() if nl else len(text)
+        if cut - cuts[-1] > limit:
+            cut = hard_cut(text, target, target + size // 2)
+            hard += 1
         if cut >= len(text):
             break
         cuts.append(cut)
     cuts.append(len(text))
-    return cuts
+    return cuts, hard
+
+
+_SOFT_BREAK = re.compile(r"(?:[。！？!?；;…]+[”’」』)\]]*|\s+)")  # where a hard cut reads least badly
+
+
+def hard_cut(text: str, lo: int, hi: int) -> int:
+    """A cut in ``lo:hi`` when no line break will do: after the last sentence end or blank in
+    the range, else at ``lo`` itself; never between CR and LF or inside a surrogate pair."""
+    cut = lo
+    for m in _SOFT_BREAK.finditer(text, lo, hi):
+        cut = m.end()
+    while 0 < cut < len(text) and (text[cut - 1 : cut + 1] == "\r\n" or "\udc00" <= text[cut] <= "\udfff"):
+        cut += 1
+    return cut
 
 
 def _shift(d: Diagnostic, lines: int, column: int) -> Diagnostic:
@@ -89,7 +117,7 @@ def genre_of_chunks(text: str, path: str, markdown: bool | None) -> Any:
 
 def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], FileResult]) -> FileResult:
     """Lint ``text`` chunk by chunk with ``lint_one(chunk, is_first, is_last)`` and merge."""
-    cuts = boundaries(text)
+    cuts, hard = _cuts(text, CHUNK_CHARS)
     result = FileResult(path=path)
     required: dict[tuple[str, str], int] = {}
     count = len(cuts) - 1
@@ -119,4 +147,8 @@ def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], F
     result.suppressed.sort(key=lambda d: d.sort_key)
     result.notice = (f"linted in {count} chunks of about {CHUNK_CHARS:,} characters: inline disable ranges "
                      "apply within a chunk, and DSC002 is judged on the first and last chunks")
+    if hard:
+        result.notice += (f"; {hard} cut{'s' if hard > 1 else ''} fell inside a line or a code block with no "
+                          "break near it (hard cut at a character): a claim across such a cut is read as two "
+                          "pieces, and code after one inside a code block is linted as prose")
     return result

@@ -575,7 +575,7 @@ def _yaml_loader() -> Any:
     """PyYAML's safe loader (C if available) that rejects duplicate keys."""
     import yaml
 
-    base = yaml.SafeLoader  # not CSafeLoader: libyaml overflows the C stack (SIGSEGV) on deep nesting
+    from .yamlsafe import CappedLoader as base  # pure Python (libyaml overflows the C stack), with limits
 
     class Loader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:

@@ -37,8 +37,15 @@ def _load_yaml(raw: str) -> Any:
     import yaml
 
     simple = _SIMPLE_YAML.fullmatch(raw) is not None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if simple else yaml.SafeLoader
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if simple else _capped_loader()
     return yaml.load(raw, Loader=loader)
+
+
+def _capped_loader() -> Any:
+    """The loader with alias and size limits for front matter that may hold aliases (see yamlsafe)."""
+    from .yamlsafe import CappedLoader
+
+    return CappedLoader
 
 
 @dataclass

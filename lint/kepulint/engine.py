@@ -10,7 +10,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .advice import advise, help_for
@@ -120,6 +120,7 @@ def _references_span(doc: Document) -> tuple[int, int]:
     return doc.offsets.to_orig(folded), doc.offsets.to_orig(end) if end < len(doc.norm) else len(doc.text)
 
 
+@lru_cache(maxsize=1024)  # findings of one claim in one sentence share it (thousands on a hostile line)
 def fingerprint(code: str, match: str, context: str) -> str:
     """Content-based fingerprint: survives edits elsewhere and moved paragraphs."""
     norm_match = "".join(fold_term(match).split())

@@ -25,7 +25,7 @@ is followed by the rest of the pattern.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +61,13 @@ class AsOfDate:
     start: int
     end: int
     value: date
+
+
+_NON_SPACE = re.compile(r"\S")
+_NOT_TRAILING = re.compile(r"[^ \t.。;；,，)）]")  # what ``str.strip(" \t.。;；,，)）")`` would keep
+_LEADER = re.compile(r"[\s\-*•>#]*")  # blanks and list marks opening a record label (see _labelled)
+RECORD_LABEL = r"^[\s\-*•>#]*[^\n:：。]{0,30}[:：]\s*$"  # data/evidence.yaml's record_label
+LABEL_SLACK = 64  # record labels are at most ~32 characters after their leader
 
 
 def _compact(text: str) -> str:
@@ -197,15 +204,18 @@ class Evidence:
     @cached_property
     def registry_ids(self) -> list[RegistryId]:
         found: list[RegistryId] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []  # sorted, never overlapping: only the span before an end can overlap
         for reg, marker in zip(self.v.registries, self.v.registry_markers, strict=True):
             for m in self._found(marker):
-                if any(a < m.end() and m.start() < b for a, b in taken):
+                k = bisect_left(taken, (m.end(), -1)) - 1  # the last span starting before m ends
+                if k >= 0 and taken[k][1] > m.start() and m.end() > m.start():
+                    continue
+                if m.end() == m.start() and any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 text = m.group()
                 valid = bool(reg.valid.search(_compact(text)))
                 found.append(RegistryId(m.start(), m.end(), text, reg, valid))
-                taken.append(m.span())
+                insort(taken, m.span())
         return sorted(found, key=lambda r: r.start)
 
     @cached_property
@@ -226,13 +236,12 @@ class Evidence:
                 if value is not None:
                     candidates.append((m.start(), m.end(), value))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        spans: list[tuple[int, int]] = []  # kept sorted; they never overlap
+        covered = bytearray(len(norm) + 1)  # 1 where a kept date lies (dates are never empty)
         out: list[AsOfDate] = []
         for start, end, value in candidates:  # longest first
-            k = bisect_left(spans, (start, end))
-            if (k > 0 and spans[k - 1][1] > start) or (k < len(spans) and spans[k][0] < end):
+            if covered.find(1, start, end) >= 0:
                 continue
-            spans.insert(k, (start, end))
+            covered[start:end] = b"\x01" * (end - start)
             out.append(AsOfDate(start, end, value))
         return sorted(out, key=lambda d: d.start)
 
@@ -256,16 +265,27 @@ class Evidence:
         return pos >= self.references_start
 
     # -- multi-sentence spans -------------------------------------------------------------
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.doc.norm)]
+
     def _line_of(self, start: int, end: int) -> tuple[int, int]:
-        norm = self.doc.norm
-        lo = norm.rfind("\n", 0, start) + 1
-        hi = norm.find("\n", end)
-        return lo, (len(norm) if hi < 0 else hi)
+        """The line holding ``start:end`` (from after the last LF before ``start`` to the
+        first LF at or after ``end``), found by bisect rather than by scanning a long line."""
+        newlines = self._newlines
+        k = bisect_left(newlines, start) - 1
+        lo = newlines[k] + 1 if k >= 0 else 0
+        k = bisect_left(newlines, end)
+        return lo, (newlines[k] if k < len(newlines) else len(self.doc.norm))
 
     def _sentence_is_line(self, i: int) -> bool:
+        """Unit ``i`` is its line, stripped (only whitespace around it on the line)."""
         s, e = self.units[i]
         lo, hi = self._line_of(s, e)
-        return self.doc.norm[lo:hi].strip() == self.doc.norm[s:e]
+        norm = self.doc.norm
+        first = _NON_SPACE.search(norm, lo, hi)
+        return first is not None and first.start() == s and not norm[e - 1].isspace() \
+            and _NON_SPACE.search(norm, e, hi) is None
 
     def heading_like(self, i: int) -> bool:
         """Sentence unit ``i`` is a line of its own that reads as a heading.
@@ -344,9 +364,9 @@ class Evidence:
         out: list[tuple[int, int, RegistryId]] = []
         for k, rid in enumerate(ids):
             lo, hi = self._line_of(rid.start, rid.end)
-            if not v.record_label.search(norm[lo : rid.start]):
+            if not self._labelled(lo, rid.start):
                 continue
-            if norm[rid.end : hi].strip(" \t.。;；,，)）"):
+            if _NOT_TRAILING.search(norm, rid.end, hi):  # more than punctuation after the ID
                 continue
             next_id = self._line_of(ids[k + 1].start, ids[k + 1].end)[0] if k + 1 < len(ids) else len(norm)
             first = self.doc.sentence_index(rid.start)
@@ -362,6 +382,35 @@ class Evidence:
                         break
             out.append((lo, end, rid))
         return out
+
+    def _labelled(self, lo: int, start: int) -> bool:
+        """``record_label`` matches the line's text before an ID (``norm[lo:start]``). The
+        label is a short field name after a run of blanks and list marks, so a longer text
+        is rejected without copying it (a long line of IDs is not copied once per ID)."""
+        norm = self.doc.norm
+        assert self.v.record_label is not None
+        if self.v.record_label.pattern != RECORD_LABEL:  # the check below knows this pattern only
+            return bool(self.v.record_label.search(norm[lo:start]))
+        lead = self._lead_end(lo)
+        tail = start
+        while tail > lead and norm[tail - 1].isspace() and start - tail <= LABEL_SLACK:
+            tail -= 1
+        if tail - lead > LABEL_SLACK and start - tail <= LABEL_SLACK:
+            return False
+        return bool(self.v.record_label.search(norm[lo:start]))
+
+    def _lead_end(self, lo: int) -> int:
+        """The end of the run of blanks and list marks that starts the line at ``lo``."""
+        memo = self._lead_memo
+        end = memo.get(lo)
+        if end is None:
+            m = _LEADER.match(self.doc.norm, lo)
+            end = memo[lo] = m.end() if m else lo
+        return end
+
+    @cached_property
+    def _lead_memo(self) -> dict[int, int]:
+        return {}
 
     @cached_property
     def _record_starts(self) -> list[int]:
@@ -492,6 +541,30 @@ class Evidence:
         if rec is not None and rec not in found:
             found.append(rec)
         return found
+
+    def registry_present(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> bool:
+        """``bool(registry_near(...))`` without building the list (a line of thousands of IDs)."""
+        lo, hi = self._window(pos, before, after, scope)
+        i = bisect_left(self._registry_starts, lo)
+        return (i < len(self._registry_starts) and self._registry_starts[i] < hi) or self.record_at(pos) is not None
+
+    def dates_present(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> bool:
+        """``bool(dates_near(...))`` without building the list."""
+        lo, hi = self._window(pos, before, after, scope)
+        i = bisect_left(self._date_starts, lo)
+        return i < len(self._date_starts) and self._date_starts[i] < hi
+
+    def newest_date(self, pos: int, before: int = 2, after: int = 2, scope: str = "sentence") -> date | None:
+        """The latest as-of date in the window (memoised per window: its triggers share it)."""
+        window = self._window(pos, before, after, scope)
+        if window not in self._newest_memo:
+            found = self.dates_near(pos, before, after, scope)
+            self._newest_memo[window] = max(d.value for d in found) if found else None
+        return self._newest_memo[window]
+
+    @cached_property
+    def _newest_memo(self) -> dict[tuple[int, int], date | None]:
+        return {}
 
     @cached_property
     def _date_starts(self) -> list[int]:

@@ -78,9 +78,9 @@ class Rule:
 
 
 def _yaml_loader() -> Any:
-    import yaml
+    from . import yamlsafe
 
-    return yaml.SafeLoader  # not CSafeLoader: libyaml overflows the C stack (SIGSEGV) on deep nesting
+    return yamlsafe.CappedLoader  # pure Python (libyaml overflows the C stack), with alias and size limits
 
 
 @dataclass
@@ -189,9 +189,10 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
     if data["code"] != path.stem:
         raise RuleError(f"{path}: /code: '{data['code']}' must equal the file name '{path.stem}'")
     rule = Rule.from_data(data, source=str(path))
+    from . import regex_safety
     from .kinds import validate_params
 
-    problem = validate_params(rule)
+    problem = validate_params(rule) or regex_safety.params_problem(rule.params)
     if problem:
         raise RuleError(f"{path}: /params{problem}")
     return rule

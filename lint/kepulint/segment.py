@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import cache
 
 # a sentence ends after 。!?; (folded from ！？；), an ellipsis, or a line break (CR, LF or
@@ -61,3 +63,51 @@ def _paragraph_pattern(markdown: bool, cr: bool) -> re.Pattern[str]:
         more = rf"[ \t]*{eol}(?!{ws}*(?:{eol}|\Z)|{starts})"  # a line end, then a line of the paragraph
         paragraph = rf"{hashed}{rest}|{rest}(?:{more}(?!{hashed}){rest})*(?:{more}{rest})?"
     return re.compile(rf"(?:{ws}*{eol})*(?:{ws}*\Z|[ \t]*({paragraph}))")
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """Sentence and clause boundaries of one text, found once, for ``bisect`` per query.
+
+    Built by :meth:`of` from the text's sentence spans (:func:`sentences`) and the characters
+    that end a clause (``clause_breaks`` in ``data/context.yaml``): one regex pass for the
+    break positions. :meth:`clause_start` and :meth:`clause_end` answer what walking the
+    characters from a position to the nearest break (within its sentence) answers, in
+    logarithmic time, so a sentence of thousands of triggers is not walked once per trigger.
+    Context checks (:mod:`kepulint.context`) get it from ``Context.boundaries(doc)``; anything
+    scoped to a clause or a sentence should use it rather than scan the text.
+    """
+
+    length: int
+    sentences: list[tuple[int, int]]
+    starts: list[int]  # sentence starts
+    breaks: list[int]  # offsets of the clause-break characters, sorted
+
+    @classmethod
+    def of(cls, text: str, spans: list[tuple[int, int]], clause_breaks: str) -> Boundaries:
+        breaks = [m.start() for m in re.finditer(f"[{re.escape(clause_breaks)}]", text)] if clause_breaks else []
+        return cls(len(text), spans, [s for s, _ in spans], breaks)
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence holding ``pos`` (or the nearest before it; the whole text if none)."""
+        if not self.sentences:
+            return (0, self.length)
+        return self.sentences[max(bisect_right(self.starts, pos) - 1, 0)]
+
+    def clause_start(self, pos: int) -> int:
+        """Just after the last clause break before ``pos`` in its sentence; the sentence start if
+        there is none, and ``pos`` itself when it lies before its sentence's start."""
+        sent_start = self.sentence_at(pos)[0]
+        if pos <= sent_start:
+            return pos
+        k = bisect_left(self.breaks, pos) - 1
+        return self.breaks[k] + 1 if k >= 0 and self.breaks[k] >= sent_start else sent_start
+
+    def clause_end(self, end: int) -> int:
+        """The first clause break at or after ``end`` in the sentence holding ``end - 1``, else
+        that sentence's end (``end`` itself when it lies past the sentence)."""
+        sent_end = self.sentence_at(max(end - 1, 0))[1]
+        if end >= sent_end:
+            return end
+        k = bisect_left(self.breaks, end)
+        return min(self.breaks[k], sent_end) if k < len(self.breaks) else sent_end

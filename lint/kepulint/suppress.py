@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -49,6 +50,8 @@ _HEAD = re.compile(r"<!--\s*kepulint-([A-Za-z]+(?:-[A-Za-z]+)*)", re.I)
 _REASON_SEP = re.compile(r"--|[\u2014\u2015]+")  # -- , —— (U+2014), ―― (U+2015)
 _CODE_SPLIT = re.compile(r"[\s,，、;；]+")
 _CODE_TOKEN = re.compile(r"[A-Z]+[0-9]*")
+_NON_SPACE = re.compile(r"\S")  # what str.strip() keeps
+_VISIBLE_RUN = re.compile(r"[^\s]+")  # one match per run of visible characters (a line may hold several)
 
 
 @dataclass
@@ -191,7 +194,7 @@ def _alone_on_line(doc: Document, start: int, end: int) -> bool:
     lines = doc.lines
     first, _ = lines.line_span(lines.position(start)[0])
     _, last = lines.line_span(lines.position(max(end - 1, start))[0])
-    return not doc.text[first:start].strip() and not doc.text[end:last].strip()
+    return _NON_SPACE.search(doc.text, first, start) is None and _NON_SPACE.search(doc.text, end, last) is None
 
 
 class _Visible:
@@ -204,15 +207,14 @@ class _Visible:
             for i in range(start, end):
                 if chars[i] not in "\r\n":
                     chars[i] = " "
-        self.text = "".join(chars)
+        text = "".join(chars)
+        lines = doc.lines
+        # the lines holding a visible character, found once (not one scan per directive)
+        self.visible = sorted({lines.position(m.start())[0] for m in _VISIBLE_RUN.finditer(text)})
 
     def next_line(self, after: int) -> int:
-        lines = self.doc.lines
-        for line in range(after + 1, lines.line_count + 1):
-            start, end = lines.line_span(line)
-            if self.text[start:end].strip():
-                return line
-        return 0
+        k = bisect_right(self.visible, after)
+        return self.visible[k] if k < len(self.visible) else 0
 
 
 # -- matching ------------------------------------------------------------------------
@@ -233,6 +235,10 @@ class _Matcher:
                 self.files.append(d)
             else:
                 self.blocks.append(d)
+        # answers per (line, code) and per code: thousands of directives on one line or for
+        # the whole file are looked through once per code, not once per diagnostic
+        self._line_memo: dict[tuple[int, str], tuple[Directive, str] | None] = {}
+        self._file_memo: dict[str, tuple[Directive, str] | None] = {}
 
     def split(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
         diags = list(diagnostics)
@@ -252,57 +258,116 @@ class _Matcher:
 
     def _line_hit(self, diag: Diagnostic) -> tuple[Directive, str] | None:
         for line in range(diag.line, _last_line(diag) + 1):
-            for d in self.by_line.get(line, ()):
-                sel = d.selector_for(diag.code, line_level=True)
-                if sel is not None:
-                    return d, sel
+            if line not in self.by_line:
+                continue
+            key = (line, diag.code)
+            if key not in self._line_memo:
+                self._line_memo[key] = next(((d, sel) for d in self.by_line[line]
+                                             if (sel := d.selector_for(diag.code, line_level=True)) is not None), None)
+            hit = self._line_memo[key]
+            if hit is not None:
+                return hit
         return None
 
     def _file_hit(self, diag: Diagnostic) -> tuple[Directive, str] | None:
-        for d in self.files:
-            sel = d.selector_for(diag.code, line_level=False)
-            if sel is not None:
-                return d, sel
-        return None
+        if diag.code not in self._file_memo:
+            self._file_memo[diag.code] = next(((d, sel) for d in self.files
+                                               if (sel := d.selector_for(diag.code, line_level=False)) is not None),
+                                              None)
+        return self._file_memo[diag.code]
 
     def _span_hits(self, diags: list[Diagnostic]) -> dict[int, tuple[Directive, str]]:
         """Innermost open ``disable`` for each diagnostic, in one sweep over positions."""
         hits: dict[int, tuple[Directive, str]] = {}
-        open_: list[tuple[Directive, list[str]]] = []  # (disable, selectors re-enabled since)
+        open_ = _OpenDisables()
         blocks = iter(self.blocks)
         pending = next(blocks, None)
         for i in sorted(range(len(diags)), key=lambda k: (diags[k].line, diags[k].column)):
             diag = diags[i]
             while pending is not None and pending.pos <= (diag.line, diag.column):
-                _advance(open_, pending)
+                open_.apply(pending)
                 pending = next(blocks, None)
-            for directive, reenabled in reversed(open_):
-                sel = directive.selector_for(diag.code, line_level=False)
-                if sel is not None and not diag.code.startswith(tuple(reenabled)):
-                    hits[i] = (directive, sel)
-                    break
+            hit = open_.innermost(diag.code)
+            if hit is not None:
+                hits[i] = hit
         return hits
 
 
-def _advance(open_: list[tuple[Directive, list[str]]], directive: Directive) -> None:
-    """Apply one ``disable`` or ``enable`` to the list of open disables."""
-    if directive.kind == DISABLE:
-        if directive.selectors != ():
-            open_.append((directive, []))
-        return
-    if directive.selectors is None:
-        open_.clear()
-        return
-    for _, reenabled in open_:
-        reenabled.extend(directive.selectors)
-    open_[:] = [(d, r) for d, r in open_ if not _fully_reenabled(d, r)]
+@dataclass(eq=False)
+class _Open:
+    """A ``disable`` in force: when it was applied, and which of its selectors no ``enable``
+    has covered yet (None: it names no codes, so only a bare ``enable`` closes it)."""
+
+    directive: Directive
+    time: int
+    remaining: set[str] | None
+    closed: bool = False
 
 
-def _fully_reenabled(disable: Directive, reenabled: list[str]) -> bool:
-    """True when every code the disable covers has been enabled again."""
-    if disable.selectors is None:
-        return False
-    return all(sel.startswith(tuple(reenabled)) for sel in disable.selectors)
+class _OpenDisables:
+    """The ``disable`` directives in force during a sweep, indexed by selector.
+
+    Answers what a list of open disables, each with the selectors re-enabled since it opened,
+    would answer, without walking that list for every diagnostic and every ``enable``: a
+    disable is found through the selectors that prefix a code; a code was re-enabled since a
+    disable opened when the last ``enable`` naming a prefix of it came later (``time`` orders
+    them); a disable closes when each of its selectors has been re-enabled (each is crossed
+    off once) or at a bare ``enable``.
+    """
+
+    def __init__(self) -> None:
+        self.clock = 0
+        self.stacks: dict[str | None, list[_Open]] = {}  # selector (None: all codes) -> opens, oldest first
+        self.waiting: dict[str, list[_Open]] = {}  # selector -> opens that still need it re-enabled
+        self.enabled_at: dict[str, int] = {}  # selector of an enable -> when it last came
+        self.every: list[_Open] = []
+
+    def apply(self, directive: Directive) -> None:
+        self.clock += 1
+        sels = directive.selectors
+        if directive.kind == DISABLE:
+            if sels == ():
+                return
+            opened = _Open(directive, self.clock, None if sels is None else set(sels))
+            self.every.append(opened)
+            for key in (None,) if sels is None else sels:
+                self.stacks.setdefault(key, []).append(opened)
+            for sel in sels or ():
+                self.waiting.setdefault(sel, []).append(opened)
+            return
+        if sels is None:  # a bare enable closes every disable
+            for opened in self.every:
+                opened.closed = True
+            self.every, self.stacks, self.waiting = [], {}, {}
+            return
+        for sel in sels:
+            self.enabled_at[sel] = self.clock
+            for key in [k for k in self.waiting if k.startswith(sel)]:
+                for opened in self.waiting.pop(key):
+                    assert opened.remaining is not None
+                    opened.remaining.discard(key)
+                    if not opened.remaining:
+                        opened.closed = True
+
+    def innermost(self, code: str) -> tuple[Directive, str] | None:
+        """The latest open disable covering ``code`` with its selector, unless ``code`` was
+        re-enabled since it opened (then every older one was re-enabled too)."""
+        if code.startswith(TOOL_PREFIX):  # spans never hide tool diagnostics
+            return None
+        best: _Open | None = None
+        last_enable = 0
+        for key in (None, *(code[:k] for k in range(1, len(code) + 1))):
+            if key is not None:
+                last_enable = max(last_enable, self.enabled_at.get(key, 0))
+            stack = self.stacks.get(key)
+            while stack and stack[-1].closed:
+                stack.pop()
+            if stack and (best is None or stack[-1].time > best.time):
+                best = stack[-1]
+        if best is None or last_enable > best.time:
+            return None
+        selector = best.directive.selector_for(code, line_level=False)
+        return None if selector is None else (best.directive, selector)
 
 
 def _last_line(diag: Diagnostic) -> int:

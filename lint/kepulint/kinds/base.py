@@ -122,7 +122,6 @@ class Kind:
                 notes: tuple[str, ...] = (), message: str | None = None) -> Finding:
         """A finding at folded span [start, end), mapped to original offsets."""
         o_start, o_end = doc.to_orig_span(start, end)
-        s_start, s_end = doc.sentence_at(start)
         return Finding(
             code=self.rule.code,
             start=o_start,
@@ -130,7 +129,7 @@ class Kind:
             severity=severity,
             message=message or self.rule.message_for(doc.profile),
             notes=notes,
-            context=doc.norm[s_start:s_end],
+            context=fingerprint_context(doc, start),
         )
 
     def judge(self, doc: Document, start: int, end: int, ctx: Context, *,
@@ -193,6 +192,26 @@ class Kind:
                 sev = sev.lowered()
                 notes.append(f"附近有引用来源，降为{sev.label}")
         return Verdict(sev, tuple(notes))
+
+
+FINGERPRINT_CONTEXT = 1000  # a longer sentence counts by its first and last half of this
+
+
+def fingerprint_context(doc: Document, pos: int) -> str:
+    """The sentence holding ``pos``, as a finding's fingerprint sees it: the sentence itself, or
+    for one over :data:`FINGERPRINT_CONTEXT` characters (a line with no punctuation) its first
+    and last 500, so that thousands of findings in one long line do not each copy and hash it.
+    One string per sentence, shared by its findings."""
+    s_start, s_end = doc.sentence_at(pos)
+    memo = doc.memo("fingerprint-contexts", lambda d: {})
+    text = memo.get(s_start)
+    if text is None:
+        half = FINGERPRINT_CONTEXT // 2
+        norm = doc.norm
+        text = norm[s_start:s_end] if s_end - s_start <= FINGERPRINT_CONTEXT \
+            else norm[s_start : s_start + half] + norm[s_end - half : s_end]
+        memo[s_start] = text
+    return text  # type: ignore[no-any-return]
 
 
 def _term_groups(value: Any, depth: int = 0) -> Iterator[TermGroup]:

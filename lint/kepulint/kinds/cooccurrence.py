@@ -27,6 +27,7 @@ params:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -250,8 +251,9 @@ class Cooccurrence(Kind):
                     or self._holding(doc, self.qualifiers, starts, e_lo, p_hi, sentence_only=False):
                 continue
             lo = doc.sentence_at(max(p_hi - 1, p_lo))[0] if opts.get("last_sentence", True) else p_lo
-            for hit in claims:
-                if not lo <= hit[0] < p_hi or hit[0] in done:
+            for k in range(bisect_left(claim_starts, lo), bisect_left(claim_starts, p_hi)):
+                hit = claims[k]
+                if hit[0] in done:
                     continue
                 s_lo, s_hi = doc.sentence_at(hit[0])
                 if any_within(starts["left"], s_lo, s_hi):
@@ -266,7 +268,9 @@ class Cooccurrence(Kind):
 
 
 def _first_in(hits: list[Hit], lo: int, hi: int) -> Hit:
-    return next(h for h in hits if lo <= h[0] < hi)
+    """The first of the sorted ``hits`` starting in [lo, hi) (there is one)."""
+    k = bisect_left(hits, lo, key=lambda h: h[0])
+    return hits[k]
 
 
 KIND = Cooccurrence

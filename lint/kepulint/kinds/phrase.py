@@ -23,6 +23,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..evidence import evidence
+from ..matchindex import index_of
 from ..model import Finding
 from .base import Hits, Kind, TermGroup, check_group
 
@@ -82,7 +83,7 @@ class Phrase(Kind):
         pat, width = self.requires
         s_start, s_end = doc.sentence_at(start)
         lo, hi = max(s_start, start - width), min(s_end, end + width)
-        return pat.search(doc.norm, lo, hi) is not None
+        return index_of(doc._cache, pat, doc.norm).first(lo, hi) is not None
 
 
 KIND = Phrase

@@ -40,6 +40,7 @@ from typing import Any
 from ..context import Context
 from ..document import Document
 from ..evidence import Evidence, evidence
+from ..matchindex import index_of
 from ..model import Finding
 from .base import Hit, Hits, Kind, TermGroup, compile_patterns, drop_covered
 
@@ -197,18 +198,17 @@ class Proximity(Kind):
         if kind == "attributed":
             return ev.attributed_near(pos, before)
         if kind == "registry_id":
-            return bool(ev.registry_near(pos, before, after, scope))
-        return bool(ev.dates_near(pos, before, after, scope))
+            return ev.registry_present(pos, before, after, scope)
+        return ev.dates_present(pos, before, after, scope)
 
     def _stale_message(self, doc: Document, ev: Evidence, start: int, group: _Group) -> str | None:
         months = self.params.get("stale_months")
         if not months or not doc.today:
             return None
         win = self._window("date", group)
-        dates = ev.dates_near(start, win["before"], win["after"], win["scope"])
-        if not dates:
+        newest = ev.newest_date(start, win["before"], win["after"], win["scope"])
+        if newest is None:
             return None
-        newest = max(d.value for d in dates)
         today = date.fromisoformat(doc.today)
         age = (today.year - newest.year) * 12 + (today.month - newest.month)
         if age <= int(months):
@@ -229,14 +229,20 @@ def _near(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bo
     pat, before, after = cond
     s_start, s_end = doc.sentence_at(hit[0])
     lo, hi = max(s_start, hit[0] - before), min(s_end, hit[1] + after)
-    return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
+    index = index_of(doc._cache, pat, doc.norm)  # a pack's wide window is not scanned per trigger
+    if not index.usable:  # may match empty, or depends on the text around
+        return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
+    m = index.first(lo, hi)
+    while m is not None and hit[0] <= m[0] and m[1] <= hit[1]:  # finditer's chain: never empty here
+        m = index.first(m[1], hi)
+    return m is not None
 
 
 def _unless(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bool:
     """The regex occurs in the hit's sentence or ``before``/``after`` sentences around it."""
     pat, before, after = cond
     lo, hi = doc.sentence_window(hit[0], before, after)
-    return pat.search(doc.norm, lo, hi) is not None
+    return index_of(doc._cache, pat, doc.norm).first(lo, hi) is not None
 
 
 KIND = Proximity

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..advice import rewrite_hint
 from ..model import Diagnostic, FileResult, Severity
@@ -37,9 +38,22 @@ def _width(text: str) -> int:
 EXCERPT_CONTEXT = 24  # characters shown on each side of the match in long lines
 
 
+@lru_cache(maxsize=16)
+def _fits(line: str) -> bool:
+    """True when the whole line is narrow enough to show (once per line, and only as far as
+    its width stays under the limit: thousands of findings on one long line do not measure it
+    each time)."""
+    limit, width = 2 * EXCERPT_CONTEXT + 40, 0
+    for ch in line:
+        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+        if width > limit:
+            return False
+    return True
+
+
 def _excerpt(line: str, start: int, length: int) -> tuple[str, str]:
     """The line (or a window of it around the match) and the text before the match in it."""
-    if _width(line) <= 2 * EXCERPT_CONTEXT + 40:
+    if _fits(line):
         return line, line[:start]
     lo = max(0, start - EXCERPT_CONTEXT)
     hi = min(len(line), start + length + EXCERPT_CONTEXT)
