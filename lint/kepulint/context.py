@@ -299,11 +299,11 @@ class Context:
         from .structure import framing_clause_cue, names_humans  # clause scope (structure.py)
 
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
-        m = self.v.preclinical.search(doc.norm, lo, hi)
+        m = self._index(doc, "preclinical").first(lo, hi)  # by bisect: a long clause is not rescanned per hit
         if m:
-            return m.group()
+            return m[2]
         cue = framing_clause_cue(doc, lo, self.v.preclinical, self.v.clause_breaks)
-        if cue or names_humans(doc.norm[lo:hi]):
+        if cue or names_humans(doc, lo, hi):
             return cue
         sent_start, sent_end = doc.sentence_at(start)
         m = self._index(doc, "preclinical").first(sent_start, sent_end)

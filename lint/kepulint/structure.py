@@ -16,6 +16,7 @@ from bisect import bisect_right
 
 from .document import Document
 from .markup import URL_FILL
+from .matchindex import index_of
 
 HEADING_MAX = 40  # a plain-text heading is one short line
 SECTION_LINES = 25  # a heading governs at most this many lines below it
@@ -107,25 +108,44 @@ _FRAME_END = re.compile(r"(?:中|里|内|上|后|时|下|而言|来看|显示|�
 
 def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], breaks: str) -> str | None:
     """A cue (e.g. an animal model) in a framing clause of the same sentence before
-    ``clause_start``, or None; clauses that assert something of their own do not count."""
+    ``clause_start``, or None; clauses that assert something of their own do not count.
+
+    The answer for a clause is the nearest earlier framing clause's cue, so it is the answer for
+    the clause before unless that one frames: each clause is read once per document (a memo by
+    clause end), and a sentence of thousands of clauses costs one walk, not one per hit."""
+    found: dict[int, str | None] = doc.memo(f"framing-clause-cue:{cues.pattern}:{breaks}", lambda d: {})
     sent_start, _ = doc.sentence_at(clause_start)
     norm = doc.norm
+    strip = breaks + " "
+    walked: list[tuple[int, str | None]] = []  # (clause end, its cue when it frames), nearest first
+    answer: str | None = None
     hi = clause_start
-    while hi > sent_start:
+    while True:
+        while hi > sent_start and norm[hi - 1] in strip:
+            hi -= 1
+        if hi <= sent_start:
+            break
+        if hi in found:
+            answer = found[hi]
+            break
         lo = hi - 1
         while lo > sent_start and norm[lo - 1] not in breaks:
             lo -= 1
-        clause = norm[lo:hi].rstrip(breaks + " ")
+        clause = norm[lo:hi]
         m = cues.search(clause)
-        if m and _FRAME_END.search(clause):
-            return m.group()
-        hi = lo - 1 if lo > sent_start else sent_start
-    return None
+        walked.append((hi, m.group() if m and _FRAME_END.search(clause) else None))
+        hi = lo
+    for end, cue in reversed(walked):  # from the farthest clause to the nearest
+        if cue is not None:
+            answer = cue
+        found[end] = answer
+    return answer
 
 
 _HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试者|人们|民众|成人|儿童|老人")
 
 
-def names_humans(clause: str) -> bool:
-    """True when a clause brings in human participants (人类, 患者, 临床…) of its own."""
-    return _HUMANS.search(clause) is not None
+def names_humans(doc: Document, lo: int, hi: int) -> bool:
+    """True when the clause ``doc.norm[lo:hi]`` brings in human participants (人类, 患者, 临床…)
+    of its own (found by bisect in the document's matches: no rescan per hit)."""
+    return index_of(doc._cache, _HUMANS, doc.norm).first(lo, hi) is not None
