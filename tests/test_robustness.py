@@ -554,7 +554,9 @@ def test_ctrl_c_exits_130_without_traceback(jobs: str, tmp_path: Path, env: dict
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     stderr = err.decode("utf-8", "replace")
-    assert proc.returncode == 130, stderr
+    # a shell reports both as 130: an exit with 130, or death by SIGINT (how Python ends when the
+    # interrupt outlives the handler; seen in rare full-suite runs, after the one line was printed)
+    assert proc.returncode in (130, -signal.SIGINT), stderr
     assert "Traceback" not in stderr and stderr.strip() == "kepulint: interrupted", stderr
 
 
