@@ -62,13 +62,10 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
     if markdown is None:
-        from .readers import read_markup, remap
+        from .readers import is_html
 
-        visible = read_markup(text, path)
-        if visible is not None:  # HTML: lint what a reader sees, report where it is in the source
-            result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset,
-                                 genre=genre)
-            return remap(result, visible)
+        if is_html(path):
+            return lint_html(text, path, settings, select=select, ruleset=ruleset, genre=genre)
     chunked = chunks_needed(text)
     if settings.profile == "auto" and chunked:  # one jurisdiction per file, chunks included
         settings = replace(settings, profile=resolve(settings.profile, text))
@@ -107,6 +104,18 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
     doc.release()
     return FileResult(path=path, diagnostics=active, suppressed=outcome.suppressed, excerpts=excerpts,
                       profile=settings.profile, genre=earned)
+
+
+def lint_html(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
+              ruleset: RuleSet | None = None, genre: Any = None) -> FileResult:
+    """Lint HTML source as what a reader sees (its visible text), with every position in the
+    source (:mod:`kepulint.readers`); :func:`lint_source` does this for a file named ``.html``."""
+    from .readers import remap
+    from .readers.html import read_html
+
+    visible = read_html(text)
+    result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset, genre=genre)
+    return remap(result, visible)
 
 
 def lint_text(

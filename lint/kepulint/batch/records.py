@@ -17,11 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..api import Settings, lint_source, ruleset_for
+from ..api import Settings, lint_html, lint_source, ruleset_for
 from ..markup import is_markdown
 from ..model import Severity
-from ..readers import is_html, remap
-from ..readers.html import read_html
+from ..readers import is_html
 
 # (name, type) of each table's columns; type is "string", "int" or "bool". The Parquet
 # schema, the pandas dtypes and the Spark DDL are all derived from these lists.
@@ -133,8 +132,7 @@ def lint_record(record: RawRecord, source: str, partition: str, how: Linting, ta
         path = path or record_id
         try:
             if markdown is None:  # HTML: what a reader sees, positions in the record's source
-                visible = read_html(text)
-                result = remap(lint_source(visible.text, path, how.settings, markdown=False), visible)
+                result = lint_html(text, path, how.settings)
             else:
                 result = lint_source(text, path, how.settings, markdown=markdown)
         except Exception as exc:  # a rule raising must not take the partition down

@@ -73,15 +73,6 @@ class Visible:
         return i < len(self.markup_starts) and self.markup_starts[i] < hi
 
 
-def read_markup(text: str, path: str) -> Visible | None:
-    """The visible text of ``text`` when ``path`` names an HTML file, else None."""
-    if not is_html(path):
-        return None
-    from .html import read_html
-
-    return read_html(text)
-
-
 def remap(result: FileResult, visible: Visible) -> FileResult:
     """``result`` (of linting ``visible.text``) with positions in ``visible.source``."""
     shown = LineIndex(visible.text)
@@ -107,4 +98,4 @@ def remap(result: FileResult, visible: Visible) -> FileResult:
     return replace(result, diagnostics=diagnostics, suppressed=suppressed, excerpts=excerpts)
 
 
-__all__ = ["SUFFIXES", "Visible", "is_html", "is_word", "read_markup", "remap", "word_text"]
+__all__ = ["SUFFIXES", "Visible", "is_html", "is_word", "remap", "word_text"]
