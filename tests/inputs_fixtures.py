@@ -60,24 +60,22 @@ WECHAT_EXPORT = """<!DOCTYPE html>
 """
 
 
+def _tracked(kind: str, text_tag: str, text: str, change_id: str) -> OxmlElement:
+    """A tracked change (``w:ins`` or ``w:del``) holding one run of ``text``."""
+    change = OxmlElement(kind, {qn("w:id"): change_id, qn("w:author"): "编辑", qn("w:date"): "2026-11-01T00:00:00Z"})
+    run, t = OxmlElement("w:r"), OxmlElement(text_tag)
+    t.text = text
+    run.append(t)
+    change.append(run)
+    return change
+
+
 def _paragraph_with_changes(doc: Document, before: str, inserted: str, deleted: str, after: str) -> None:
     """A paragraph ``before + inserted + after`` as a reader of the accepted text sees it, with
     ``deleted`` present as a tracked deletion."""
     p = doc.add_paragraph(before)
-    ins = OxmlElement("w:ins", {qn("w:id"): "1", qn("w:author"): "编辑", qn("w:date"): "2026-11-01T00:00:00Z"})
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = inserted
-    run.append(t)
-    ins.append(run)
-    p._p.append(ins)
-    dele = OxmlElement("w:del", {qn("w:id"): "2", qn("w:author"): "编辑", qn("w:date"): "2026-11-01T00:00:00Z"})
-    run = OxmlElement("w:r")
-    dt = OxmlElement("w:delText")
-    dt.text = deleted
-    run.append(dt)
-    dele.append(run)
-    p._p.append(dele)
+    p._p.append(_tracked("w:ins", "w:t", inserted, "1"))
+    p._p.append(_tracked("w:del", "w:delText", deleted, "2"))
     p.add_run(after)
 
 
