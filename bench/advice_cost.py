@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT / "lint"))
 
 
 def main() -> None:
-    from kepulint import engine
     from kepulint.api import Settings, lint_source, ruleset_for
+    from kepulint.check import engine
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     profile = sys.argv[2] if len(sys.argv) > 2 else "cn"

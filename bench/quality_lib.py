@@ -126,7 +126,7 @@ class NaiveBaseline:
     def from_rules(cls, rules_dir: Path = ROOT / "rules") -> NaiveBaseline:
         import yaml
 
-        from kepulint.normalize import fold_term
+        from kepulint.text.normalize import fold_term
 
         vocab = {}
         for path in sorted(rules_dir.glob("*.yaml")):
@@ -147,7 +147,7 @@ class NaiveBaseline:
         return cls(vocab)
 
     def marks(self, record: dict[str, Any]) -> list[Mark]:
-        from kepulint.normalize import fold
+        from kepulint.text.normalize import fold
 
         out = []
         for n, line in enumerate(record["lines"], 1):

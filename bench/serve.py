@@ -43,7 +43,7 @@ def main() -> None:
     import uvicorn
 
     from kepulint.api import Settings, lint_source
-    from kepulint.runner import load_settings
+    from kepulint.run.runner import load_settings
     from kepulint.serve.app import create_app
     from kepulint.serve.run import bind
     from kepulint.serve.service import Reviewer

@@ -19,7 +19,7 @@ except ModuleNotFoundError:  # pragma: no cover - running from a bare checkout
 
 def check_report(*paths: str | Path, **opts: Any) -> dict[str, Any]:
     """``run_check`` in this process (one job, JSON to ``report.json`` in the cwd); the report."""
-    from kepulint.runner import run_check
+    from kepulint.run.runner import run_check
 
     out = Path.cwd() / "report.json"
     full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25", **opts}
@@ -29,9 +29,9 @@ def check_report(*paths: str | Path, **opts: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Paths linted in this process (lint_source calls made by kepulint.parallel, and by the
+    """Paths linted in this process (lint_source calls made by kepulint.run.parallel, and by the
     runner for stdin)."""
-    from kepulint import parallel, runner
+    from kepulint.run import parallel, runner
 
     seen: list[str] = []
     real = parallel.lint_source
@@ -48,7 +48,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def isolate_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run in ``tmp_path`` with a rule cache of its own, the result cache allowed, no GitHub
     annotations and the default process start method."""
-    from kepulint import parallel
+    from kepulint.run import parallel
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
@@ -68,8 +68,8 @@ def reporter_corpus(suppressed_path: str) -> list[Any]:
     """Lint results for reporter tests: the seeds, the test drafts and the adversarial files,
     plus :data:`SUPPRESSED_TEXT` as ``suppressed_path``, an unreadable file and a decoding notice."""
     from kepulint.api import Settings, lint_source
-    from kepulint.files import InputError, read_file
     from kepulint.model import FileError, FileResult
+    from kepulint.run.files import InputError, read_file
 
     settings = Settings(today="2025-11-25")
     paths = sorted([*(ROOT / "seeds").glob("*.txt"), *(ROOT / "tests" / "drafts").iterdir(),

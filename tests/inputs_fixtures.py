@@ -117,7 +117,7 @@ def word_draft(
 
 def word_paragraphs(data: bytes) -> list[str]:
     """What a reader of the accepted document sees, one paragraph a line (for expectations)."""
-    from kepulint.readers.docx import read_docx
+    from kepulint.text.readers.docx import read_docx
 
     return read_docx(data).split("\n")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kepulint.baseline import BASELINE_VERSION, Baseline, BaselineError, write_baseline
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
+from kepulint.run.baseline import BASELINE_VERSION, Baseline, BaselineError, write_baseline
 
 
 def diag(path: str, code: str, fingerprint: str, line: int = 1, match: str = "根治") -> Diagnostic:

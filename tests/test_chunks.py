@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kepulint import chunks
 from kepulint.api import Settings, lint_source
+from kepulint.run import chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = Settings(today="2026-11-25")

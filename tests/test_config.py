@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import config as config_module
-from kepulint.config import (
+from kepulint.run import config as config_module
+from kepulint.run.config import (
     DEFAULT_INCLUDE,
     DEFAULT_MAX_FILE_SIZE,
     KEYS,

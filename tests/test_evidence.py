@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from kepulint.api import lint_text
 from kepulint.data import load_yaml
-from kepulint.document import Document
-from kepulint.evidence import Evidence, evidence
-from kepulint.evidence_vocab import EvidenceVocabulary, Marker, build_vocabulary
-from kepulint.prefilter import find_windows, may_occur
-from kepulint.regex_literals import end_literals, has_prefix, start_literals
+from kepulint.reading.evidence import Evidence, evidence
+from kepulint.reading.evidence_vocab import EvidenceVocabulary, Marker, build_vocabulary
+from kepulint.rules.prefilter import find_windows, may_occur
+from kepulint.rules.regex_literals import end_literals, has_prefix, start_literals
+from kepulint.text.document import Document
 
 
 def ev(text: str, *, markdown: bool = False) -> Evidence:

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import files
-from kepulint.files import (
+from kepulint.model import FileError
+from kepulint.run import files
+from kepulint.run.files import (
     DEFAULT_SUFFIXES,
     InputError,
     decode,
@@ -25,7 +26,6 @@ from kepulint.files import (
     relative_display,
     sniff_binary,
 )
-from kepulint.model import FileError
 
 SIMPLIFIED = (
     "干细胞治疗目前仍处于临床研究阶段，尚未被国家药监局批准用于常规治疗。"
@@ -451,7 +451,7 @@ def test_read_file_dash_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_charset_normalizer_is_imported_lazily() -> None:
     code = (
-        "import sys; from kepulint.files import read_file, decode, discover; "
+        "import sys; from kepulint.run.files import read_file, decode, discover; "
         "decode('中文'.encode()); print('charset_normalizer' in sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(files.__file__).parents[1])}

@@ -14,9 +14,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kepulint.api import Settings, lint_source, ruleset_for
-from kepulint.fixer import allowed, apply_once, fix_text
 from kepulint.model import Diagnostic, FileResult
-from kepulint.runner import run_check
+from kepulint.run.fixer import allowed, apply_once, fix_text
+from kepulint.run.runner import run_check
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

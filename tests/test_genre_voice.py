@@ -10,9 +10,9 @@ import json
 import pytest
 
 from kepulint.api import lint_text
-from kepulint.document import Document
-from kepulint.genre import genre_of
-from kepulint.region import detect
+from kepulint.reading.genre import genre_of
+from kepulint.reading.region import detect
+from kepulint.text.document import Document
 
 
 def codes(text: str, path: str = "a.txt", **kwargs: object) -> list[tuple[str, str]]:
@@ -120,7 +120,7 @@ def test_a_reported_or_regulated_price_does_not_fire_evd003(text: str) -> None:
 def test_page_furniture_is_not_prose(line: str) -> None:
     text = f"干细胞可以根治糖尿病。\n{line}"
     doc = Document.from_text(text, "a.txt")
-    from kepulint.voice import in_furniture
+    from kepulint.reading.voice import in_furniture
 
     assert in_furniture(doc, text.index(line) + 1)
     assert not in_furniture(doc, 1)

@@ -15,8 +15,8 @@ html5lib = pytest.importorskip("html5lib")
 
 from kepulint.api import Settings, lint_source  # noqa: E402
 from kepulint.model import Diagnostic, FileResult, Severity  # noqa: E402
-from kepulint.reporters import html  # noqa: E402
-from kepulint.runner import run_check  # noqa: E402
+from kepulint.report import html  # noqa: E402
+from kepulint.run.runner import run_check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTS = {"no_config": True, "jobs": 1, "cache": False, "today": "2025-11-25"}
@@ -155,7 +155,7 @@ def test_markup_in_drafts_names_and_rules_is_text(tmp_path: Path, monkeypatch: p
 
 
 def test_rule_pack_strings_are_escaped_and_links_checked() -> None:
-    from kepulint.rules import Rule
+    from kepulint.rules.ruleset import Rule
 
     rule = Rule.from_data({
         "code": "XSS001", "name": "x", "kind": "phrase", "severity": "error", "summary": XSS, "message": XSS,

@@ -26,12 +26,12 @@ from inputs_fixtures import ENTITIES, PLAIN, SPLIT_TAGS, WECHAT_EXPORT, word_dra
 from jsonschema.validators import validator_for
 
 import kepulint
-from kepulint import parallel
 from kepulint.cli import main
-from kepulint.files import InputError
-from kepulint.readers.html import read_html
-from kepulint.runner import run_check
-from kepulint.source import LineIndex
+from kepulint.run import parallel
+from kepulint.run.files import InputError
+from kepulint.run.runner import run_check
+from kepulint.text.readers.html import read_html
+from kepulint.text.source import LineIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_SCHEMA = ROOT / "lint" / "kepulint" / "schemas" / "report.schema.json"

@@ -14,7 +14,7 @@ from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
 from kepulint.lsp.positions import from_utf16, to_utf16, utf16_len  # noqa: E402
-from kepulint.source import LineIndex  # noqa: E402
+from kepulint.text.source import LineIndex  # noqa: E402
 
 # a Traditional draft; 😀 and 𠀀 (outside the BMP) are two UTF-16 code units each
 DRAFT = "# 幹細胞與憂鬱症\n\n😀𠀀 幹細胞可以根治憂鬱症。\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kepulint.api import Settings, lint_source
-from kepulint.normalize import fold
-from kepulint.source import LineIndex
+from kepulint.text.normalize import fold
+from kepulint.text.source import LineIndex
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 SETTINGS = Settings(today="2026-11-25")

@@ -20,10 +20,11 @@ import pytest
 from conftest import check_report as check
 from conftest import isolate_run
 
-from kepulint import cache, parallel, userkey
+from kepulint import userkey
 from kepulint.api import Settings, ruleset_for
-from kepulint.cache import ResultCache
-from kepulint.runner import Job
+from kepulint.run import cache, parallel
+from kepulint.run.cache import ResultCache
+from kepulint.run.runner import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -129,9 +130,9 @@ def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: 
     script = textwrap.dedent(f"""
         import json, os, sys
         from pathlib import Path
-        from kepulint import cache, parallel, runner
+        from kepulint.run import parallel
         from kepulint.api import Settings, ruleset_for
-        from kepulint.runner import Job
+        from kepulint.run.runner import Job
 
         class Config:
             jobs, encoding, max_file_size, cache_dir = 2, None, 20 * 1024 * 1024, None

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kepulint.api import ruleset_for
-from kepulint.document import Document
 from kepulint.kinds.base import PATTERN_MEMO, RulePattern, _anchored, compiled, pattern_hits
-from kepulint.prefilter import LITERALS_MEMO
-from kepulint.regex_literals import source_start_literals
+from kepulint.rules.prefilter import LITERALS_MEMO
+from kepulint.rules.regex_literals import source_start_literals
+from kepulint.text.document import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 DRAFTS = sorted([*ROOT.glob("seeds/*.md"), *ROOT.glob("tests/drafts/*.md")])

@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kepulint import markup, normalize, segment
-from kepulint.document import _SIMPLE_YAML, Document, _load_yaml
-from kepulint.source import line_starts
+from kepulint.text import markup, normalize, segment
+from kepulint.text.document import _SIMPLE_YAML, Document, _load_yaml
+from kepulint.text.source import line_starts
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 
 from kepulint.api import Settings, lint_source, ruleset_for
 from kepulint.explain import check_example
-from kepulint.markup import is_markdown, mask
 from kepulint.model import Diagnostic, FileResult
-from kepulint.source import LineIndex
+from kepulint.text.markup import is_markdown, mask
+from kepulint.text.source import LineIndex
 
 SETTINGS = Settings(today="2026-11-25")
 RULESET = ruleset_for(())
@@ -334,8 +334,8 @@ def test_code_block_shifts_later_findings_exactly(blocks: list[str], data: st.Da
 @given(text=st.one_of(MIXED, ANY_TEXT), markdown=st.booleans())
 def test_masking_and_folding_keep_every_offset(text: str, markdown: bool) -> None:
     """The prose view has the original's length and line ends; the fold maps back inside the text."""
-    from kepulint.document import Document
-    from kepulint.markup import URL_FILL, mask
+    from kepulint.text.document import Document
+    from kepulint.text.markup import URL_FILL, mask
 
     masked = mask(text, markdown)
     assert len(masked.text) == len(text)

@@ -11,10 +11,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from jsonschema.validators import validator_for
 
-from kepulint import reporters
+from kepulint import report
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
-from kepulint.reporters import concise, github, sarif, statistics
-from kepulint.rules import Rule
+from kepulint.report import concise, github, sarif, statistics
+from kepulint.rules.ruleset import Rule
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 VERSION = "9.8.7"
@@ -173,7 +173,7 @@ def all_diagnostics(results: list[FileResult]) -> list[Diagnostic]:
 
 
 def test_registry_lists_every_format() -> None:
-    assert reporters.REPORTERS == {
+    assert report.REPORTERS == {
         "text": "text",
         "json": "json_report",
         "concise": "concise",
@@ -186,12 +186,12 @@ def test_registry_lists_every_format() -> None:
 @pytest.mark.parametrize("name", ["concise", "sarif", "github"])
 def test_get_returns_the_module_render(name: str) -> None:
     module = {"concise": concise, "sarif": sarif, "github": github}[name]
-    assert reporters.get(name) is module.render
+    assert report.get(name) is module.render
 
 
 def test_get_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match=r"unknown output format 'xml'.*sarif"):
-        reporters.get("xml")
+        report.get("xml")
 
 
 # --- SARIF -------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from kepulint.api import Settings, lint_source
-from kepulint.source import LineIndex
+from kepulint.text.source import LineIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 ADVERSARIAL = ROOT / "tests" / "adversarial"
@@ -157,7 +157,7 @@ def test_corpus_files_are_byte_exact() -> None:
 @pytest.mark.parametrize("case", [c for c in MANIFEST if c["linted"] and not c.get("xfail")], ids=_case_id)
 def test_adversarial_spans_exact_for_all_rules(case: dict[str, Any]) -> None:
     """The decoded corpus text, linted with every rule: each span is the original text."""
-    from kepulint.files import read_file
+    from kepulint.run.files import read_file
 
     encoding = case["args"][case["args"].index("--encoding") + 1] if "--encoding" in case["args"] else None
     text, _ = read_file(ADVERSARIAL / case["file"], encoding=encoding, max_bytes=100 * 1024 * 1024)
@@ -599,7 +599,7 @@ def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tupl
 def test_unreadable_file_is_reported_and_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Root can read mode-000 files, so the kernel's answer is faked where files.py opens files."""
-    from kepulint import files
+    from kepulint.run import files
 
     locked = write(tmp_path, "docs/locked.md", CLAIM)
     write(tmp_path, "docs/ok.md", CLAIM)
@@ -622,7 +622,7 @@ def test_unreadable_file_is_reported_and_skipped(tmp_path: Path, monkeypatch: py
 def test_unstatable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     """A file whose directory cannot be searched (stat fails with EACCES), named explicitly."""
-    from kepulint import files
+    from kepulint.run import files
 
     write(tmp_path, "ok.md", CLAIM)
     hidden = write(tmp_path, "private/draft.md", CLAIM)
@@ -664,7 +664,7 @@ DRAFTS = ("a_ok.md", "b_boom.md", "c_ok.md", "d_ok.md")
 #: an exception from the linting code, or a worker process killed outright (segfault, OOM killer)
 FAULTY_KEPULINT = """
 import multiprocessing, os, signal, sys
-import kepulint.parallel as parallel
+import kepulint.run.parallel as parallel
 _lint_source = parallel.lint_source
 def lint_source(text, path, *args, **kwargs):
     if "boom" in path:
@@ -726,8 +726,8 @@ def test_fault_traceback_with_debug(tmp_path: Path, env: dict[str, str]) -> None
 
 def test_private_use_character_is_not_a_phantom_url() -> None:
     """U+E000 is kepulint's own placeholder for a masked URL (a citation); one in a draft is not."""
-    from kepulint.document import Document
-    from kepulint.markup import URL_FILL, mask
+    from kepulint.text.document import Document
+    from kepulint.text.markup import URL_FILL, mask
 
     text = "约75%的患者在十年内复发\ue000。见 https://example.com/a 。\n"
     masked = mask(text, markdown=True)
@@ -775,7 +775,7 @@ def test_a_file_name_that_is_not_utf8_gets_a_whole_report(fmt: str, tmp_path: Pa
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """JSON and SARIF stay valid JSON (the name as ``\\udcXX`` escapes, a URI of its bytes);
     text formats write the name's own bytes, as a terminal shows them."""
-    from kepulint.runner import run_check
+    from kepulint.run.runner import run_check
 
     raw = os.fsencode(tmp_path) + b"/\xff\xfe.md"
     try:

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 
-from kepulint import runner
 from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
-from kepulint.reporters import sarif
-from kepulint.rules import Rule
+from kepulint.report import sarif
+from kepulint.rules.ruleset import Rule
+from kepulint.run import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ruleset_for(()).rules

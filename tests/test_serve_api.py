@@ -19,7 +19,7 @@ html5lib = pytest.importorskip("html5lib")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from kepulint.runner import load_settings, run_check  # noqa: E402
+from kepulint.run.runner import load_settings, run_check  # noqa: E402
 from kepulint.serve.app import create_app  # noqa: E402
 from kepulint.serve.service import Reviewer  # noqa: E402
 

@@ -44,7 +44,7 @@ def server() -> Iterator[str]:
     """The review server on a free local port; its base URL."""
     import uvicorn
 
-    from kepulint.runner import load_settings
+    from kepulint.run.runner import load_settings
     from kepulint.serve.app import LOCAL_HOSTS, create_app
     from kepulint.serve.run import bind
     from kepulint.serve.service import Reviewer

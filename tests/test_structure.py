@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import structure
-from kepulint.document import Document
+from kepulint.reading import structure
+from kepulint.text.document import Document
 
 CUES = re.compile(r"小鼠|大鼠|动物实验|体外")
 BREAKS = "，,；;：:"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kepulint.document import Document
+from kepulint.check.suppress import SuppressionOutcome, apply_suppressions
 from kepulint.model import Diagnostic, Severity
-from kepulint.rules import Rule
-from kepulint.suppress import SuppressionOutcome, apply_suppressions
+from kepulint.rules.ruleset import Rule
+from kepulint.text.document import Document
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 KNOWN = ("CLM001", "CLM002", "CLM006", "CIT001", "DSC001", "META001", "KPL001", "KPL002", "KPL003")

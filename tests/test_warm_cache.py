@@ -21,11 +21,13 @@ from conftest import isolate_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import cache, files, parallel, rule_cache, rules, runner, userkey
+from kepulint import userkey
 from kepulint.api import Settings, ruleset_for
-from kepulint.cache import ResultCache
-from kepulint.config import Config
 from kepulint.model import FileResult
+from kepulint.rules import ruleset, ruleset_cache
+from kepulint.run import cache, files, parallel, runner
+from kepulint.run.cache import ResultCache
+from kepulint.run.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 CURE = "# 标题\n\n干细胞可以根治糖尿病。\n"
@@ -323,16 +325,16 @@ def test_a_warm_run_does_not_import_the_linting_machinery(tmp_path: Path) -> Non
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=tmp_path, env=env,
                            timeout=120, text=True) for _ in range(2)]
     cold, warm = (set(r.stdout.split()) for r in runs)
-    machinery = {"kepulint.engine", "kepulint.document", "kepulint.evidence", "kepulint.kinds",
-                 "kepulint.suppress"}
+    machinery = {"kepulint.check.engine", "kepulint.text.document", "kepulint.reading.evidence", "kepulint.kinds",
+                 "kepulint.check.suppress"}
     assert machinery <= cold, runs[0].stderr
     assert not machinery & warm, runs[1].stderr
 
 
 def test_cached_rule_set_loads_its_kinds_on_first_use(tmp_path: Path) -> None:
-    built = rules.load_rules()  # writes the rule cache
+    built = ruleset.load_rules()  # writes the rule cache
     assert "compiled" in built.__dict__
-    loaded = rules.load_rules()
+    loaded = ruleset.load_rules()
     assert loaded is not built and "compiled" not in loaded.__dict__
     assert loaded.rules == built.rules
     kinds = loaded.compiled.kinds
@@ -342,25 +344,25 @@ def test_cached_rule_set_loads_its_kinds_on_first_use(tmp_path: Path) -> None:
 
 
 def test_rule_cache_without_its_kinds_builds_them(tmp_path: Path) -> None:
-    built = rules.load_rules()
-    path = rule_cache.path_for(built.digest)
+    built = ruleset.load_rules()
+    path = ruleset_cache.path_for(built.digest)
     head = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)  # the rules only: no second pickle
     assert b"CompiledRules" not in head
-    path.write_bytes(userkey.seal(userkey.user_key() or b"", rule_cache._label(path), head))
-    loaded = rules.load_rules()
+    path.write_bytes(userkey.seal(userkey.user_key() or b"", ruleset_cache._label(path), head))
+    loaded = ruleset.load_rules()
     assert loaded.rules == built.rules
     assert set(loaded.compiled.kinds) == set(built.compiled.kinds)
     assert not path.exists(), "the broken file goes, so that the next run writes it anew"
-    rules.load_rules()
+    ruleset.load_rules()
     assert path.exists()
-    assert set(rules.load_rules().compiled.kinds) == set(built.compiled.kinds)
+    assert set(ruleset.load_rules().compiled.kinds) == set(built.compiled.kinds)
 
 
 def test_pickled_rule_set_leaves_its_kinds_out() -> None:
-    ruleset = rules.load_rules(use_cache=False)
-    assert ruleset.compiled is not None
-    copy = pickle.loads(pickle.dumps(ruleset))
-    assert "compiled" not in copy.__dict__ and copy.rules == ruleset.rules and copy.by_code == ruleset.by_code
+    loaded = ruleset.load_rules(use_cache=False)
+    assert loaded.compiled is not None
+    copy = pickle.loads(pickle.dumps(loaded))
+    assert "compiled" not in copy.__dict__ and copy.rules == loaded.rules and copy.by_code == loaded.by_code
 
 
 # -- per-file shortcuts -------------------------------------------------------------------------
@@ -402,7 +404,7 @@ def test_codes_per_file_equal_selected_codes(per_file: dict[str, tuple[str, ...]
 
 
 def test_code_digest_covers_every_module_and_data_file() -> None:
-    root = Path(cache.__file__).resolve().parent
+    root = Path(cache.__file__).resolve().parents[1]
     expected = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and p.suffix in (".py", ".yaml", ".tsv", ".txt", ".json")
                       and "__pycache__" not in p.parts)

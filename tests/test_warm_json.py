@@ -20,10 +20,10 @@ from conftest import SUPPRESSED_TEXT, reporter_corpus, three_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kepulint import runner
 from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileResult, Severity, Suppression
-from kepulint.reporters import json_report
+from kepulint.report import json_report
+from kepulint.run import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ruleset_for(()).rules

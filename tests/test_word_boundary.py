@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kepulint.context import Context
-from kepulint.document import Document
-from kepulint.engine import CompiledRules, run_rules
-from kepulint.rules import Rule
+from kepulint.check.engine import CompiledRules, run_rules
+from kepulint.reading.context import Context
+from kepulint.rules.ruleset import Rule
+from kepulint.text.document import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -87,8 +87,8 @@ def generated(count: int = 400) -> list[tuple[str, str]]:
 
 
 def dump(target: Path, index_all: bool = False) -> int:
-    from kepulint import matchindex
     from kepulint.api import Settings, lint_source
+    from kepulint.text import matchindex
 
     if index_all:  # answer every range query from the match indexes, however short the range
         matchindex.SHORT = -1
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     dumper = sub.add_parser("dump")
     dumper.add_argument("out", type=Path)
     dumper.add_argument("--index-all", action="store_true",
-                        help="use kepulint.matchindex for every range query (a check of the index path)")
+                        help="use kepulint.text.matchindex for every range query (a check of the index path)")
     d = sub.add_parser("diff")
     d.add_argument("a", type=Path)
     d.add_argument("b", type=Path)

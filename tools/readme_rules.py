@@ -15,7 +15,7 @@ START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 
 def table() -> str:
-    from kepulint.rules import load_rules
+    from kepulint.rules.ruleset import load_rules
 
     rows = ["| code | name | severity | kind | what it flags |", "|---|---|---|---|---|"]
     for rule in load_rules():

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Diagnostic, FileResult, Severity
-from .rules import RuleSet, load_rules
+from .rules.ruleset import RuleSet, load_rules
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
     """The built-in rules plus rule packs, loaded once per process.
 
     A pack's rules must pass their own examples: a pack that does not is refused
-    (:class:`~kepulint.rules.RuleError` naming the file and the example).
+    (:class:`~kepulint.rules.ruleset.RuleError` naming the file and the example).
     """
     ruleset = load_rules([Path(p) for p in rule_paths])
     if rule_paths:
@@ -51,18 +51,18 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
                 markdown: bool | None = None, ruleset: RuleSet | None = None, genre: Any = None) -> FileResult:
     """Lint one file's text. ``select`` (codes) overrides the settings' selection; ``ruleset``
     (default: the built-in rules plus ``settings.rule_paths``) is the rule set to use; ``genre``
-    (a :class:`~kepulint.genre.Genre`) is the genre of the whole file when ``text`` is one chunk.
+    (a :class:`~kepulint.reading.genre.Genre`) is the genre of the whole file when ``text`` is one chunk.
     An HTML file (by its name, unless ``markdown`` says how to read it) is linted as its
-    visible text, with positions in the HTML source (:mod:`kepulint.readers`)."""
-    from .chunks import needs_chunks as chunks_needed
-    from .document import Document
-    from .engine import apply_overrides, run_rules, to_diagnostics
-    from .genre import genre_of
-    from .region import detect, resolve
+    visible text, with positions in the HTML source (:mod:`kepulint.text.readers`)."""
+    from .check.engine import apply_overrides, run_rules, to_diagnostics
+    from .reading.genre import genre_of
+    from .reading.region import detect, resolve
+    from .run.chunks import needs_chunks as chunks_needed
+    from .text.document import Document
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
     if markdown is None:
-        from .readers import is_html
+        from .text.readers import is_html
 
         if is_html(path):
             return lint_html(text, path, settings, select=select, ruleset=ruleset, genre=genre)
@@ -73,7 +73,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:
         rules = ruleset.select(settings.select, settings.ignore)
-    from . import chunks
+    from .run import chunks
 
     if chunked:
         whole = chunks.genre_of_chunks(text, path, markdown)  # one genre for the whole file
@@ -91,7 +91,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         doc._cache["genre"] = genre
     findings = run_rules(doc, rules, ruleset.compiled)
     diagnostics = to_diagnostics(doc, findings, ruleset.by_code)
-    from .suppress import apply_suppressions
+    from .check.suppress import apply_suppressions
 
     outcome = apply_suppressions(doc, diagnostics, known_codes=ruleset.codes,
                                  active_codes=[r.code for r in rules], rules=ruleset.by_code)
@@ -109,9 +109,9 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
 def lint_html(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
               ruleset: RuleSet | None = None, genre: Any = None) -> FileResult:
     """Lint HTML source as what a reader sees (its visible text), with every position in the
-    source (:mod:`kepulint.readers`); :func:`lint_source` does this for a file named ``.html``."""
-    from .readers import remap
-    from .readers.html import read_html
+    source (:mod:`kepulint.text.readers`); :func:`lint_source` does this for a file named ``.html``."""
+    from .text.readers import remap
+    from .text.readers.html import read_html
 
     visible = read_html(text)
     result = lint_source(visible.text, path, settings, select=select, markdown=False, ruleset=ruleset, genre=genre)
@@ -132,7 +132,7 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint ``text`` as if it were the file ``path``; return the sorted active diagnostics.
 
-    ``config`` may be a :class:`kepulint.config.Config`: its selection (including
+    ``config`` may be a :class:`kepulint.run.config.Config`: its selection (including
     per-file ignores for ``path``), severities, profile and rule packs apply; explicit
     keyword arguments win. Diagnostics are frozen dataclasses (picklable); positions are
     1-based Unicode code points of ``text``. Inline suppression directives are honoured.
@@ -165,10 +165,10 @@ def lint_bytes(data: bytes, filename: str = "<bytes>", *, encoding: str | None =
     (``.docx``), by its name. ``encoding`` is as ``--encoding`` (None: UTF-8, or UTF-16/32
     with a byte-order mark; ``"auto"``: detect); ``options`` are :func:`lint_text`'s.
 
-    Raises :class:`kepulint.files.InputError` (one line: ``str(exc)``) for bytes that cannot be
+    Raises :class:`kepulint.run.files.InputError` (one line: ``str(exc)``) for bytes that cannot be
     linted: undecodable, binary, a corrupt or password-protected Word file.
     """
-    from .files import draft_text
+    from .run.files import draft_text
 
     text, _ = draft_text(data, encoding=encoding, path=filename)
     return lint_text(text, filename, **options)
@@ -177,9 +177,9 @@ def lint_bytes(data: bytes, filename: str = "<bytes>", *, encoding: str | None =
 def lint_file(path: str | os.PathLike[str], *, encoding: str | None = None, max_bytes: int | None = None,
               **options: Any) -> list[Diagnostic]:
     """Read and lint the file at ``path`` as the CLI does (its name says how to read it);
-    diagnostics carry ``str(path)``. Raises :class:`kepulint.files.InputError` as
+    diagnostics carry ``str(path)``. Raises :class:`kepulint.run.files.InputError` as
     :func:`lint_bytes` does, and for a file that is missing, unreadable or too large."""
-    from .files import MAX_FILE_SIZE, read_file
+    from .run.files import MAX_FILE_SIZE, read_file
 
     text, _ = read_file(Path(path), encoding=encoding, max_bytes=max_bytes or MAX_FILE_SIZE)
     return lint_text(text, os.fspath(path), **options)

@@ -1,6 +1,6 @@
 """The ``kepulint`` command line: parse arguments, run, report, exit.
 
-No lint logic lives here; see :mod:`kepulint.runner` (files → results) and
+No lint logic lives here; see :mod:`kepulint.run.runner` (files → results) and
 :mod:`kepulint.api` (one text → diagnostics). Exit codes: 0 clean, 1 findings at or
 above ``--fail-on``, 2 usage/config/rule-pack error or an unreadable file, 130 Ctrl-C.
 """
@@ -72,7 +72,7 @@ def cli(debug: bool) -> None:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing (exit 1 if any).")
 def check(paths: tuple[str, ...], **opts: Any) -> None:
     """Lint drafts: files, directories (*.md, *.markdown, *.txt, *.html, *.htm, *.docx) or '-' for stdin."""
-    from .runner import run_check
+    from .run.runner import run_check
 
     code = run_check(list(paths) or ["."], opts)
     sys.exit(int(code))
@@ -129,7 +129,7 @@ def schema_cmd(which: str) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
 def serve_cmd(**opts: Any) -> None:
     """A local review page: paste a draft, see every finding in place (needs the 'serve' extra)."""
-    from .config import ConfigError, parse_size
+    from .run.config import ConfigError, parse_size
     from .serve.run import serve
 
     try:
@@ -144,7 +144,7 @@ def serve_cmd(**opts: Any) -> None:
 @click.option("--no-config", is_flag=True)
 def config_cmd(config_file: Path | None, no_config: bool) -> None:
     """Print the effective settings and where each came from."""
-    from .runner import load_settings
+    from .run.runner import load_settings
 
     config, _ = load_settings({"config_file": config_file, "no_config": no_config})
     click.echo(config.describe())
@@ -171,17 +171,24 @@ class Terminated(BaseException):
     """SIGTERM arrived: unwind like Ctrl-C (workers stopped, temporary files removed), exit 143."""
 
 
-def _raise_terminated(signum: int, frame: Any) -> None:
-    raise Terminated
-
-
 def _on_sigterm_unwind() -> None:
-    """Turn SIGTERM into :class:`Terminated` in this (main) thread; workers reset it."""
+    """Turn SIGTERM into :class:`Terminated` in this (main) thread; workers reset it.
+
+    A worker forked but not yet started still has this handler: SIGTERM there (a pool stopping
+    its workers) must end that process at once, never unwind the parent's stack in the copy."""
     import contextlib
+    import os
     import signal
 
+    owner = os.getpid()
+
+    def raise_terminated(signum: int, frame: Any) -> None:
+        if os.getpid() != owner:
+            os._exit(TERMINATED)
+        raise Terminated
+
     with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM
-        signal.signal(signal.SIGTERM, _raise_terminated)
+        signal.signal(signal.SIGTERM, raise_terminated)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -215,7 +222,7 @@ def _fail(exc: Exception) -> None:
     """One line, exit 2; tracebacks only with --debug."""
     if _debug():
         raise exc
-    from .runner import user_error_message
+    from .run.runner import user_error_message
 
     message = user_error_message(exc)
     click.echo(f"kepulint: error: {message}", err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import Settings, lint_source, ruleset_for
-from .rules import Rule, RuleSet
+from .rules.ruleset import Rule, RuleSet
 
 EXAMPLE_PATH = "example.md"
 
@@ -36,13 +36,13 @@ def explain_rule(code: str, profile: str = "cn", fmt: str = "text", rule_paths: 
     ruleset = _ruleset(rule_paths)
     rule = ruleset.by_code.get(code)
     if rule is None:
-        from .runner import UsageError
+        from .run.runner import UsageError
 
         close = [c for c in ruleset.codes if c.startswith(code[:3])] or ruleset.codes
         raise UsageError(f"unknown rule code '{code}' (known: {', '.join(close)})")
     basis = rule.basis_for(profile)
-    from .advice import help_for
-    from .wording import for_profile
+    from .check.advice import help_for
+    from .text.wording import for_profile
 
     help_text = help_for(rule, profile)
     if fmt == "json":
@@ -93,7 +93,7 @@ def check_example(rule: Rule, example: Any, should_fire: bool, ruleset: RuleSet 
 
 def verify_pack_examples(ruleset: RuleSet) -> None:
     """Raise RuleError for the first example of a rule-pack rule that does not behave."""
-    from .rules import RuleError, builtin_rule_dir
+    from .rules.ruleset import RuleError, builtin_rule_dir
 
     builtin = builtin_rule_dir().resolve()
     for rule in ruleset:

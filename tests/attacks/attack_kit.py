@@ -20,7 +20,7 @@ CLAIM = "# 干细胞\n\n干细胞可以根治糖尿病，一针见效，永不�
 
 def victim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "victim") -> Path:
     """Run as a user whose cache folder (and key) is ``tmp_path/<name>-home``, in ``tmp_path/repo``."""
-    from kepulint import parallel
+    from kepulint.run import parallel
 
     repo = tmp_path / "repo"
     repo.mkdir(exist_ok=True)
@@ -59,7 +59,7 @@ def intact(folders: list[Path]) -> bool:
 
 def check(*paths: str | Path, **opts: Any) -> tuple[int, dict[str, Any]]:
     """``kepulint check`` in this process, JSON report to ``../report.json``: (exit code, report)."""
-    from kepulint.runner import run_check
+    from kepulint.run.runner import run_check
 
     out = Path.cwd().parent / "report.json"
     full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25",

@@ -18,9 +18,11 @@ from typing import Any
 import pytest
 from attack_kit import CLAIM, check, victim
 
-from kepulint import cache, parallel, rule_cache, rules, userkey
+from kepulint import userkey
 from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileResult, Severity
+from kepulint.rules import ruleset, ruleset_cache
+from kepulint.run import cache, parallel
 
 
 @pytest.fixture
@@ -152,16 +154,16 @@ class _Evil:
 
 def test_a_replaced_rule_cache_runs_no_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     victim(tmp_path, monkeypatch)
-    built = rules.load_rules()
-    path = rule_cache.path_for(built.digest)
+    built = ruleset.load_rules()
+    path = ruleset_cache.path_for(built.digest)
     assert path.exists()
     marker = tmp_path / "pwned"
     path.write_bytes(pickle.dumps(_Evil(marker)))  # a plain pickle, as the old cache was
-    loaded = rules.load_rules()
+    loaded = ruleset.load_rules()
     assert not marker.exists() and loaded.rules == built.rules
-    sealed = userkey.seal(userkey.user_key() or b"", rule_cache._label(path), pickle.dumps(_Evil(marker)))
+    sealed = userkey.seal(userkey.user_key() or b"", ruleset_cache._label(path), pickle.dumps(_Evil(marker)))
     path.write_bytes(sealed)  # even sealed with the right key: only kepulint's classes load
-    loaded = rules.load_rules()
+    loaded = ruleset.load_rules()
     assert not marker.exists() and loaded.rules == built.rules
 
 
@@ -172,17 +174,17 @@ def test_the_rule_cache_loader_admits_only_kepulint_classes() -> None:
                          ("kepulint.cli", "Terminated")):
         payload = pickle.dumps(getattr(__import__(module, fromlist=[name]), name))
         with pytest.raises(pickle.UnpicklingError):
-            rule_cache._KepulintOnly(io.BytesIO(payload)).load()
+            ruleset_cache._KepulintOnly(io.BytesIO(payload)).load()
 
 
 def test_the_rule_cache_key_covers_code_data_and_schemas(monkeypatch: pytest.MonkeyPatch) -> None:
-    root = Path(rules.__file__).resolve().parent
+    root = Path(ruleset.__file__).resolve().parents[1]
     names = cache.code_files(str(root))
-    assert {"schemas/rule.schema.json", "data/t2s.tsv", "kinds/phrase.py", "rules.py"} <= set(names)
-    before = rules._code_stamp()
+    assert {"schemas/rule.schema.json", "data/t2s.tsv", "kinds/phrase.py", "rules/ruleset.py"} <= set(names)
+    before = ruleset._code_stamp()
     cache.code_digest.cache_clear()
     monkeypatch.setattr(cache, "code_files", lambda r: [*names[:-1]])  # one file fewer: another digest
     try:
-        assert rules._code_stamp() != before
+        assert ruleset._code_stamp() != before
     finally:
         cache.code_digest.cache_clear()

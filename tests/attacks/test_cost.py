@@ -8,8 +8,8 @@ the guard (``faulthandler``, a few minutes) only turns a hang into a failure. Se
 are measured in ``bench/adversarial.py``.
 
 The fast paths must answer exactly what the plain scans answered; property tests pit them
-against the plain scans: :class:`~kepulint.matchindex.MatchIndex` against ``re``,
-:class:`~kepulint.segment.Boundaries` against walking the characters, the indexed suppression
+against the plain scans: :class:`~kepulint.text.matchindex.MatchIndex` against ``re``,
+:class:`~kepulint.text.segment.Boundaries` against walking the characters, the indexed suppression
 sweep against the list-based one it replaced, and whole drafts linted with every range query
 answered by an index against the default.
 """
@@ -28,15 +28,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kepulint import chunks, matchindex, suppress
 from kepulint.api import Settings, lint_source
-from kepulint.document import Document
-from kepulint.evidence import evidence
+from kepulint.check import suppress
 from kepulint.kinds.base import FINGERPRINT_CONTEXT
-from kepulint.matchindex import MatchIndex
 from kepulint.model import FileResult
-from kepulint.segment import Boundaries
-from kepulint.source import LineIndex
+from kepulint.reading.evidence import evidence
+from kepulint.run import chunks
+from kepulint.text import matchindex
+from kepulint.text.document import Document
+from kepulint.text.matchindex import MatchIndex
+from kepulint.text.segment import Boundaries
+from kepulint.text.source import LineIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = Settings(today="2025-11-25")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from attack_kit import CLAIM, check, decoys, intact, memory_cap, victim
 
-from kepulint import cache
+from kepulint.run import cache
 
 
 @pytest.fixture

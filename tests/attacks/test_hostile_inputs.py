@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from attack_kit import CLAIM, check, command, env, victim
 
-from kepulint import files
+from kepulint.run import files
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 
@@ -70,7 +70,7 @@ def test_binary_files_in_a_walk_are_skipped_and_counted(repo: Path) -> None:
 
 
 def _text_report(*paths: str) -> tuple[int, str]:
-    from kepulint.runner import run_check
+    from kepulint.run.runner import run_check
 
     out = Path.cwd().parent / "report.txt"
     code = run_check(list(paths), {"no_config": True, "output_file": out, "jobs": 1, "select": ("CLM",),

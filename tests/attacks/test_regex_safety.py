@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from kepulint.cli import main
-from kepulint.regex_safety import UnsafeRegex, check, params_problem
-from kepulint.rules import RuleError, load_rules
+from kepulint.rules.regex_safety import UnsafeRegex, check, params_problem
+from kepulint.rules.ruleset import RuleError, load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_PACK = ROOT / "tests" / "data" / "rule_packs" / "valid" / "QXW001.yaml"

@@ -18,8 +18,8 @@ import yaml
 
 from kepulint import yamlsafe
 from kepulint.api import Settings, lint_source
-from kepulint.config import ConfigError, load_config
-from kepulint.rules import RuleError, load_rules
+from kepulint.rules.ruleset import RuleError, load_rules
+from kepulint.run.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_PACK = ROOT / "tests" / "data" / "rule_packs" / "valid" / "QXW001.yaml"

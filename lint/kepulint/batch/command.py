@@ -61,7 +61,7 @@ def batch(paths: tuple[str, ...], **opts: Any) -> None:
 
 
 def _require_extra() -> None:
-    from ..runner import UsageError
+    from ..run.runner import UsageError
 
     try:
         import dask.distributed  # noqa: F401
@@ -71,7 +71,7 @@ def _require_extra() -> None:
 
 
 def _today(value: str | None, out: Path, resume: bool) -> str:
-    from ..runner import UsageError
+    from ..run.runner import UsageError
 
     if value:
         try:
@@ -92,7 +92,7 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
     """Everything ``kepulint batch`` does after parsing; the exit code."""
     _require_extra()
     from ..model import ExitCode
-    from ..runner import UsageError
+    from ..run.runner import UsageError
     from .cluster import DASHBOARD, ClusterError, connect, default_workers, quiet_dask
     from .inputs import plan
     from .outputs import OutputError, completed, prepare
@@ -138,8 +138,8 @@ def _job(opts: dict[str, Any], out: Path) -> tuple[Job, int]:
     """The run's :class:`~kepulint.batch.task.Job` (configuration file and options, as for
     ``check``) and the JSON Lines block size."""
     from ..api import Settings
-    from ..config import ConfigError, parse_size
-    from ..runner import UsageError, load_settings
+    from ..run.config import ConfigError, parse_size
+    from ..run.runner import UsageError, load_settings
     from .records import Fields, Linting
     from .task import Job
 

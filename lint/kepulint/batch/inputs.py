@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..files import DEFAULT_SUFFIXES, InputError, read_file
+from ..run.files import DEFAULT_SUFFIXES, InputError, read_file
 from .records import Fields, RawRecord
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")

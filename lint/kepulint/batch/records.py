@@ -18,9 +18,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..api import Settings, lint_html, lint_source, ruleset_for
-from ..markup import is_markdown
 from ..model import Severity
-from ..readers import is_html
+from ..text.markup import is_markdown
+from ..text.readers import is_html
 
 # (name, type) of each table's columns; type is "string", "int" or "bool". The Parquet
 # schema, the pandas dtypes and the Spark DDL are all derived from these lists.

@@ -2,7 +2,7 @@
 
 A kind turns one rule's ``params`` into findings. It does no I/O and reads no
 configuration; the engine gives it the document, the rule's lexicon hits and the shared
-:class:`~kepulint.context.Context`.
+:class:`~kepulint.reading.context.Context`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules import Rule
+    from ..rules.ruleset import Rule
     from .base import Kind
 
 KINDS = ("phrase", "document", "proximity", "cooccurrence", "registry", "tool")  # one module each

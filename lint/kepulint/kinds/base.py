@@ -9,13 +9,19 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
-from ..context import Context
-from ..document import Document
 from ..model import Finding, Severity
-from ..prefilter import LITERALS_MEMO, matches_at, may_match, search_windows
-from ..regex_literals import CaseInsensitive, fast_start, literal_gates, required_literals, source_start_literals
-from ..rules import Rule
-from ..voice import Offer, silenced
+from ..reading.context import Context
+from ..reading.voice import Offer, silenced
+from ..rules.prefilter import LITERALS_MEMO, matches_at, may_match, search_windows
+from ..rules.regex_literals import (
+    CaseInsensitive,
+    fast_start,
+    literal_gates,
+    required_literals,
+    source_start_literals,
+)
+from ..rules.ruleset import Rule
+from ..text.document import Document
 
 PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
 
@@ -103,7 +109,7 @@ class Kind:
         return {}
 
     def literals(self) -> set[str]:
-        """Prefilter literals of every term group this kind built (see :mod:`kepulint.prefilter`).
+        """Prefilter literals of every term group this kind built (see :mod:`kepulint.rules.prefilter`).
 
         Called after :meth:`lexicon`, which builds the groups.
         """
@@ -274,7 +280,7 @@ class TermGroup:
 
     ``spec`` keys: ``terms``, ``terms_traditional``, ``patterns``, ``exceptions``,
     ``exception_patterns``, and ``word_boundary: jieba`` to keep only hits that start and
-    end on jieba word boundaries (see :mod:`kepulint.wordseg`). Automaton roles are
+    end on jieba word boundaries (see :mod:`kepulint.text.wordseg`). Automaton roles are
     ``role`` and ``role + "!x"``.
     """
 
@@ -326,7 +332,7 @@ class TermGroup:
             covers.extend(pattern_hits(doc, pattern))
         kept = dedupe_overlaps(drop_covered(found, covers))
         if self.word_boundary == "jieba" and kept:
-            from ..wordseg import on_word_boundaries
+            from ..text.wordseg import on_word_boundaries
 
             kept = [h for h in kept if on_word_boundaries(doc.norm, h[0], h[1])]
         return kept
@@ -379,7 +385,7 @@ ANCHORED_SPACING = 100  # try a pattern at its start literals when they are at m
 
 def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
     """Matches of a rule regex in ``doc.norm``, searched only where its literals make a
-    match possible (see :mod:`kepulint.prefilter`); memoised per document, since rules
+    match possible (see :mod:`kepulint.rules.prefilter`); memoised per document, since rules
     share patterns."""
     memo = doc._cache.get(PATTERN_MEMO)
     if memo is None:

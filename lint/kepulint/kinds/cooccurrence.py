@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..context import Context
-from ..document import Document
 from ..model import Finding
+from ..reading.context import Context
+from ..text.document import Document
 from .base import Hit, Hits, Kind, TermGroup, any_within
 
 PROFILES = ("cn", "tw", "hk")
@@ -165,7 +165,7 @@ class Cooccurrence(Kind):
         subject) from the heading it stands under (structure.py)."""
         if not self.params.get("inherit_heading"):
             return False
-        from ..structure import heading_above
+        from ..reading.structure import heading_above
 
         span = heading_above(doc, pos)
         return span is not None and any_within(left_starts, *span)

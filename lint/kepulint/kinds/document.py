@@ -40,9 +40,9 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
-from ..context import Context
-from ..document import Document
 from ..model import Finding
+from ..reading.context import Context
+from ..text.document import Document
 from .base import Hits, Kind, RulePattern, compile_patterns, compiled
 
 _SCOPES = ("head", "tail")

@@ -20,11 +20,11 @@ from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
-from ..context import Context
-from ..document import Document
-from ..evidence import evidence
-from ..matchindex import index_of
 from ..model import Finding
+from ..reading.context import Context
+from ..reading.evidence import evidence
+from ..text.document import Document
+from ..text.matchindex import index_of
 from .base import Hits, Kind, TermGroup, check_group
 
 

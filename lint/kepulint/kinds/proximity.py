@@ -37,11 +37,11 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from ..context import Context
-from ..document import Document
-from ..evidence import Evidence, evidence
-from ..matchindex import index_of
 from ..model import Finding
+from ..reading.context import Context
+from ..reading.evidence import Evidence, evidence
+from ..text.document import Document
+from ..text.matchindex import index_of
 from .base import Hit, Hits, Kind, TermGroup, compile_patterns, drop_covered
 
 EVIDENCE_KINDS = ("citation", "named_source", "study_block", "attributed", "registry_id", "date")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..context import Context
-from ..document import Document
-from ..evidence import evidence
 from ..model import Finding
+from ..reading.context import Context
+from ..reading.evidence import evidence
+from ..text.document import Document
 from .base import Hits, Kind
 
 

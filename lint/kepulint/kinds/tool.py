@@ -1,6 +1,6 @@
 """``tool``: codes that kepulint itself reports about directives (KPL…).
 
-They have no lexicon; :mod:`kepulint.suppress` emits them while applying inline
+They have no lexicon; :mod:`kepulint.check.suppress` emits them while applying inline
 directives. The kind exists so that tool codes are ordinary rules: listed, documented,
 selectable and configurable like any other.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..context import Context
-from ..document import Document
 from ..model import Finding
+from ..reading.context import Context
+from ..text.document import Document
 from .base import Hits, Kind
 
 

@@ -6,7 +6,7 @@ UTF-16 code units. Lines end at CR, LF or CRLF in both.
 
 from __future__ import annotations
 
-from ..source import LineIndex
+from ..text.source import LineIndex
 
 
 def utf16_len(text: str) -> int:

@@ -25,9 +25,9 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..model import Diagnostic, Fix, Severity
-from ..rules import DOCS_URL
-from ..source import LineIndex
-from ..wording import for_profile
+from ..rules.ruleset import DOCS_URL
+from ..text.source import LineIndex
+from ..text.wording import for_profile
 from .positions import from_utf16, to_utf16
 
 DEBOUNCE = 0.25  # seconds of quiet typing before a document is linted again
@@ -63,7 +63,7 @@ class KepulintServer(LanguageServer):
         key = str(folder)
         if key not in self.configs:
             from ..api import ruleset_for
-            from ..config import ConfigError, load_config
+            from ..run.config import ConfigError, load_config
 
             try:
                 self.configs[key] = load_config(folder, known_codes=ruleset_for(()).codes)

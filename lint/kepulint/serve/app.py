@@ -128,7 +128,7 @@ def create_app(reviewer: Reviewer, *, max_request_size: int = DEFAULT_MAX_REQUES
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug: the same one line as the CLI's (the traceback goes to the server's log, not the page)."""
-    from ..runner import user_error_message
+    from ..run.runner import user_error_message
 
     return _error(500, user_error_message(exc))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..cli import CHECK_PROFILES, LEVELS
-from ..reporters.html import esc
+from ..report.html import esc
 from .service import DEFAULT_FILENAME, READABLE_SUFFIXES, Reviewer
 
 PROFILE_NAMES = {"cn": "中国大陆 cn", "tw": "台灣 tw", "hk": "香港 hk", "auto": "自动 auto"}

@@ -7,7 +7,7 @@ import socket
 import sys
 from typing import Any
 
-from ..runner import UsageError, load_settings
+from ..run.runner import UsageError, load_settings
 
 EXTRA_HINT = "kepulint serve needs the 'serve' extra: pip install 'kepulint[serve]'"
 

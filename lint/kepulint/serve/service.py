@@ -16,9 +16,9 @@ from typing import Any
 from .. import __version__
 from ..api import Settings, lint_source
 from ..cli import CHECK_PROFILES, LEVELS
-from ..config import Config, ConfigError
 from ..model import FileResult
-from ..rules import Rule, RuleSet
+from ..rules.ruleset import Rule, RuleSet
+from ..run.config import Config, ConfigError
 
 # what the page may open: the CLI's default include
 READABLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
@@ -164,7 +164,7 @@ class Reviewer:
 
     def report(self, req: LintRequest, fmt: str = "json") -> tuple[bytes, bool]:
         """The report of the request in ``fmt`` (json, sarif, html) and whether it fails at fail-on."""
-        from ..reporters import get, html, json_report
+        from ..report import get, html, json_report
 
         result, config = self.lint(req)
         rules, options = self.enabled(config), {"version": __version__, "profile": config.profile}
@@ -178,8 +178,8 @@ class Reviewer:
 
     def rules(self, profile: str) -> list[dict[str, Any]]:
         """Every rule with what the page shows beside a finding: summary, advice, legal basis."""
-        from ..advice import help_for, rewrite_hint
-        from ..reporters.html import safe_url
+        from ..check.advice import help_for, rewrite_hint
+        from ..report.html import safe_url
 
         chosen = set(self.config.selected_codes(self.ruleset.codes, None))
         return [{"code": r.code, "name": r.name, "severity": r.severity.label, "kind": r.kind, "summary": r.summary,
@@ -191,7 +191,7 @@ class Reviewer:
     def rule_text(self, code: str, profile: str) -> str:
         """``kepulint rule CODE --profile PROFILE``, as text."""
         from ..explain import explain_rule
-        from ..runner import UsageError
+        from ..run.runner import UsageError
 
         try:
             return explain_rule(code.upper(), profile, "text", self.config.rule_paths)
@@ -201,7 +201,7 @@ class Reviewer:
     def read(self, data: bytes, filename: str) -> dict[str, str]:
         """An uploaded file's bytes, decoded as the CLI decodes files (encoding detected; a Word
         document as its paragraphs, one a line)."""
-        from ..files import InputError, draft_text
+        from ..run.files import InputError, draft_text
 
         if not filename.lower().endswith(READABLE_SUFFIXES):
             raise RequestError(f"{filename}: cannot open this kind of file (open {', '.join(READABLE_SUFFIXES)})")

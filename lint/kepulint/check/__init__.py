@@ -1,0 +1,1 @@
+"""From a document and a rule set to diagnostics: kinds run, advice, fixes, suppressions."""

@@ -1,0 +1,228 @@
+"""Advice written for one finding: its match, its context and the profile.
+
+What goes into it, most specific first: a rewrite of the matched phrase (the rule's own
+``suggestions:`` and ``advice_data.REWRITES``), the disease, therapy or animal
+model named in the sentence (else its paragraph, else the title), and the rule's template;
+the first item of the help's 怎么改 section when the rule has no template. Advice is
+written in Simplified Chinese and shown in the profile's script and wording (wording.py).
+Help texts follow the profile too (:func:`help_for`: 为什么 names the jurisdiction's law).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..rules.ruleset import Rule
+from ..text.normalize import fold_chars
+from ..text.source import LineIndex
+from ..text.wording import for_profile
+from . import advice_data as data
+
+JURISDICTIONS = {"cn": "中国大陆", "tw": "台湾", "hk": "香港"}
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_NON_BLANK = re.compile(r"\S")
+REACH = 300  # characters read on each side of a match for its context
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the text around a match names (folded, Simplified)."""
+
+    disease: str = ""
+    therapy: str = ""
+    animal: str = ""
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {
+            "disease": self.disease or "该病",
+            "patients": f"{self.disease}患者" if self.disease else "患者",
+            "therapy": self.therapy or "该疗法",
+            "animal": self.animal or "动物或体外实验",
+            "topic": f"{self.disease}" if self.disease else "",
+            "trial": f"{self.therapy or '该疗法'}治疗{self.disease}的试验" if self.disease
+            else f"该{self.therapy or '疗法'}试验",
+        }
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, re.Pattern[str]]:
+    """Per category (diseases, therapies, animals), one regex: leftmost name, longest first."""
+    lists = {"diseases": data.DISEASES, "therapies": data.THERAPIES, "animals": data.ANIMALS}
+    return {key: re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+            for key, names in lists.items()}
+
+
+def _first_named(texts: list[str], pattern: re.Pattern[str]) -> str:
+    for text in texts:
+        m = pattern.search(text)
+        if m:
+            return m.group()
+    return ""
+
+
+_FOLDED: list[tuple[LineIndex, str, str]] = []  # the last document: its lines, folded text and title
+
+
+def _folded(lines: LineIndex, norm: str = "") -> tuple[str, str]:
+    """The document folded once (same offsets as its text: ``norm``, the linted view, when it has
+    them), and its folded title."""
+    entry = _FOLDED[0] if _FOLDED else None  # one read: the language server lints in threads
+    if entry is None or entry[0] is not lines:
+        folded = norm if len(norm) == len(lines.text) else fold_chars(lines.text)
+        title = next((folded[a:b] for a, b in (lines.line_span(i) for i in range(1, min(lines.line_count, 20) + 1))
+                      if folded[a:b].strip() and not folded[a:b].startswith("---")), "")
+        entry = (lines, folded, title[:200])
+        _FOLDED[:] = [entry]
+    return entry[1], entry[2]
+
+
+def _blank(lines: LineIndex, number: int) -> bool:
+    start, end = lines.line_span(number)
+    return _NON_BLANK.search(lines.text, start, end) is None
+
+
+def context_of(lines: LineIndex, start: int, end: int, norm: str = "") -> Context:
+    """The disease, therapy and animal model named near ``text[start:end]``: in its sentence,
+    else its line, else its paragraph (up to three lines each way, to a blank line), else the title.
+    Each is read at most :data:`REACH` characters either side of the match (a draft may be one line)."""
+    folded, title = _folded(lines, norm)
+    number, _ = lines.position(start)
+    line_start, line_end = lines.line_span(number)
+    near_start, near_end = max(line_start, start - REACH), min(line_end, end + REACH)
+    cut = [m.end() for m in _SENTENCE_END.finditer(folded, near_start, max(near_start, start))]
+    nxt = _SENTENCE_END.search(folded, max(near_start, end), near_end)
+    first = last = number
+    while first > 1 and number - first < 3 and not _blank(lines, first - 1):
+        first -= 1
+    while last < lines.line_count and last - number < 3 and not _blank(lines, last + 1):
+        last += 1
+    spans = [(cut[-1] if cut else near_start, nxt.end() if nxt else near_end), (near_start, near_end),
+             (max(lines.line_span(first)[0], start - 2 * REACH), min(lines.line_span(last)[1], end + 2 * REACH))]
+    texts = [folded[a:b] for a, b in spans] + [title]
+    names = _names()
+    return Context(_first_named(texts, names["diseases"]), _first_named(texts, names["therapies"]),
+                   _first_named(texts, names["animals"]))
+
+
+def _clean(text: str) -> str:
+    """A suggestion or rewrite without its parenthetical note (the note stays in advice)."""
+    return re.split(r"[（(]", text, maxsplit=1)[0].split(" / ")[0].strip()
+
+
+@lru_cache(maxsize=256)
+def _folded_keys(code: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``(folded key, key)`` pairs, longest first."""
+    return tuple(sorted(((fold_chars(k), k) for k in keys), key=lambda p: len(p[0]), reverse=True))
+
+
+def suggestion_for(rule: Rule, match: str) -> str:
+    """The rule's own suggestion for ``match`` (its longest key found in the match)."""
+    suggestions: dict[str, str] = rule.params.get("suggestions") or {}
+    folded = fold_chars(match)
+    for key, original in _folded_keys(rule.code, tuple(suggestions)):
+        if key in folded:
+            return str(suggestions[original])
+    return ""
+
+
+_MATCH, _TAIL = "\ue010", "\ue011"  # stand-ins for the match (and its unreplaced tail) during conversion
+_INSTRUCTION = re.compile(r"^(?:写明|写出|删除|注明|给出|改用|说明|任何|目前已获批)")
+
+
+def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
+    """``(old, new)``: the part of ``match`` to replace and its Simplified replacement, or None.
+
+    ``old`` is the whole match, or its leading verb for prefix rewrites (修复了 → 改善了)."""
+    folded = fold_chars(match)
+    rewrites = data.REWRITES.get(rule.code, {})
+    if folded in rewrites:
+        return match, rewrites[folded]
+    suggestion = suggestion_for(rule, match)
+    if suggestion and folded in (rule.params.get("suggestions") or {}) and not _INSTRUCTION.match(suggestion):
+        return match, _clean(suggestion)
+    for prefix, new in data.PREFIX_REWRITES.get(rule.code, {}).items():
+        if folded.startswith(prefix):
+            return match[: len(prefix)], new
+    return None
+
+
+def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "", norm: str = "") -> str:
+    """Advice for the finding of ``rule`` on ``lines.text[start:end]``, in ``profile``'s script.
+    ``context`` is the finding's context (for a document check ``CODE:id``, e.g. ``META001:author``);
+    ``norm`` the document's folded view, used for names when it has the text's offsets."""
+    templates = data.TEMPLATES.get(rule.code, {})
+    if not templates:
+        return for_profile(rewrite_hint(rule.help), profile)
+    match = lines.text[start:end]
+    fields = {"match": _MATCH, **context_of(lines, start, end, norm).fields,
+              "disclaimer": data.DISCLAIMER.get(profile, data.DISCLAIMER["cn"])}
+    check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
+    template = templates.get(check) if check else None
+    replacement = replacement_for(rule, match) if match else None
+    suggestion = suggestion_for(rule, match) if match else ""
+    if template is None and replacement is not None and "replace" in templates:
+        old, new = replacement
+        fields["replacement"] = new + _TAIL if new or match != old else "（删去）"
+        template = templates["replace"]
+    elif template is None and suggestion and "suggest" in templates:
+        fields["suggestion"] = suggestion
+        template = templates["suggest"]
+    template = template or templates.get("default") or next(iter(templates.values()))
+    # the matched text is quoted as the draft has it, whatever script the advice is shown in
+    tail = match[len(replacement[0]):] if replacement is not None else ""
+    return for_profile(template.format(**fields), profile).replace(_MATCH, match).replace(_TAIL, tail)
+
+
+def rewrite_hint(help_text: str) -> str:
+    """The first item of the help's 怎么改 (怎麼改 in a Traditional help) section, as a one-line
+    hint (with the example that follows when the item ends in a colon)."""
+    lines = help_text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith(("## 怎么改", "## 怎麼改")):
+            parts: list[str] = []
+            for nxt in lines[i + 1:]:
+                s = nxt.strip()
+                if s.startswith("##"):
+                    break
+                if not s or s.startswith("```"):
+                    continue
+                parts.append(s.lstrip("-*> ").strip())
+                if not parts[-1].endswith(("：", ":")) or len(parts) == 2:
+                    break
+            return " ".join(parts)
+    return ""
+
+
+_HELP: dict[tuple[str, str, str], str] = {}
+
+
+def help_for(rule: Rule, profile: str) -> str:
+    """The rule's help for ``profile``: for tw and hk in its script, with 为什么 naming that
+    jurisdiction's law (the rule's ``basis`` and profile message) instead of the mainland's."""
+    if profile == "cn" or profile not in JURISDICTIONS:
+        return rule.help
+    key = (rule.code, profile, rule.help)
+    cached = _HELP.get(key)
+    if cached is None:
+        cached = _HELP[key] = for_profile(_jurisdiction_help(rule, profile), profile)
+    return cached
+
+
+def _jurisdiction_help(rule: Rule, profile: str) -> str:
+    where = JURISDICTIONS[profile]
+    reason = rule.message_for(profile).replace("{match}", "……")
+    reason = reason.split("：", 1)[1] if "：" in reason else reason
+    why = [f"在{where}：{reason}"]
+    titles = [b["title"] for b in rule.basis_for(profile)]
+    mainland = f"- （{where}未列专门法条；中国大陆的依据见 kepulint rule {rule.code} --profile cn）"
+    why += [f"- {t}" for t in titles] or [mainland]
+    sections = re.split(r"(?m)^(?=## )", rule.help)
+    out = []
+    for section in sections:
+        if section.startswith("## 为什么"):
+            section = "## 为什么\n" + "\n".join(why) + "\n\n"
+        out.append(section)
+    return "".join(out).strip()

@@ -1,0 +1,133 @@
+"""The genre a draft earns from its own wording: promotional, kepu, news, notice or factcheck.
+
+A text with a booking hook or an offered price in its own voice is promotional, whatever its
+headline says (a scam cannot buy a fact-check's leniency with the word 辟谣). Otherwise each
+genre counts its distinct signals: enough critical signals (news, notice, fact-check) that outweigh
+the explaining and selling voice make it the best of those, sales wording makes it promotional,
+and a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..text.document import Document
+from ..text.normalize import fold_term
+from ..text.wordscan import WordScan
+
+GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
+CRITICAL = ("notice", "factcheck", "news")  # tie order
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One genre's compiled vocabulary: literal words and regexes (on folded text)."""
+
+    words: WordScan
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> Signals:
+        return cls(WordScan(fold_term(t) for t in spec.get("terms", [])),
+                   tuple(re.compile(p) for p in spec.get("patterns", [])))
+
+    def found(self, text: str) -> list[tuple[int, int, str]]:
+        """The signals in ``text`` as (start, end, text): each distinct word once, each pattern once."""
+        seen: dict[str, tuple[int, int, str]] = {}
+        for hit in self.words.find(text):
+            seen.setdefault(hit[2], hit)
+        return sorted([*seen.values(), *((m.start(), m.end(), m.group()) for p in self.patterns
+                                         if (m := p.search(text)))])
+
+    def keys(self, text: str) -> frozenset[str]:
+        """The distinct signals in ``text``: the words, and ``/N`` for pattern N."""
+        return self.words.distinct(text) | {f"/{i}" for i, p in enumerate(self.patterns) if p.search(text)}
+
+
+@dataclass(frozen=True)
+class GenreVocabulary:
+    threshold: int
+    critical_threshold: int
+    hooks: Signals
+    scored: dict[str, Signals]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> GenreVocabulary:
+    from ..data import load_yaml
+
+    data = load_yaml("genre.yaml")
+    scored = {"promotional": Signals.of(data["promotional"]["signals"])}
+    scored.update({g: Signals.of(data[g]) for g in ("kepu", "news", "notice", "factcheck")})
+    return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]),
+                           Signals.of(data["promotional"]["hooks"]), scored)
+
+
+@dataclass(frozen=True)
+class Genre:
+    """A document's genre, with what earned it (for the JSON report and for debugging)."""
+
+    name: str
+    scores: tuple[tuple[str, int], ...] = ()
+    hook: str = ""  # the booking hook or offered price that made the text promotional
+
+    @property
+    def critical(self) -> bool:
+        """News, notices and fact-checks report other people's claims."""
+        return self.name in ("news", "notice", "factcheck")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a text (or one chunk of a huge file) shows: the first booking hook or offered price in
+    its own voice, and each genre's distinct signals. Chunks' evidence merges into the file's."""
+
+    hook: str
+    signals: tuple[tuple[str, frozenset[str]], ...]
+
+    def merged(self, other: Evidence) -> Evidence:
+        mine, theirs = dict(self.signals), dict(other.signals)
+        union = {g: mine.get(g, frozenset()) | theirs.get(g, frozenset()) for g in {*mine, *theirs}}
+        return Evidence(self.hook or other.hook, tuple(sorted(union.items())))
+
+
+def genre_of(doc: Document) -> Genre:
+    """The document's genre (computed once per document)."""
+    return doc.memo("genre", lambda d: decide(evidence(d)))
+
+
+def evidence(doc: Document) -> Evidence:
+    """The genre evidence of one document."""
+    from .voice import regulated, reported
+
+    v = vocabulary()
+    norm = doc.norm
+    hook = ""
+    for start, end, found in v.hooks.found(norm):
+        if not (reported(doc, start, end, clause=True) or regulated(doc, start, clause=True) or _asked(doc, start)):
+            hook = found
+            break
+    return Evidence(hook, tuple((name, signals.keys(norm)) for name, signals in sorted(v.scored.items())))
+
+
+def decide(ev: Evidence) -> Genre:
+    """The genre that the evidence earns."""
+    if ev.hook:
+        return Genre("promotional", hook=ev.hook)
+    v = vocabulary()
+    scores = {name: len(keys) for name, keys in ev.signals}
+    critical = sum(scores[g] for g in CRITICAL)
+    if critical >= v.critical_threshold and critical > scores["promotional"] + scores["kepu"]:
+        name = max(CRITICAL, key=lambda g: scores[g])  # max keeps the first of equal scores
+    else:
+        name = "promotional" if scores["promotional"] >= v.threshold else "kepu"
+    return Genre(name, tuple(sorted(scores.items())))
+
+
+def _asked(doc: Document, pos: int) -> bool:
+    """True when the sentence at ``pos`` is a question (a price asked about is not offered)."""
+    _, end = doc.sentence_at(pos)
+    return doc.norm[:end].rstrip("”’」』) ").endswith(("?", "吗", "呢"))

@@ -1,0 +1,201 @@
+"""Literal prefilters for rule regexes: skip (and never compile) a regex that cannot match.
+
+Compiling a few hundred regexes costs more than linting a small file, and a pre-commit
+hook pays it on every commit. For each pattern :mod:`kepulint.rules.regex_literals` derives, once
+per rule set, the literal strings its matches must contain (``治愈率|有效率…`` → {治愈率,
+有效率, …}). The engine's single Aho-Corasick scan reports which literals a document
+contains (:class:`LiteralIndex`); a pattern missing one of its literal sets is neither
+compiled nor run, and the others run only in the sentences around their literals.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from typing import Any
+
+from .regex_literals import CaseInsensitive
+
+LITERALS_MEMO = "prefilter-literals"  # Document memo key: the LiteralIndex of doc.norm
+LOWER_MEMO = "prefilter-lower"  # Document memo key: doc.norm.lower()
+WINDOWS_MEMO = "prefilter-windows"  # Document memo key: literal or literal set -> search windows
+
+
+class LiteralIndex:
+    """Where the prefilter literals occur in one text: longer literals as found by the
+    engine's automaton scan, one-character literals looked up with str methods on demand."""
+
+    def __init__(self, text: str, found: dict[str, list[int]], chars: frozenset[str]) -> None:
+        self._text = text
+        self._found = found
+        self._chars = chars
+        self._char_positions: dict[str, list[int]] = {}
+        self._counts: dict[str, int] = {}
+        self.present = {*found, *(ch for ch in chars if ch in text)}  # every literal that occurs
+
+    def any_of(self, literals: frozenset[str]) -> bool:
+        """Some literal of ``literals`` occurs."""
+        return not self.present.isdisjoint(literals)
+
+    def count(self, literals: frozenset[str]) -> int:
+        """Occurrences of all ``literals`` together."""
+        counts = self._counts
+        total = 0
+        for lit in literals & self.present:
+            n = counts.get(lit)
+            if n is None:
+                n = counts[lit] = self._text.count(lit) if lit in self._chars else len(self._found[lit])
+            total += n
+        return total
+
+    def starts_of(self, literals: frozenset[str]) -> list[int]:
+        """Sorted start offsets of all ``literals`` together, each once."""
+        present = literals & self.present
+        if len(present) == 1:
+            return self.positions(next(iter(present)))
+        return sorted({pos for lit in present for pos in self.positions(lit)})
+
+    def positions(self, literal: str) -> list[int]:
+        """Start offsets of ``literal`` (empty when absent)."""
+        if literal not in self._chars:
+            return self._found.get(literal, [])
+        out = self._char_positions.get(literal)
+        if out is None:
+            out = self._char_positions[literal] = find_all(self._text, literal)
+        return out
+
+
+def find_all(text: str, literal: str) -> list[int]:
+    """Start offsets of every occurrence of ``literal`` in ``text``, overlapping ones too."""
+    out = []
+    pos = text.find(literal)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(literal, pos + 1)
+    return out
+
+
+def matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int], lo: int = 0,
+               hi: int | None = None) -> list[re.Match[str]]:
+    """What ``regex.finditer(text, lo, hi)`` finds, given sorted offsets every match starts at
+    (where the literals its matches begin with occur): the regex is tried only there."""
+    end = len(text) if hi is None else hi
+    out: list[re.Match[str]] = []
+    pos = lo
+    for k in range(bisect_left(starts, lo), len(starts)):
+        at = starts[k]
+        if at >= end:
+            break
+        if at >= pos and (m := regex.match(text, at, end)):
+            out.append(m)
+            pos = m.end()  # a start literal is never empty: neither is the match
+    return out
+
+
+def _window(doc: Any, pos: int, length: int) -> tuple[int, int]:
+    """From the sentence before the one at ``pos`` to the sentence after it."""
+    sentences = doc.sentences
+    i = doc.sentence_index(pos)
+    lo = sentences[max(i - 1, 0)][0]
+    hi = sentences[min(i + 1, len(sentences) - 1)][1]
+    return min(lo, pos), max(hi, pos + length)
+
+
+def may_match(doc: Any, literals: frozenset[str] | None) -> bool:
+    """False only when the engine's scan proved none of ``literals`` occurs in the document."""
+    if literals is None:
+        return True
+    if isinstance(literals, CaseInsensitive):
+        lower = doc._cache.get(LOWER_MEMO)
+        if lower is None:
+            lower = doc._cache[LOWER_MEMO] = doc.norm.lower()
+        return any(lit in lower for lit in literals)
+    present = doc._cache.get(LITERALS_MEMO)
+    return present is None or present.any_of(literals)
+
+
+def search_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, int]]:
+    """Spans of ``doc.norm`` worth searching for a pattern with these literals.
+
+    A rule regex matches within a claim, so it is run only over the sentences around
+    each occurrence of one of its literals (the sentence before to the sentence after),
+    not over the whole document; without literal positions, the whole document.
+    """
+    present = doc._cache.get(LITERALS_MEMO)
+    if literals is None or present is None or isinstance(literals, CaseInsensitive):
+        return [(0, len(doc.norm))]
+    memo = doc._cache.setdefault(WINDOWS_MEMO, {})
+    spans = memo.get(literals)  # patterns often share a literal set
+    if spans is None:
+        spans = memo[literals] = _windows_of(doc, present, literals, memo)
+    return spans
+
+
+def _windows_of(doc: Any, present: LiteralIndex, literals: frozenset[str],
+                memo: dict[Any, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    sentences = doc.sentences
+    hits = present.count(literals)
+    if not sentences or hits * 3 >= len(sentences):  # windows would cover it all: one pass
+        return [(0, len(doc.norm))] if hits else []
+    runs: list[tuple[int, int]] = []
+    for literal in literals & present.present:
+        if literal not in memo:  # a literal's own sentence runs, keyed by the str
+            memo[literal] = _sentence_runs(doc, present.positions(literal), len(literal))
+        runs.extend(memo[literal])
+    return [(sentences[a][0], sentences[b][1]) for a, b in _merged(runs, touching=True)]
+
+
+def _sentence_runs(doc: Any, positions: list[int], length: int) -> list[tuple[int, int]]:
+    """For each occurrence, the sentence indexes from the one before it to the one after."""
+    starts = doc._sentence_starts
+    last = len(starts) - 1
+    if length == 1:
+        return [(max(i - 2, 0), min(i, last)) for i in [bisect_right(starts, pos) for pos in positions]]
+    return [(max(bisect_right(starts, pos) - 2, 0), min(bisect_right(starts, pos + length - 1), last))
+            for pos in positions]
+
+
+def may_occur(doc: Any, literals: frozenset[str] | None) -> bool:
+    """False when no literal of ``literals`` is in the document (str search, any pattern)."""
+    if literals is None:
+        return True
+    if isinstance(literals, CaseInsensitive):
+        return may_match(doc, literals)
+    norm = doc.norm
+    return any(lit in norm for lit in literals)
+
+
+def find_windows(doc: Any, literals: frozenset[str] | None) -> list[tuple[int, int]]:
+    """Like :func:`search_windows`, for patterns outside the engine's scan (str.find)."""
+    norm = doc.norm
+    if literals is None:
+        return [(0, len(norm))]
+    if isinstance(literals, CaseInsensitive):
+        return [(0, len(norm))] if may_match(doc, literals) else []
+    spans = [(pos, pos + len(literal)) for literal in literals for pos in find_all(norm, literal)]
+    return windows_around(doc, spans)
+
+
+def windows_around(doc: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """From the sentence before each span to the sentence after it, merged; the whole text
+    when the spans are many (one pass over it is cheaper), nothing when there are none."""
+    if len(spans) * 3 >= max(len(doc.sentences), 1):
+        return [(0, len(doc.norm))] if spans else []
+    return _merged([_window(doc, start, end - start) for start, end in spans])
+
+
+def _merged(spans: list[tuple[int, int]], touching: bool = False) -> list[tuple[int, int]]:
+    """Overlapping spans merged (and, with ``touching``, index runs such as (1, 3), (4, 6))."""
+    if not spans:
+        return []
+    spans.sort()
+    merged = [spans[0]]
+    gap = 1 if touching else 0
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1] + gap:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged

@@ -1,0 +1,1 @@
+"""Running over files: configuration, discovery, cache, parallel jobs, chunks, baselines, fixing."""

@@ -1,0 +1,1 @@
+"""Reading a draft: bytes and markup to normalised text, lines and sentences."""
