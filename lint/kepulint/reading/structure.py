@@ -16,7 +16,7 @@ from bisect import bisect_right
 
 from ..text.document import Document
 from ..text.markup import URL_FILL
-from ..text.matchindex import index_of
+from ..text.matchindex import index_of, indexable
 
 HEADING_MAX = 40  # a plain-text heading is one short line
 SECTION_LINES = 25  # a heading governs at most this many lines below it
@@ -116,6 +116,8 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
     found: dict[int, str | None] = doc.memo("framing-clause-cue", lambda d: {}).setdefault((cues, breaks), {})
     sent_start, _ = doc.sentence_at(clause_start)
     norm = doc.norm
+    stops = _break_positions(doc, breaks)
+    cue_at = index_of(doc._cache, cues, norm) if indexable(cues) else None
     strip = breaks + " "
     walked: list[tuple[int, str | None]] = []  # (clause end, its cue when it frames), nearest first
     answer: str | None = None
@@ -128,18 +130,30 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
         if hi in found:
             answer = found[hi]
             break
-        lo = hi - 1
-        while lo > sent_start and norm[lo - 1] not in breaks:
-            lo -= 1
-        clause = norm[lo:hi]
-        m = cues.search(clause)
-        walked.append((hi, m.group() if m and _FRAME_END.search(clause) else None))
+        k = bisect_right(stops, hi - 1) - 1  # the last break before the clause's end, by bisect
+        lo = max(sent_start, stops[k] + 1 if k >= 0 else sent_start)
+        if cue_at is not None:
+            m = cue_at.first(lo, hi)
+            cue = m[2] if m else None
+        else:
+            found_cue = cues.search(norm[lo:hi])
+            cue = found_cue.group() if found_cue else None
+        frames = cue is not None and _FRAME_END.search(norm, max(lo, hi - 3), hi) is not None
+        walked.append((hi, cue if frames else None))
         hi = lo
     for end, cue in reversed(walked):  # from the farthest clause to the nearest
         if cue is not None:
             answer = cue
         found[end] = answer
     return answer
+
+
+def _break_positions(doc: Document, breaks: str) -> list[int]:
+    """Offsets of every clause-break character in the document, ascending (one scan per set)."""
+    table: dict[str, list[int]] = doc.memo("clause-break-positions", lambda d: {})
+    if breaks not in table:
+        table[breaks] = [i for i, ch in enumerate(doc.norm) if ch in breaks]
+    return table[breaks]
 
 
 _HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试者|人们|民众|成人|儿童|老人")
