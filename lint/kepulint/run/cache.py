@@ -10,7 +10,8 @@ Layout (``.kepulint_cache/`` under the working directory unless ``--cache-dir`` 
       v2/<run id>/<hash of a set of file keys>.pack
 
 The *run key* is a hash of everything that is the same for every file of a run: the cache
-format, the kepulint version, a digest of kepulint's own code and data files, the Python
+format, the kepulint version and a digest of its own code, data and schemas (the
+:func:`~kepulint.stamp.code_stamp` the rule-set cache keys on too), the Python
 version, the rule set digest (every rule file, rule packs included), the
 :class:`~kepulint.api.Settings` (severity overrides, profile, today, rule paths, selection),
 the input encoding and the maximum file size. The *file key* adds the display path, the
@@ -57,13 +58,13 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .. import userkey
 from ..fsutil import write_atomic
-from ..model import FileResult
+from ..model import FileResult, InputError
+from ..stamp import code_stamp
 
 FORMAT = 2
 DEFAULT_DIR = ".kepulint_cache"
@@ -118,7 +119,7 @@ def file_signature(path: Path | str, max_bytes: int | None = None) -> FileSig | 
     The linted bytes are hashed, not re-read: see :func:`signature_of`. This is for a file
     whose stored ``stat`` signature no longer matches, to compare contents.
     """
-    from .files import MAX_FILE_SIZE, InputError, read_bytes
+    from ..text.decode import MAX_FILE_SIZE, read_bytes
 
     try:
         data, st = read_bytes(path, max_bytes=MAX_FILE_SIZE if max_bytes is None else max_bytes, regular=True)
@@ -145,40 +146,10 @@ def _read_private(path: str, limit: int | None = None) -> bytes | None:
     return data if limit is None or len(data) <= limit else None
 
 
-_CODE_SUFFIXES = (".py", ".yaml", ".tsv", ".txt", ".json")
-
-
-def code_files(root: str) -> list[str]:
-    """kepulint's modules and data files under ``root``: sorted posix paths relative to it."""
-    names: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        names += (name if rel == "." else f"{rel}/{name}" for name in files if name.endswith(_CODE_SUFFIXES))
-    return sorted(names)
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """Digest of kepulint's own modules and data (a changed kind or vocabulary invalidates)."""
-    root = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the kepulint package
-    h = hashlib.blake2b(digest_size=20)
-    for name in code_files(root):
-        try:
-            with open(os.path.join(root, name), "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        h.update(name.encode() + b"\0" + data + b"\0")
-    return h.hexdigest()
-
-
 def run_key(settings: Any, ruleset_digest: str, encoding: str | None, max_bytes: int) -> str:
     """The part of every entry's key that is the same for the whole run."""
-    from .. import __version__
-
     parts = (
-        f"format={FORMAT}", f"version={__version__}", f"code={code_digest()}",
+        f"format={FORMAT}", f"code={code_stamp()}",
         f"python={sys.version_info[0]}.{sys.version_info[1]}", f"rules={ruleset_digest}",
         f"settings={settings!r}", f"encoding={encoding!r}", f"max={max_bytes}",
     )  # fmt: skip

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .discover import DEFAULT_INCLUDE
+
 __all__ = [
     "DEFAULT_INCLUDE",
     "DEFAULT_MAX_FILE_SIZE",
@@ -34,7 +36,6 @@ __all__ = [
 
 YAML_NAMES = (".kepulint.yaml", ".kepulint.yml")
 PYPROJECT = "pyproject.toml"
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -251,17 +252,18 @@ class Config:
         found = {code: self.severity_for(code) for code in all_codes}
         return {code: level for code, level in found.items() if level is not None}
 
-    def is_excluded(self, path: Path) -> bool:
-        """True when ``exclude`` matches the path, its file name or any directory above it (below root)."""
-        rel = self._relative(path)
-        parts = [p for p in rel.split("/") if p]
-        candidates = {rel, *parts, *("/".join(parts[:i]) for i in range(1, len(parts)))}
-        return any(_glob_match(glob, candidates) for glob in self.exclude)
+    def is_excluded(self, path: str | os.PathLike[str]) -> bool:
+        """True when ``exclude`` matches the path, its file name or any folder above it (below
+        root): the very test ``kepulint check`` applies (:class:`~kepulint.run.discover.PathMatcher`)."""
+        from .discover import PathMatcher
 
-    def is_included(self, path: Path) -> bool:
-        """True when ``include`` matches the path relative to root or its file name."""
-        rel = self._relative(path)
-        return any(_glob_match(glob, (rel, rel.rsplit("/", 1)[-1])) for glob in self.include)
+        return PathMatcher(self.exclude, self.root, folders=True)(path)
+
+    def is_included(self, path: str | os.PathLike[str]) -> bool:
+        """True when ``include`` matches the path relative to root or its file name, ignoring case."""
+        from .discover import PathMatcher
+
+        return PathMatcher(self.include, self.root)(path)
 
     def with_overrides(self, **cli: object) -> Config:
         """Apply command-line values (snake_case names; ``None`` = not given).

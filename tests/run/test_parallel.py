@@ -18,19 +18,21 @@ from typing import Any
 
 import pytest
 from conftest import check_report as check
-from conftest import isolate_run
+from conftest import isolate_run, run_stats
 
 from kepulint import userkey
 from kepulint.api import Settings, ruleset_for
 from kepulint.run import cache, parallel
 from kepulint.run.cache import ResultCache
+from kepulint.run.options import RunOptions
 from kepulint.run.runner import Job
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import load_seeds, make_draft  # noqa: E402
 
+NO_CACHE = RunOptions(cache=False)
 CURE = "# 标题\n\n干细胞可以根治糖尿病。\n"
 
 
@@ -96,34 +98,33 @@ def test_pool_results_keep_input_order(corpus: Path) -> None:
     jobs += [Job(p.name, p, tuple(ruleset.codes)) for p in files]
     settings = Settings(today="2025-11-25")
     config = _Config(jobs=2)
-    pooled = parallel.lint_jobs(jobs, settings, config, {"cache": False})
-    assert parallel.last_stats["processes"] == 2
-    alone = parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
-    assert [r.path for r in pooled] == [j.path for j in jobs]
-    assert pooled == alone
+    pooled = parallel.lint_jobs(jobs, settings, config, NO_CACHE)
+    assert pooled.stats.processes == 2
+    alone = parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE)
+    assert [r.path for r in pooled.results] == [j.path for j in jobs]
+    assert pooled.results == alone.results
 
 
 def test_spawn_start_method_gives_the_same_results(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
     monkeypatch.setattr(parallel, "MIN_POOL_BYTES_SPAWN", 1)
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:6]]
     settings = Settings(today="2025-11-25")
-    spawned = parallel.lint_jobs(jobs, settings, _Config(jobs=2), {"cache": False})
-    assert parallel.last_stats["processes"] == 2
-    assert spawned == parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
+    spawned = parallel.lint_jobs(jobs, settings, _Config(jobs=2), RunOptions(cache=False, start_method="spawn"))
+    assert spawned.stats.processes == 2
+    assert spawned.results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE).results
 
 
 def test_jobs_option_beats_config_beats_cores() -> None:
-    assert parallel.resolve_jobs(_Config(jobs=3), {"jobs": 1}) == 1
-    assert parallel.resolve_jobs(_Config(jobs=3), {"jobs": None}) == 3
-    assert parallel.resolve_jobs(_Config(jobs=None), {}) == parallel.default_jobs() >= 1
+    assert parallel.resolve_jobs(_Config(jobs=3), RunOptions(jobs=1)) == 1
+    assert parallel.resolve_jobs(_Config(jobs=3), RunOptions(jobs=None)) == 3
+    assert parallel.resolve_jobs(_Config(jobs=None), RunOptions()) == parallel.default_jobs() >= 1
 
 
 def test_small_work_stays_in_process(tmp_path: Path, calls: list[str]) -> None:
     docs = _drafts(tmp_path)
     check(docs, jobs=8, cache=False)
-    assert parallel.last_stats["processes"] == 1 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
+    assert run_stats()["processes"] == 1 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
 
 
 def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: Path) -> None:
@@ -132,6 +133,7 @@ def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: 
         from pathlib import Path
         from kepulint.run import parallel
         from kepulint.api import Settings, ruleset_for
+        from kepulint.run.options import RunOptions
         from kepulint.run.runner import Job
 
         class Config:
@@ -148,10 +150,10 @@ def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: 
         files = sorted(Path({str(corpus)!r}).iterdir())
         jobs = [Job(p.name, p, codes) for p in files]
         jobs.insert(3, Job("crash.md", files[0], codes))
-        results = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), Config(), {{"cache": False}})
+        linted = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), Config(), RunOptions(cache=False))
         print(json.dumps([[r.path, r.error.kind if r.error else None, r.error.message if r.error else "",
-                           len(r.diagnostics)] for r in results]))
-        print(parallel.last_stats["processes"], file=sys.stderr)
+                           len(r.diagnostics)] for r in linted.results]))
+        print(linted.stats.processes, file=sys.stderr)
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, env=_env(), cwd=tmp_path,
                           timeout=90)
@@ -173,10 +175,10 @@ def test_workers_that_cannot_start_fall_back_to_this_process(corpus: Path, monke
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:8]]
     settings = Settings(today="2025-11-25")
-    results = parallel.lint_jobs(jobs, settings, _Config(jobs=2), {"cache": False})
-    assert parallel.last_stats["processes"] == 2
-    assert results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
-    assert all(r.error is None for r in results)
+    linted = parallel.lint_jobs(jobs, settings, _Config(jobs=2), NO_CACHE)
+    assert linted.stats.processes == 2
+    assert linted.results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE).results
+    assert all(r.error is None for r in linted.results)
 
 
 def test_an_exception_in_one_file_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,7 +211,7 @@ def test_ctrl_c_stops_the_pool(corpus: Path, monkeypatch: pytest.MonkeyPatch) ->
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())]
     with pytest.raises(KeyboardInterrupt):
-        parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), {"cache": False})
+        parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), NO_CACHE)
     deadline = time.monotonic() + 10
     while _running_children() - before and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -238,7 +240,7 @@ def test_warm_rerun_lints_nothing_and_reports_the_same(corpus: Path, calls: list
     assert len(calls) == 17
     calls.clear()
     warm = check(corpus)
-    assert calls == [] and parallel.last_stats["hits"] == 17 and parallel.last_stats["linted"] == 0
+    assert calls == [] and run_stats()["hits"] == 17 and run_stats()["linted"] == 0
     assert warm == cold
     tag = Path(".kepulint_cache/CACHEDIR.TAG").read_text(encoding="utf-8")
     assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
@@ -247,10 +249,10 @@ def test_warm_rerun_lints_nothing_and_reports_the_same(corpus: Path, calls: list
 
 def test_pool_results_are_cached_too(corpus: Path, calls: list[str]) -> None:
     cold = check(corpus, jobs=2)
-    assert parallel.last_stats["processes"] == 2 and parallel.last_stats["writes"] == 17
+    assert run_stats()["processes"] == 2 and run_stats()["writes"] == 17
     calls.clear()  # (the parent warms up the rules with one tiny lint before forking)
     warm = check(corpus, jobs=2)
-    assert calls == [] and parallel.last_stats["linted"] == 0 and warm == cold
+    assert calls == [] and run_stats()["linted"] == 0 and warm == cold
 
 
 def test_cache_dir_option_moves_the_cache(tmp_path: Path) -> None:
@@ -355,7 +357,7 @@ def test_corrupt_and_foreign_entries_are_ignored(corpus: Path, calls: list[str])
     again = check(corpus)
     assert len(calls) == 17 and again == cold
     assert not planted.exists(), "a cache entry must never run code"
-    assert parallel.last_stats["cache_errors"] == 17
+    assert run_stats()["cache_errors"] == 17
     calls.clear()
     assert check(corpus) == cold and calls == []  # rewritten good entries
 
@@ -404,7 +406,7 @@ def test_stat_fast_path_and_digest_fallback(tmp_path: Path, calls: list[str],
     assert calls == []
     monkeypatch.setattr(cache, "file_signature", None)  # the fast path reads no file at all
     check(docs, profile="cn")
-    assert calls == [] and parallel.last_stats["hits"] == 2
+    assert calls == [] and run_stats()["hits"] == 2
 
 
 def test_racy_signature_is_not_trusted(tmp_path: Path) -> None:
