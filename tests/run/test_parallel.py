@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import textwrap
@@ -474,3 +475,40 @@ def test_a_walked_file_that_turns_binary_is_skipped_and_counted(tmp_path: Path, 
     assert third["errors"] == [{"path": "docs/b.txt", "message": "binary file (PNG image), skipped",
                                 "kind": "skipped"}]
     assert check(docs / "b.txt")["errors"][0]["kind"] == "error"  # named: an error, not its cached skip
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_before_a_worker_set_its_handlers_waits_for_them(corpus: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SIGINT that reaches a new worker before its initializer set SIG_IGN (a Ctrl-C to the
+    process group in that window) must not run the parent's handler in the copy of the parent's
+    stack: SIGINT and SIGTERM are blocked from fork until the worker's handlers are in place,
+    then the pending SIGINT is ignored. Each worker here sends itself SIGINT in that window."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    real = parallel._worker_init
+
+    def interrupted_init() -> None:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C arrives before the worker's own handlers
+        real()
+        now = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        ignores = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        (marks / str(os.getpid())).write_text(json.dumps({"held": sorted(held), "now": sorted(now),
+                                                          "ignores_ctrl_c": ignores}))
+
+    monkeypatch.setattr(parallel, "_worker_init", interrupted_init)
+    monkeypatch.setattr(parallel, "MIN_POOL_BYTES", 1)
+    codes = tuple(ruleset_for(()).codes)
+    jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:8]]
+    settings = Settings(today="2025-11-25")
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    linted = parallel.lint_jobs(jobs, settings, _Config(jobs=2), NO_CACHE)
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == mask  # the parent's mask is back
+    workers = [json.loads(m.read_text()) for m in marks.iterdir()]
+    assert linted.stats.processes == 2 and len(workers) == 2  # both workers lived through it
+    for worker in workers:
+        assert {int(signal.SIGINT), int(signal.SIGTERM)} <= set(worker["held"])
+        assert int(signal.SIGINT) not in worker["now"] and int(signal.SIGTERM) not in worker["now"]
+        assert worker["ignores_ctrl_c"]
+    assert linted.results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE).results
