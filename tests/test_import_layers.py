@@ -4,7 +4,8 @@ Every module of ``lint/kepulint`` is parsed with :mod:`ast`; every import counts
 a module or inside a function, relative or absolute (``if TYPE_CHECKING:`` ones included). The
 layers, lowest first (a module may import its own layer or a lower one)::
 
-    model, fsutil, yamlsafe, userkey, stamp, data, schemas   values, file and YAML helpers, cache keys
+    model, fsutil, yamlsafe, userkey,       values, file and YAML helpers,
+    stamp, pickles, data, schemas           cache keys and loader, packaged data
     < text        a file's bytes to text: decode, markup, normalise, segment, readers
     < rules       rule files, regex checks and prefilters
     < reading     what a text is: structure, genre, voice, region, context cues, evidence
@@ -42,7 +43,7 @@ PACKAGE = Path(kepulint.__file__).resolve().parent
 ROOT = "kepulint"
 
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"model", "fsutil", "yamlsafe", "userkey", "stamp", "data", "schemas"}),
+    frozenset({"model", "fsutil", "yamlsafe", "userkey", "stamp", "pickles", "data", "schemas"}),
     frozenset({"text"}),
     frozenset({"rules"}),
     frozenset({"reading"}),

@@ -174,7 +174,7 @@ def test_the_rule_cache_loader_admits_only_kepulint_classes() -> None:
                          ("kepulint.cli", "Terminated")):
         payload = pickle.dumps(getattr(__import__(module, fromlist=[name]), name))
         with pytest.raises(pickle.UnpicklingError):
-            ruleset_cache._KepulintOnly(io.BytesIO(payload)).load()
+            ruleset_cache._loader(io.BytesIO(payload)).load()
 
 
 def test_the_rule_cache_key_covers_code_data_and_schemas(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ Correctness only: no timing assertions (see bench/ for speed).
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
 import pickle
 import subprocess
@@ -435,3 +436,34 @@ def test_an_entry_with_a_malformed_stat_is_a_silent_miss(tmp_path: Path, stat: A
     assert store._check(job, fkey, data) is None
     assert store.stats.errors == 1
 
+
+
+# -- one design for both caches -----------------------------------------------------------------
+
+
+def test_both_caches_key_on_the_one_code_stamp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result cache's run key and the rule-set cache's key both change with the code stamp
+    (version + digest of kepulint's modules, data and schemas)."""
+    settings = Settings(today="2025-11-25")
+    before = (cache.run_key(settings, "rules", None, 1), ruleset._code_stamp())
+    assert before[1] == stamp.code_stamp()
+    monkeypatch.setattr(stamp, "code_digest", lambda: "another build")
+    after = (cache.run_key(settings, "rules", None, 1), ruleset._code_stamp())
+    assert after[0] != before[0] and after[1] != before[1] and after[1].endswith("|another build")
+
+
+@pytest.mark.parametrize("load", [
+    pytest.param(lambda data: cache._loads(data), id="result cache"),
+    pytest.param(lambda data: ruleset_cache._loader(io.BytesIO(data)).load(), id="rule-set cache"),
+])
+def test_both_caches_load_with_the_one_loader_that_admits_only_kepulint_types(load: Any) -> None:
+    from kepulint import fsutil, pickles
+    from kepulint.model import InputError
+
+    assert isinstance(cache._SafeUnpickler(b"", {}), pickles.KepulintUnpickler)
+    assert isinstance(ruleset_cache._loader(io.BytesIO(b"")), pickles.KepulintUnpickler)
+    for forbidden in (os.system, eval, fsutil.write_atomic, InputError, pickle.Unpickler):
+        with pytest.raises(pickle.UnpicklingError):
+            load(pickle.dumps(forbidden))
+    result = FileResult(path="a.md")
+    assert load(pickle.dumps(result)) == result

@@ -64,6 +64,7 @@ from typing import Any
 from .. import userkey
 from ..fsutil import write_atomic
 from ..model import FileResult, InputError
+from ..pickles import KepulintUnpickler, only
 from ..stamp import code_stamp
 
 FORMAT = 2
@@ -156,18 +157,13 @@ def run_key(settings: Any, ruleset_digest: str, encoding: str | None, max_bytes:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    """Only kepulint's result types (and builtins that need no lookup) may be loaded; a rule's
+class _SafeUnpickler(KepulintUnpickler):
+    """kepulint's one loader (:mod:`kepulint.pickles`) admitting only the result types; a rule's
     help text, stored by reference (see :class:`_HelpPickler`), comes from ``helps``."""
 
     def __init__(self, data: bytes, helps: dict[str, str]) -> None:
-        super().__init__(io.BytesIO(data))
+        super().__init__(data, admit=only(_ALLOWED))
         self.helps = helps
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
     def persistent_load(self, pid: Any) -> Any:
         try:
