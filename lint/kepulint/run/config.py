@@ -345,61 +345,65 @@ def _to_raw(key: str, value: object) -> object:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
+def _schema() -> dict[str, Any]:
     import json
     from importlib import resources
 
+    return json.loads(resources.files("kepulint.schemas").joinpath("config.schema.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    text = resources.files("kepulint.schemas").joinpath("config.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
+    return Draft202012Validator(_schema())
 
 
 _WANT = {"array": "a list", "object": "a mapping", "string": "a string", "integer": "an integer",
          "number": "a number", "boolean": "true or false"}  # fmt: skip
 
 
-_CODE = re.compile(r"[A-Z]{1,4}[0-9]{0,3}\Z")
-_LEVELS = ("error", "warning", "info")
-_SIZE = re.compile(r"\s*[0-9]+(\.[0-9]+)?\s*([KkMmGg]([Ii]?[Bb])?|[Bb])?\s*\Z")
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and value != ""
-
-
-def _are(check: Any, value: object) -> bool:
-    return isinstance(value, list) and all(check(v) for v in value)
-
-
-def _is_code(value: object) -> bool:
-    return isinstance(value, str) and _CODE.match(value) is not None
-
-
-_PLAIN_CHECKS: dict[str, Any] = {
-    "select": lambda v: _are(_is_code, v),
-    "ignore": lambda v: _are(_is_code, v),
-    "extend-select": lambda v: _are(_is_code, v),
-    "severity": lambda v: isinstance(v, dict) and all(_is_code(k) and lv in _LEVELS for k, lv in v.items()),
-    "fail-on": lambda v: isinstance(v, str) and v in (*_LEVELS, "never"),
-    "profile": lambda v: isinstance(v, str) and v in ("auto", "cn", "tw", "hk"),
-    "include": lambda v: _are(_is_text, v),
-    "exclude": lambda v: _are(_is_text, v),
-    "per-file-ignores": lambda v: isinstance(v, dict) and all(_is_text(k) and _are(_is_code, c) for k, c in v.items()),
-    "extends": _is_text,
-    "encoding": _is_text,
-    "max-file-size": lambda v: (type(v) is int and v >= 1) or (isinstance(v, str) and _SIZE.match(v) is not None),
-    "rule-paths": lambda v: _are(_is_text, v),
-    "cache-dir": _is_text,
-    "baseline": _is_text,
-    "jobs": lambda v: type(v) is int and v >= 1,
-}
+def _plainly(node: dict[str, Any], value: object, root: dict[str, Any]) -> bool:
+    """True when ``value`` plainly satisfies the schema ``node``: a fast reading of the few
+    keywords the config schema uses (a keyword it does not know makes it answer False, and
+    jsonschema decides). Never True where jsonschema would refuse (tested)."""
+    for key, want in node.items():
+        if key in ("description", "default", "errorMessage", "title", "$schema", "$id", "$defs"):
+            continue
+        if key == "$ref" and want.startswith("#/$defs/"):
+            ok = _plainly(root["$defs"][want.removeprefix("#/$defs/")], value, root)
+        elif key == "type":
+            ok = {"string": type(value) is str, "integer": type(value) is int, "array": type(value) is list,
+                  "object": type(value) is dict}.get(want, False)
+        elif key == "enum":
+            ok = type(value) is str and value in want
+        elif key == "minLength":
+            ok = type(value) is str and len(value) >= want
+        elif key == "minimum":
+            ok = type(value) is int and value >= want
+        elif key == "pattern":
+            ok = type(value) is str and re.search(want, value) is not None
+        elif key == "items":
+            ok = type(value) is list and all(_plainly(want, item, root) for item in value)
+        elif key == "propertyNames":
+            ok = type(value) is dict and all(_plainly(want, name, root) for name in value)
+        elif key == "additionalProperties" and isinstance(want, dict) and "properties" not in node:
+            ok = type(value) is dict and all(_plainly(want, item, root) for item in value.values())
+        elif key == "anyOf":
+            ok = any(_plainly(option, value, root) for option in want)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
 
 
 def _plainly_valid(data: dict[Any, Any]) -> bool:
-    """True when every value is plainly valid for its key, a strict subset of what the schema
-    accepts (tested): the usual case needs no jsonschema import (~60 ms a run)."""
-    return all(isinstance(key, str) and key in _PLAIN_CHECKS and _PLAIN_CHECKS[key](value)
+    """True when every key is known and every value plainly valid by the schema's own properties
+    (:func:`_plainly`): the usual case needs no jsonschema import (60 ms to a few hundred a run)."""
+    root = _schema()
+    properties = root["properties"]
+    return all(type(key) is str and key in properties and _plainly(properties[key], value, root)
                for key, value in data.items())
 
 
@@ -572,35 +576,13 @@ def _load_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(f"{_show(path)}: invalid TOML: nested too deeply") from None
 
 
-@lru_cache(maxsize=1)
-def _yaml_loader() -> Any:
-    """PyYAML's safe loader (C if available) that rejects duplicate keys."""
-    import yaml
-
-    from ..yamlsafe import CappedLoader as base  # pure Python (libyaml overflows the C stack), with limits
-
-    class Loader(base):  # type: ignore[misc, valid-type]
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[tuple[str, str]] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    ident = (key_node.tag, key_node.value)
-                    if ident in seen:
-                        raise yaml.constructor.ConstructorError(
-                            "while reading a mapping", node.start_mark,
-                            f"duplicate key {key_node.value!r}", key_node.start_mark,
-                        )  # fmt: skip
-                    seen.add(ident)
-            return super().construct_mapping(node, deep=deep)
-
-    return Loader
-
-
 def _load_yaml(text: str, path: Path) -> Any:
     import yaml
 
+    from .. import yamlsafe
+
     try:
-        return yaml.load(text, Loader=_yaml_loader())
+        return yamlsafe.load(text, unique_keys=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
