@@ -10,9 +10,7 @@ import json
 import os
 import pickle
 import signal
-import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from kepulint.api import Settings, ruleset_for
 from kepulint.run import cache, parallel
 from kepulint.run.cache import ResultCache
 from kepulint.run.options import RunOptions
-from kepulint.run.runner import Job
+from kepulint.run.runner import Job, run_check
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -55,17 +53,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "lint"), "NO_COLOR": "1", "KEPULINT_STATS": "1"}
-    env.pop("GITHUB_ACTIONS", None)
-    return env
-
-
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "kepulint", *args], capture_output=True, cwd=cwd, env=_env(),
-                          timeout=120)
-
-
 def _drafts(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -78,14 +65,15 @@ def _drafts(tmp_path: Path) -> Path:
 
 
 def test_jobs_1_and_2_give_byte_identical_json(corpus: Path, tmp_path: Path) -> None:
-    one = _cli("check", str(corpus), "--no-config", "--format", "json", "--jobs", "1", "--no-cache",
-               "--today", "2025-11-25", cwd=tmp_path)
-    two = _cli("check", str(corpus), "--no-config", "--format", "json", "--jobs", "2", "--no-cache",
-               "--today", "2025-11-25", cwd=tmp_path)
-    assert one.returncode == two.returncode == 1, one.stderr
-    assert "'processes': 2" in two.stderr.decode()  # the pool really ran
-    assert one.stdout == two.stdout
-    report = json.loads(one.stdout)
+    reports = []
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}.json"
+        run = run_check([str(corpus)], RunOptions(no_config=True, fmt="json", output_file=out, jobs=jobs, cache=False,
+                                                  today="2025-11-25"))
+        assert run.exit_code == 1 and run.stats.processes == jobs  # the pool really ran
+        reports.append(out.read_bytes())
+    assert reports[0] == reports[1]
+    report = json.loads(reports[0])
     assert report["summary"]["files"] == 17 and report["diagnostics"]
     assert not (tmp_path / ".kepulint_cache").exists()
 
@@ -128,44 +116,28 @@ def test_small_work_stays_in_process(tmp_path: Path, calls: list[str]) -> None:
     assert run_stats()["processes"] == 1 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
 
 
-def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: Path) -> None:
-    script = textwrap.dedent(f"""
-        import json, os, sys
-        from pathlib import Path
-        from kepulint.run import parallel
-        from kepulint.api import Settings, ruleset_for
-        from kepulint.run.options import RunOptions
-        from kepulint.run.runner import Job
+def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    real = parallel.lint_one
 
-        class Config:
-            jobs, encoding, max_file_size, cache_dir = 2, None, 20 * 1024 * 1024, None
+    def lint_one(job: Job, *args: Any) -> Any:
+        if job.path == "crash.md" and os.getpid() != parent:
+            os._exit(7)  # the worker process dies (like a segfault)
+        return real(job, *args)
 
-        real = parallel.lint_one
-        def lint_one(job, *args):
-            if job.path == "crash.md" and os.getpid() != PARENT:
-                os._exit(7)  # the worker process dies (like a segfault)
-            return real(job, *args)
-        PARENT = os.getpid()
-        parallel.lint_one = lint_one
-        codes = tuple(ruleset_for(()).codes)
-        files = sorted(Path({str(corpus)!r}).iterdir())
-        jobs = [Job(p.name, p, codes) for p in files]
-        jobs.insert(3, Job("crash.md", files[0], codes))
-        linted = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), Config(), RunOptions(cache=False))
-        print(json.dumps([[r.path, r.error.kind if r.error else None, r.error.message if r.error else "",
-                           len(r.diagnostics)] for r in linted.results]))
-        print(linted.stats.processes, file=sys.stderr)
-    """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, env=_env(), cwd=tmp_path,
-                          timeout=90)
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert proc.stderr.decode().strip().splitlines()[-1] == "2"
-    rows = json.loads(proc.stdout)
-    assert [r[0] for r in rows][3] == "crash.md"
-    crashed = [r for r in rows if r[1] is not None]
-    assert len(crashed) == 1 and crashed[0][0] == "crash.md"
-    assert crashed[0][1] == "error" and crashed[0][2].startswith("internal error")
-    assert all(r[3] > 0 for r in rows if r[0] in {p.name for p in SEEDS.iterdir()})
+    monkeypatch.setattr(parallel, "lint_one", lint_one)  # forked workers inherit it
+    codes = tuple(ruleset_for(()).codes)
+    files = sorted(corpus.iterdir())
+    jobs = [Job(p.name, p, codes) for p in files]
+    jobs.insert(3, Job("crash.md", files[0], codes))
+    linted = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), NO_CACHE)
+    assert linted.stats.processes == 2
+    assert [r.path for r in linted.results][3] == "crash.md"
+    crashed = [r for r in linted.results if r.error is not None]
+    assert [r.path for r in crashed] == ["crash.md"]
+    assert crashed[0].error.kind == "error" and crashed[0].error.message.startswith("internal error")
+    seeds = {p.name for p in SEEDS.iterdir()}
+    assert all(r.diagnostics for r in linted.results if r.path in seeds)
 
 
 def test_workers_that_cannot_start_fall_back_to_this_process(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
