@@ -51,6 +51,7 @@ BATCHES_PER_WORKER = 4
 MIN_BATCH_BYTES = 32 * 1024
 MAX_BATCH_FILES = 64
 
+
 @dataclass
 class Job:
     """One file to lint: where to read it, how to show it, which codes apply."""
@@ -68,7 +69,8 @@ Done = list[tuple[int, FileResult, "FileSig | None"]]
 
 @dataclass(frozen=True)
 class LintContext:
-    """What every file of a run is linted with; workers get it with each batch (a few kB)."""
+    """What every file of a run is linted with; workers get it with each batch (under 50 kB, most
+    of it the rules' help texts the cache stores by reference; a few batches per worker)."""
 
     settings: Settings
     encoding: str | None
