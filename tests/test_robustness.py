@@ -599,7 +599,7 @@ def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tupl
 
 def test_unreadable_file_is_reported_and_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """Root can read mode-000 files, so the kernel's answer is faked where files.py opens files."""
+    """Root can read mode-000 files, so the kernel's answer is faked where decode.py opens files."""
     from kepulint.text import decode as files
 
     locked = write(tmp_path, "docs/locked.md", CLAIM)
@@ -787,7 +787,7 @@ def test_a_file_name_that_is_not_utf8_gets_a_whole_report(fmt: str, tmp_path: Pa
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
     out = tmp_path / f"report.{fmt}"
-    opts = {"no_config": True, "no_cache": True, "fmt": fmt, "output_file": out, "jobs": 1, "today": "2025-11-25"}
+    opts = {"no_config": True, "cache": False, "fmt": fmt, "output_file": out, "jobs": 1, "today": "2025-11-25"}
     assert run_check([str(tmp_path / os.fsdecode(b"\xff\xfe.md"))], RunOptions(**opts)).exit_code == 1
     data = out.read_bytes()
     if fmt == "concise":
