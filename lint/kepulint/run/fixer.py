@@ -22,8 +22,8 @@ from ..api import Settings, lint_source
 from ..model import Diagnostic, Edit, FileError, FileResult, Fix, InputError
 from ..text.source import LineIndex
 from .config import Config
+from .job import Job
 from .options import RunOptions
-from .parallel import Job
 
 MAX_PASSES = 4
 _DECODED_AS = re.compile(r"decoded as (\S+)")

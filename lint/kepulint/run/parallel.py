@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api import Settings, lint_source, ruleset_for
 from ..model import FileError, FileResult, InputError
+from .job import Job
 from .options import RunOptions, RunStats
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,16 +51,6 @@ MIN_POOL_BYTES_SPAWN = 1024 * 1024  # spawned workers import and load rules firs
 BATCHES_PER_WORKER = 4
 MIN_BATCH_BYTES = 32 * 1024
 MAX_BATCH_FILES = 64
-
-
-@dataclass
-class Job:
-    """One file to lint: where to read it, how to show it, which codes apply."""
-
-    path: str  # display path (relative, posix) or the stdin filename
-    source: Path | None  # None: stdin
-    codes: tuple[str, ...]
-    sniff: bool = False  # found by walking a folder: a binary file is skipped, not an error
 
 
 #: A batch of work: (index in the run's jobs, job) pairs; and what comes back for each.

@@ -17,8 +17,8 @@ from ..api import Settings, lint_source, ruleset_for
 from ..model import ExitCode, FileError, FileResult, InputError, Severity
 from ..rules.ruleset import RuleError, RuleSet
 from .config import Config
+from .job import Job
 from .options import RunOptions, RunStats
-from .parallel import Job
 
 WRITE_PARTS = 4096  # report parts joined per write to stdout
 
