@@ -465,7 +465,7 @@ def test_per_file_ignores_globs(tmp_path: Path) -> None:
     assert cfg.selected_codes(codes, "a/drafts/y.md") == ["CLM001", "CLM002", "DSC001", "KPL001"]
     assert cfg.selected_codes(codes, "sub/README.md") == ["CLM001", "CLM002", "DSC001", "EVD001"]
     assert cfg.selected_codes(codes, "other/a.md") == codes
-    assert cfg.selected_codes(codes, "DOCS/a.md") == codes  # case-sensitive
+    assert cfg.selected_codes(codes, "DOCS/a.md") == ["DSC001", "EVD001", "KPL001"]  # case ignored, as in include
     assert cfg.per_file_ignored("README.md") == ("KPL001", "KPL")
 
 

@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -168,13 +167,12 @@ def _absolute(path: Path | str, base: Path | None = None) -> Path:
     return Path(os.path.normpath(path))
 
 
-def _glob_match(glob: str, candidates: Iterable[str]) -> bool:
-    """Ruff-like: fnmatch (case-sensitive) on each candidate; ``**/x`` also matches ``x``."""
-    pattern = glob.strip()
-    pattern = pattern[2:] if pattern.startswith("./") else pattern
-    pattern = pattern.rstrip("/") or pattern
-    patterns = (pattern, pattern[3:]) if pattern.startswith("**/") else (pattern,)
-    return any(fnmatchcase(c, p) for c in candidates for p in patterns)
+@lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...], root: Path, folders: bool = False) -> Any:
+    """The one matcher of include/exclude/per-file-ignores globs (:class:`~kepulint.run.discover.PathMatcher`)."""
+    from .discover import PathMatcher
+
+    return PathMatcher(patterns, root, folders=folders)
 
 
 # -- the effective configuration ------------------------------------------------------------
@@ -209,26 +207,14 @@ class Config:
         """Effective values keyed by their file names (kebab-case), in :data:`KEYS` order."""
         return {key: getattr(self, key.replace("-", "_")) for key in KEYS}
 
-    def _relative(self, path: str | os.PathLike[str]) -> str:
-        """Posix path relative to ``root`` (relative input is taken from the working directory)."""
-        absolute = _absolute(Path(path))
-        for candidate, root in ((absolute, self.root), (absolute.resolve(), self.root.resolve())):
-            try:
-                return candidate.relative_to(root).as_posix()
-            except ValueError:
-                continue
-        return absolute.as_posix()
-
     def per_file_ignored(self, path: str | os.PathLike[str]) -> tuple[str, ...]:
         """Codes and prefixes that ``per-file-ignores`` disables for ``path``."""
         if not self.per_file_ignores:  # the common case: no path arithmetic per file
             return ()
-        rel = self._relative(path)
-        names = (rel, rel.rsplit("/", 1)[-1])
         found = [
             code
             for glob, codes in self.per_file_ignores.items()
-            if _glob_match(glob, names)
+            if _matcher((glob,), self.root)(path)
             for code in codes
         ]
         return tuple(dict.fromkeys(found))
@@ -255,15 +241,11 @@ class Config:
     def is_excluded(self, path: str | os.PathLike[str]) -> bool:
         """True when ``exclude`` matches the path, its file name or any folder above it (below
         root): the very test ``kepulint check`` applies (:class:`~kepulint.run.discover.PathMatcher`)."""
-        from .discover import PathMatcher
-
-        return PathMatcher(self.exclude, self.root, folders=True)(path)
+        return _matcher(self.exclude, self.root, folders=True)(path)
 
     def is_included(self, path: str | os.PathLike[str]) -> bool:
         """True when ``include`` matches the path relative to root or its file name, ignoring case."""
-        from .discover import PathMatcher
-
-        return PathMatcher(self.include, self.root)(path)
+        return _matcher(self.include, self.root)(path)
 
     def with_overrides(self, **cli: object) -> Config:
         """Apply command-line values (snake_case names; ``None`` = not given).

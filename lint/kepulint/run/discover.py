@@ -1,7 +1,8 @@
 """Which files a run lints: paths and folders expanded, include/exclude applied, display paths.
 
-One :class:`PathMatcher` decides include and exclude for the command line, the API
-(:meth:`kepulint.run.config.Config.is_included`) and the tests alike. Matching ignores case:
+One :class:`PathMatcher` decides include, exclude and per-file-ignores for the command line, the
+API (:meth:`kepulint.run.config.Config.is_included`, ``selected_codes``) and the tests alike.
+Matching ignores case:
 ``A.MD`` is a Markdown draft and ``exclude = ["vendor"]`` also leaves out ``Vendor/``, on every
 system. macOS and Windows users work on file systems that ignore case (and git there does too),
 and a config must pick the same files on their machines as on a Linux CI runner; pre-commit
@@ -89,12 +90,7 @@ class PathMatcher:
         if base and self._any(base.lower()):
             return True  # the usual case (``*.md``), without resolving the path
         absolute = os.path.abspath(path)
-        try:
-            rel = os.path.relpath(absolute, self.root)
-        except ValueError:  # another drive (Windows)
-            rel = path
-        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-            rel = path
+        rel = self._below_root(absolute) or path
         rel = Path(rel).as_posix()
         names = {rel, os.path.basename(absolute) or rel}
         if self.folders if folders is None else folders:
@@ -102,6 +98,17 @@ class PathMatcher:
             names.update(parts[:-1])
             names.update("/".join(parts[:i]) for i in range(1, len(parts)))
         return any(self._any(name.lower()) for name in names)
+
+    def _below_root(self, absolute: str) -> str | None:
+        """``absolute`` relative to the root, as given or with symbolic links resolved; None outside."""
+        for resolve in (os.path.normpath, os.path.realpath):
+            try:
+                rel = os.path.relpath(resolve(absolute), resolve(self.root))
+            except ValueError:  # another drive (Windows)
+                continue
+            if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+                return rel
+        return None
 
 
 def sniff_path(path: str | os.PathLike[str]) -> str | None:
