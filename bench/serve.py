@@ -43,6 +43,7 @@ def main() -> None:
     import uvicorn
 
     from kepulint.api import Settings, lint_source
+    from kepulint.run.options import RunOptions
     from kepulint.run.runner import load_settings
     from kepulint.serve.app import create_app
     from kepulint.serve.run import bind
@@ -50,7 +51,7 @@ def main() -> None:
 
     text = draft()
     started = time.perf_counter()
-    config, ruleset = load_settings({"no_config": True})
+    config, ruleset = load_settings(RunOptions(no_config=True))
     app = create_app(Reviewer(config, ruleset))
     load = time.perf_counter() - started
     sock = bind("127.0.0.1", 0)

@@ -17,14 +17,24 @@ except ModuleNotFoundError:  # pragma: no cover - running from a bare checkout
     sys.path.insert(0, str(ROOT / "lint"))
 
 
+_LAST_RUN: list[Any] = []  # the CheckRun of the last check_report call in this test process
+
+
 def check_report(*paths: str | Path, **opts: Any) -> dict[str, Any]:
-    """``run_check`` in this process (one job, JSON to ``report.json`` in the cwd); the report."""
+    """``run_check`` in this process (one job, JSON to ``report.json`` in the cwd); the report.
+    :func:`run_stats` then says what linting took."""
+    from kepulint.run.options import RunOptions
     from kepulint.run.runner import run_check
 
     out = Path.cwd() / "report.json"
     full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25", **opts}
-    run_check([str(p) for p in paths], full)
+    _LAST_RUN[:] = [run_check([str(p) for p in paths], RunOptions(**full))]
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run_stats() -> dict[str, Any]:
+    """What the last :func:`check_report` call's linting took (``RunStats.as_dict()``)."""
+    return _LAST_RUN[0].stats.as_dict()
 
 
 @pytest.fixture
@@ -46,15 +56,12 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def isolate_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run in ``tmp_path`` with a rule cache of its own, the result cache allowed, no GitHub
-    annotations and the default process start method."""
-    from kepulint.run import parallel
-
+    """Run in ``tmp_path`` with a rule cache of its own, the result cache allowed and no GitHub
+    annotations."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
     monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.setattr(parallel, "START_METHOD", None)
 
 
 SUPPRESSED_TEXT = (  # suppression comments whose reasons hold quotes, a backslash, a tab; a U+2028
@@ -69,7 +76,7 @@ def reporter_corpus(suppressed_path: str) -> list[Any]:
     plus :data:`SUPPRESSED_TEXT` as ``suppressed_path``, an unreadable file and a decoding notice."""
     from kepulint.api import Settings, lint_source
     from kepulint.model import FileError, FileResult
-    from kepulint.run.files import InputError, read_file
+    from kepulint.text.decode import InputError, read_file
 
     settings = Settings(today="2025-11-25")
     paths = sorted([*(ROOT / "seeds").glob("*.txt"), *(ROOT / "tests" / "drafts").iterdir(),

@@ -1,15 +1,22 @@
-"""The command line as a user runs it: real processes, real exit codes, real output."""
+"""The command line as a user runs it: its arguments, exit codes and output, run in this process
+(``kepulint.cli.main`` with click's stream and environment isolation). Process behaviour (signals,
+pipes, closed streams) is tested with real processes in test_robustness.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
+
+from kepulint.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -19,13 +26,37 @@ CLEAN = "# 干细胞研究进展\n\n免责声明：本文仅供科普参考，�
 
 def run(*args: str, input: str | bytes | None = None, cwd: Path | None = None,
         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "lint"), "NO_COLOR": "1", **(env or {})}
-    full_env.pop("GITHUB_ACTIONS", None) if not env or "GITHUB_ACTIONS" not in env else None
-    data = input.encode("utf-8") if isinstance(input, str) else input
-    proc = subprocess.run([sys.executable, "-m", "kepulint", *args], input=data, capture_output=True,
-                          cwd=cwd or ROOT, env=full_env, timeout=120)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8"),
-                                       proc.stderr.decode("utf-8"))
+    """``kepulint ARGS`` in ``cwd`` (default: the repository), stdin ``input``: exit code and output."""
+    full_env: dict[str, str | None] = {"NO_COLOR": "1", "GITHUB_ACTIONS": None, "KEPULINT_DEBUG": None,
+                                       **(env or {})}
+    code = 0
+    with _in(cwd or ROOT), _signal_handlers_kept(), CliRunner().isolation(input=input, env=full_env) as (out, err, _):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(["kepulint", *args], code, out.getvalue().decode("utf-8"),
+                                       err.getvalue().decode("utf-8"))
+
+
+@contextlib.contextmanager
+def _in(folder: Path) -> Iterator[None]:
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+@contextlib.contextmanager
+def _signal_handlers_kept() -> Iterator[None]:
+    """``main`` installs the CLI's SIGTERM handler: give the test process its own back."""
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def test_seeds_text_output_and_exit_1() -> None:

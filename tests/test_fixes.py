@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kepulint.api import Settings, lint_source, ruleset_for
 from kepulint.model import Diagnostic, FileResult
 from kepulint.run.fixer import allowed, apply_once, fix_text
+from kepulint.run.options import RunOptions
 from kepulint.run.runner import run_check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,7 @@ def _check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *paths: str, **opts:
     monkeypatch.chdir(tmp_path)
     base = {"no_config": True, "jobs": 1, "today": TODAY, "cache": False, "fmt": "json",
             "output_file": tmp_path / "report.json"}
-    return int(run_check(list(paths), {**base, **opts}))
+    return int(run_check(list(paths), RunOptions(**{**base, **opts})).exit_code)
 
 
 DRAFT = "# 干细胞与糖尿病\n\n干细胞可以根治糖尿病。\n"

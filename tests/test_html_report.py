@@ -16,6 +16,7 @@ html5lib = pytest.importorskip("html5lib")
 from kepulint.api import Settings, lint_source  # noqa: E402
 from kepulint.model import Diagnostic, FileResult, Severity  # noqa: E402
 from kepulint.report import html  # noqa: E402
+from kepulint.run.options import RunOptions  # noqa: E402
 from kepulint.run.runner import run_check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,8 +69,8 @@ def marks_in(tree: Any, prefix: str) -> dict[int, str]:
 
 def test_seeds_report_is_valid_and_matches_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    run_check(["seeds"], {**OPTS, "fmt": "html", "output_file": tmp_path / "r.html"})
-    run_check(["seeds"], {**OPTS, "fmt": "json", "output_file": tmp_path / "r.json"})
+    run_check(["seeds"], RunOptions(**{**OPTS, "fmt": "html", "output_file": tmp_path / "r.html"}))
+    run_check(["seeds"], RunOptions(**{**OPTS, "fmt": "json", "output_file": tmp_path / "r.json"}))
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     tree = parse(page)
@@ -88,7 +89,7 @@ def test_seeds_report_is_valid_and_matches_json(tmp_path: Path, monkeypatch: pyt
 
 def test_self_contained_and_without_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    run_check(["seeds"], {**OPTS, "fmt": "html", "output_file": tmp_path / "r.html"})
+    run_check(["seeds"], RunOptions(**{**OPTS, "fmt": "html", "output_file": tmp_path / "r.html"}))
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     tree = parse(page)
     assert not list(tree.iter("script")) and not list(tree.iter("link")) and not list(tree.iter("img"))
@@ -144,7 +145,7 @@ def test_markup_in_drafts_names_and_rules_is_text(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     name = XSS.replace("/", "／") + ".md"  # a file name cannot hold "/"
     Path(name).write_text(XSS + "干细胞可以根治糖尿病。\x0b\x7f\ufffe", encoding="utf-8")
-    run_check(["."], {**OPTS, "fmt": "html", "output_file": tmp_path / "r.html", "select": ("CLM002",)})
+    run_check(["."], RunOptions(**{**OPTS, "fmt": "html", "output_file": tmp_path / "r.html", "select": ("CLM002",)}))
     tree = parse((tmp_path / "r.html").read_text(encoding="utf-8"))
     for tag in ("script", "img", "svg"):
         assert not list(tree.iter(tag)), tag

@@ -19,7 +19,7 @@ from typing import Any
 from unittest.mock import ANY
 
 import pytest
-from conftest import check_report, isolate_run
+from conftest import check_report, isolate_run, run_stats
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from inputs_fixtures import ENTITIES, PLAIN, SPLIT_TAGS, WECHAT_EXPORT, word_draft, word_paragraphs
@@ -27,9 +27,9 @@ from jsonschema.validators import validator_for
 
 import kepulint
 from kepulint.cli import main
-from kepulint.run import parallel
-from kepulint.run.files import InputError
+from kepulint.run.options import RunOptions
 from kepulint.run.runner import run_check
+from kepulint.text.decode import InputError
 from kepulint.text.readers.html import read_html
 from kepulint.text.source import LineIndex
 
@@ -340,13 +340,13 @@ def test_walked_binary_files_are_counted_as_skipped(tmp_path: Path, capsys: pyte
 
 def test_cache_hits_html_and_word(folder: Path) -> None:
     first = check_report(folder, cache=True)
-    assert parallel.last_stats["writes"] == 3
+    assert run_stats()["writes"] == 3
     second = check_report(folder, cache=True)
-    assert parallel.last_stats["hits"] == 3 and parallel.last_stats["linted"] == 0
+    assert run_stats()["hits"] == 3 and run_stats()["linted"] == 0
     assert second == first
     write(folder / "agency.docx", word_draft(paragraphs=("干细胞科普", "本品是国内最好的干细胞药物。")))
     third = check_report(folder, cache=True)
-    assert parallel.last_stats["linted"] == 1
+    assert run_stats()["linted"] == 1
     assert "国内最好" in {d["match"] for d in third["diagnostics"] if d["path"] == "drafts/agency.docx"}
 
 
@@ -356,13 +356,13 @@ def test_jobs_2_matches_jobs_1_on_html_and_word(folder: Path) -> None:
         write(folder / f"copy{n}.html", WECHAT_EXPORT * 4)
     one = check_report(folder, jobs=1, cache=False)
     two = check_report(folder, jobs=2, cache=False)
-    assert parallel.last_stats["processes"] == 2
+    assert run_stats()["processes"] == 2
     assert two == one and len({d["path"] for d in one["diagnostics"]}) == 9
 
 
 def test_baseline_keeps_word_and_html_findings_after_edits_elsewhere(folder: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    run_check([str(folder)], {"no_config": True, "write_baseline": baseline, "jobs": 1, "today": "2025-11-25"})
+    run_check([str(folder)], RunOptions(no_config=True, write_baseline=baseline, jobs=1, today="2025-11-25"))
     assert check_report(folder, baseline=baseline)["diagnostics"] == []
     write(folder / "agency.docx", word_draft(paragraphs=("新加的一段。", "干细胞科普：糖尿病的新疗法",
                                                          "干细胞可以根治糖尿病，一针见效。")))
@@ -384,8 +384,8 @@ def test_sarif_and_github_on_html_and_word(folder: Path, tmp_path: Path) -> None
     for d in report["diagnostics"]:
         if d["match"]:
             assert (d["path"], d["line"], d["column"]) in regions
-    run_check([str(folder)], {"no_config": True, "fmt": "github", "output_file": tmp_path / "annotations.txt",
-                              "jobs": 1, "today": "2025-11-25"})
+    run_check([str(folder)], RunOptions(no_config=True, fmt="github", output_file=tmp_path / "annotations.txt", jobs=1,
+                                        today="2025-11-25"))
     annotations = (tmp_path / "annotations.txt").read_text("utf-8")
     split = next(d for d in report["diagnostics"] if d.get("crosses_markup"))
     assert f"file=drafts/wechat.html,line={split['line']},col={split['column']}," in annotations

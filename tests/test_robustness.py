@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from kepulint.api import Settings, lint_source
+from kepulint.run.options import RunOptions
 from kepulint.text.source import LineIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +158,7 @@ def test_corpus_files_are_byte_exact() -> None:
 @pytest.mark.parametrize("case", [c for c in MANIFEST if c["linted"] and not c.get("xfail")], ids=_case_id)
 def test_adversarial_spans_exact_for_all_rules(case: dict[str, Any]) -> None:
     """The decoded corpus text, linted with every rule: each span is the original text."""
-    from kepulint.run.files import read_file
+    from kepulint.text.decode import read_file
 
     encoding = case["args"][case["args"].index("--encoding") + 1] if "--encoding" in case["args"] else None
     text, _ = read_file(ADVERSARIAL / case["file"], encoding=encoding, max_bytes=100 * 1024 * 1024)
@@ -598,8 +599,8 @@ def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tupl
 
 def test_unreadable_file_is_reported_and_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """Root can read mode-000 files, so the kernel's answer is faked where files.py opens files."""
-    from kepulint.run import files
+    """Root can read mode-000 files, so the kernel's answer is faked where decode.py opens files."""
+    from kepulint.text import decode as files
 
     locked = write(tmp_path, "docs/locked.md", CLAIM)
     write(tmp_path, "docs/ok.md", CLAIM)
@@ -622,7 +623,7 @@ def test_unreadable_file_is_reported_and_skipped(tmp_path: Path, monkeypatch: py
 def test_unstatable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     """A file whose directory cannot be searched (stat fails with EACCES), named explicitly."""
-    from kepulint.run import files
+    from kepulint.text import decode as files
 
     write(tmp_path, "ok.md", CLAIM)
     hidden = write(tmp_path, "private/draft.md", CLAIM)
@@ -786,8 +787,8 @@ def test_a_file_name_that_is_not_utf8_gets_a_whole_report(fmt: str, tmp_path: Pa
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
     out = tmp_path / f"report.{fmt}"
-    opts = {"no_config": True, "no_cache": True, "fmt": fmt, "output_file": out, "jobs": 1, "today": "2025-11-25"}
-    assert run_check([str(tmp_path / os.fsdecode(b"\xff\xfe.md"))], opts) == 1
+    opts = {"no_config": True, "cache": False, "fmt": fmt, "output_file": out, "jobs": 1, "today": "2025-11-25"}
+    assert run_check([str(tmp_path / os.fsdecode(b"\xff\xfe.md"))], RunOptions(**opts)).exit_code == 1
     data = out.read_bytes()
     if fmt == "concise":
         assert b"\xff\xfe.md:" in data

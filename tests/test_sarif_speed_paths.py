@@ -25,6 +25,7 @@ from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppress
 from kepulint.report import sarif
 from kepulint.rules.ruleset import Rule
 from kepulint.run import runner
+from kepulint.run.options import RunOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ruleset_for(()).rules
@@ -164,7 +165,8 @@ def test_cli_output_is_the_reference(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     def run(output: str | None) -> bytes:
         capsys.readouterr()
-        assert runner.run_check([str(docs)], {**opts, "output_file": output and tmp_path / output}) == 1
+        options = RunOptions(**{**opts, "output_file": output and tmp_path / output})
+        assert runner.run_check([str(docs)], options).exit_code == 1
         return (tmp_path / output).read_bytes() if output else capsys.readouterr().out.encode("utf-8")
 
     fast = [run("fast.sarif"), run(None)]

@@ -19,6 +19,7 @@ html5lib = pytest.importorskip("html5lib")
 
 from starlette.testclient import TestClient  # noqa: E402
 
+from kepulint.run.options import RunOptions  # noqa: E402
 from kepulint.run.runner import load_settings, run_check  # noqa: E402
 from kepulint.serve.app import create_app  # noqa: E402
 from kepulint.serve.service import Reviewer  # noqa: E402
@@ -32,7 +33,7 @@ XSS = '<script>alert("x")</script>"><img src=x onerror="alert(1)">\'><svg onload
 
 @pytest.fixture(scope="module")
 def reviewer() -> Reviewer:
-    config, ruleset = load_settings({"no_config": True})
+    config, ruleset = load_settings(RunOptions(no_config=True))
     return Reviewer(config, ruleset)
 
 
@@ -56,8 +57,8 @@ def parse_html(text: str) -> Any:
 def test_lint_answers_the_cli_json_report(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "cli.json"
-    run_check([SEED], {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "cache": False,
-                       "today": "2025-11-25"})
+    run_check([SEED], RunOptions(**{"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "cache": False,
+                       "today": "2025-11-25"}))
     text = (ROOT / SEED).read_text(encoding="utf-8")
     response = lint(client, text, filename=SEED, today="2025-11-25")
     assert response.status_code == 200
@@ -225,7 +226,7 @@ def test_draft_filename_and_rule_pack_markup_are_escaped(tmp_path: Path) -> None
         "https://m.bdocx.com/doc/26319255.html", "javascript:alert(3)").replace(
         "summary: ", f"summary: >-\n  {XSS}", 1)
     (pack / "XSS001.yaml").write_text(rule, encoding="utf-8")
-    config, ruleset = load_settings({"no_config": True, "rule_paths": (pack,)})
+    config, ruleset = load_settings(RunOptions(no_config=True, rule_paths=(pack,)))
     client = TestClient(create_app(Reviewer(config, ruleset)), base_url=BASE)
     body = {"text": XSS + CURE, "filename": XSS + ".md", "settings": {"select": ["XSS001"]}}
     report = client.post("/api/lint", json=body).json()

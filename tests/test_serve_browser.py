@@ -44,12 +44,13 @@ def server() -> Iterator[str]:
     """The review server on a free local port; its base URL."""
     import uvicorn
 
+    from kepulint.run.options import RunOptions
     from kepulint.run.runner import load_settings
     from kepulint.serve.app import LOCAL_HOSTS, create_app
     from kepulint.serve.run import bind
     from kepulint.serve.service import Reviewer
 
-    config, ruleset = load_settings({"no_config": True})
+    config, ruleset = load_settings(RunOptions(no_config=True))
     app = create_app(Reviewer(config, ruleset), allowed_hosts=LOCAL_HOSTS)
     sock = bind("127.0.0.1", 0)
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))

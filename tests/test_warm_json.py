@@ -24,6 +24,7 @@ from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileResult, Severity, Suppression
 from kepulint.report import json_report
 from kepulint.run import runner
+from kepulint.run.options import RunOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ruleset_for(()).rules
@@ -134,11 +135,11 @@ def test_stdout_bytes_text_and_output_file_agree(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
     docs = _drafts(tmp_path)
     opts = {"no_config": True, "fmt": "json", "jobs": 1, "today": "2025-11-25"}
-    assert runner.run_check([str(docs)], {**opts, "output_file": tmp_path / "report.json"}) == 1
+    assert runner.run_check([str(docs)], RunOptions(**{**opts, "output_file": tmp_path / "report.json"})).exit_code == 1
     to_file = (tmp_path / "report.json").read_bytes()
     assert not runner._stdout_is_utf8()  # pytest replaced sys.stdout: the text path
     capsys.readouterr()
-    assert runner.run_check([str(docs)], opts) == 1
+    assert runner.run_check([str(docs)], RunOptions(**opts)).exit_code == 1
     as_text = capsys.readouterr().out.encode("utf-8")
     env = {"PYTHONPATH": str(ROOT / "lint"), "KEPULINT_RULE_CACHE": str(tmp_path / "rule-cache"),
            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONUTF8": "1"}

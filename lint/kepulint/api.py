@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .model import Diagnostic, FileResult, Severity
-from .rules.ruleset import RuleSet, load_rules
+from .rules.ruleset import Rule, RuleSet, load_rules
+
+EXAMPLE_PATH = "example.md"  # the name a rule's examples are linted under (Markdown)
+EXAMPLE_TODAY = "2026-11-25"  # their run date, unless an example gives its own
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,50 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
     """
     ruleset = load_rules([Path(p) for p in rule_paths])
     if rule_paths:
-        from .explain import verify_pack_examples
-
         verify_pack_examples(ruleset)
     return ruleset
+
+
+def check_example(rule: Rule, example: Any, should_fire: bool, ruleset: RuleSet | None = None) -> str | None:
+    """Run one of ``rule``'s examples (a text, or a mapping with ``text`` and expectations);
+    return a failure description, or None when it behaves."""
+    ruleset = ruleset or ruleset_for()
+    spec = {"text": example} if isinstance(example, str) else example
+    settings = Settings(today=spec.get("today", EXAMPLE_TODAY), profile=spec.get("profile", "cn"))
+    select = ruleset.codes if rule.kind == "tool" else [rule.code]
+    result = lint_source(spec["text"], EXAMPLE_PATH if spec.get("markdown", True) else "example.txt",
+                         settings, select=select, ruleset=ruleset)
+    hits = [d for d in result.diagnostics if d.code == rule.code]
+    if should_fire:
+        if not hits:
+            return f"{rule.code}: expected to fire on {spec['text']!r}"
+        if "severity" in spec and not any(d.severity.label == spec["severity"] for d in hits):
+            got = ", ".join(d.severity.label for d in hits)
+            return f"{rule.code}: expected severity {spec['severity']} on {spec['text']!r}, got {got}"
+        if "match" in spec and not any(d.match == spec["match"] for d in hits):
+            got = ", ".join(repr(d.match) for d in hits)
+            return f"{rule.code}: expected match {spec['match']!r} on {spec['text']!r}, got {got}"
+        return None
+    if hits:
+        got = ", ".join(f"{d.match!r} ({d.message})" for d in hits)
+        return f"{rule.code}: expected no finding on {spec['text']!r}, got {got}"
+    return None
+
+
+def verify_pack_examples(ruleset: RuleSet) -> None:
+    """Raise RuleError for the first example of a rule-pack rule that does not behave (a pack is
+    loaded only when its rules pass their own examples, so this lives beside :func:`ruleset_for`)."""
+    from .rules.ruleset import RuleError, builtin_rule_dir
+
+    builtin = builtin_rule_dir().resolve()
+    for rule in ruleset:
+        if not rule.source or Path(rule.source).resolve().parent == builtin:
+            continue
+        for key, fire in (("fire", True), ("pass", False)):
+            for i, example in enumerate(rule.examples.get(key, [])):
+                problem = check_example(rule, example, fire, ruleset)
+                if problem:
+                    raise RuleError(f"{rule.source}: /examples/{key}/{i}: {problem}")
 
 
 def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[str] | None = None,
@@ -165,10 +208,10 @@ def lint_bytes(data: bytes, filename: str = "<bytes>", *, encoding: str | None =
     (``.docx``), by its name. ``encoding`` is as ``--encoding`` (None: UTF-8, or UTF-16/32
     with a byte-order mark; ``"auto"``: detect); ``options`` are :func:`lint_text`'s.
 
-    Raises :class:`kepulint.run.files.InputError` (one line: ``str(exc)``) for bytes that cannot be
+    Raises :class:`kepulint.model.InputError` (one line: ``str(exc)``) for bytes that cannot be
     linted: undecodable, binary, a corrupt or password-protected Word file.
     """
-    from .run.files import draft_text
+    from .text.decode import draft_text
 
     text, _ = draft_text(data, encoding=encoding, path=filename)
     return lint_text(text, filename, **options)
@@ -177,9 +220,9 @@ def lint_bytes(data: bytes, filename: str = "<bytes>", *, encoding: str | None =
 def lint_file(path: str | os.PathLike[str], *, encoding: str | None = None, max_bytes: int | None = None,
               **options: Any) -> list[Diagnostic]:
     """Read and lint the file at ``path`` as the CLI does (its name says how to read it);
-    diagnostics carry ``str(path)``. Raises :class:`kepulint.run.files.InputError` as
+    diagnostics carry ``str(path)``. Raises :class:`kepulint.model.InputError` as
     :func:`lint_bytes` does, and for a file that is missing, unreadable or too large."""
-    from .run.files import MAX_FILE_SIZE, read_file
+    from .text.decode import MAX_FILE_SIZE, read_file
 
     text, _ = read_file(Path(path), encoding=encoding, max_bytes=max_bytes or MAX_FILE_SIZE)
     return lint_text(text, os.fspath(path), **options)

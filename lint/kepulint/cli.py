@@ -9,32 +9,38 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
-from .model import ExitCode
+from .model import CHECK_PROFILES, FORMATS, LEVELS, PROFILES, ExitCode
+from .run.options import debug_from_env
 
-FORMATS = ["text", "json", "concise", "sarif", "github", "html"]
-LEVELS = ["error", "warning", "info", "never"]
-PROFILES = ["cn", "tw", "hk"]
-CHECK_PROFILES = ["auto", *PROFILES]
-TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
+TERMINATED = ExitCode.TERMINATED
 
 
-def _debug() -> bool:
-    return os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false")
+@dataclass
+class Invocation:
+    """What the group's options said, for the command and for :func:`main`'s error handling
+    (one per :func:`main` call, passed as click's context object: no global state)."""
+
+    debug: bool = False
+
+    @property
+    def tracebacks(self) -> bool:
+        return self.debug or debug_from_env()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="kepulint")
 @click.option("--debug", is_flag=True, help="Show tracebacks (also KEPULINT_DEBUG=1).")
-def cli(debug: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Compliance linter for Chinese medical popular-science (科普) drafts."""
-    if debug:
-        os.environ["KEPULINT_DEBUG"] = "1"
+    ctx.ensure_object(Invocation).debug = debug
 
 
 @cli.command()
@@ -70,12 +76,14 @@ def cli(debug: bool) -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change wording.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing (exit 1 if any).")
-def check(paths: tuple[str, ...], **opts: Any) -> None:
+@click.pass_obj
+def check(invocation: Invocation, paths: tuple[str, ...], **opts: Any) -> None:
     """Lint drafts: files, directories (*.md, *.markdown, *.txt, *.html, *.htm, *.docx) or '-' for stdin."""
+    from .run.options import RunOptions
     from .run.runner import run_check
 
-    code = run_check(list(paths) or ["."], opts)
-    sys.exit(int(code))
+    run = run_check(list(paths) or ["."], RunOptions(**opts, debug=invocation.debug))
+    sys.exit(int(run.exit_code))
 
 
 @cli.command("rules")
@@ -144,9 +152,10 @@ def serve_cmd(**opts: Any) -> None:
 @click.option("--no-config", is_flag=True)
 def config_cmd(config_file: Path | None, no_config: bool) -> None:
     """Print the effective settings and where each came from."""
+    from .run.options import RunOptions
     from .run.runner import load_settings
 
-    config, _ = load_settings({"config_file": config_file, "no_config": no_config})
+    config, _ = load_settings(RunOptions(config_file=config_file, no_config=no_config))
     click.echo(config.describe())
 
 
@@ -194,8 +203,9 @@ def _on_sigterm_unwind() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every expected failure into one line and exit 2."""
     _on_sigterm_unwind()
+    invocation = Invocation()
     try:
-        cli.main(args=argv, prog_name="kepulint", standalone_mode=False)
+        cli.main(args=argv, prog_name="kepulint", standalone_mode=False, obj=invocation)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -214,13 +224,13 @@ def main(argv: list[str] | None = None) -> None:
         _quiet_broken_pipe()
     except Exception as exc:
         if type(exc).__name__ != "OutputClosed":
-            _fail(exc)
+            _fail(exc, invocation.tracebacks)
         _quiet_broken_pipe()
 
 
-def _fail(exc: Exception) -> None:
+def _fail(exc: Exception, tracebacks: bool) -> None:
     """One line, exit 2; tracebacks only with --debug."""
-    if _debug():
+    if tracebacks:
         raise exc
     from .run.runner import user_error_message
 

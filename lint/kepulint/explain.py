@@ -7,10 +7,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .api import Settings, lint_source, ruleset_for
-from .rules.ruleset import Rule, RuleSet
-
-EXAMPLE_PATH = "example.md"
+from .api import check_example, ruleset_for
+from .rules.ruleset import RuleSet
 
 
 def _ruleset(rule_paths: Iterable[Path] = ()) -> RuleSet:
@@ -64,46 +62,6 @@ def explain_rule(code: str, profile: str = "cn", fmt: str = "text", rule_paths: 
 def _example_text(example: Any) -> str:
     text = example if isinstance(example, str) else example["text"]
     return text.replace("\n", "⏎")
-
-
-def check_example(rule: Rule, example: Any, should_fire: bool, ruleset: RuleSet | None = None) -> str | None:
-    """Run one example; return a failure description, or None when it behaves."""
-    ruleset = ruleset or _ruleset()
-    spec = {"text": example} if isinstance(example, str) else example
-    settings = Settings(today=spec.get("today", "2026-11-25"), profile=spec.get("profile", "cn"))
-    select = ruleset.codes if rule.kind == "tool" else [rule.code]
-    result = lint_source(spec["text"], EXAMPLE_PATH if spec.get("markdown", True) else "example.txt",
-                         settings, select=select, ruleset=ruleset)
-    hits = [d for d in result.diagnostics if d.code == rule.code]
-    if should_fire:
-        if not hits:
-            return f"{rule.code}: expected to fire on {spec['text']!r}"
-        if "severity" in spec and not any(d.severity.label == spec["severity"] for d in hits):
-            got = ", ".join(d.severity.label for d in hits)
-            return f"{rule.code}: expected severity {spec['severity']} on {spec['text']!r}, got {got}"
-        if "match" in spec and not any(d.match == spec["match"] for d in hits):
-            got = ", ".join(repr(d.match) for d in hits)
-            return f"{rule.code}: expected match {spec['match']!r} on {spec['text']!r}, got {got}"
-        return None
-    if hits:
-        got = ", ".join(f"{d.match!r} ({d.message})" for d in hits)
-        return f"{rule.code}: expected no finding on {spec['text']!r}, got {got}"
-    return None
-
-
-def verify_pack_examples(ruleset: RuleSet) -> None:
-    """Raise RuleError for the first example of a rule-pack rule that does not behave."""
-    from .rules.ruleset import RuleError, builtin_rule_dir
-
-    builtin = builtin_rule_dir().resolve()
-    for rule in ruleset:
-        if not rule.source or Path(rule.source).resolve().parent == builtin:
-            continue
-        for key, fire in (("fire", True), ("pass", False)):
-            for i, example in enumerate(rule.examples.get(key, [])):
-                problem = check_example(rule, example, fire, ruleset)
-                if problem:
-                    raise RuleError(f"{rule.source}: /examples/{key}/{i}: {problem}")
 
 
 def verify_rules(rule_paths: Sequence[Path] = ()) -> list[str]:

@@ -33,6 +33,14 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1
     USAGE = 2
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
+
+
+#: Choices the command line, the review page and the batch command share.
+FORMATS = ("text", "json", "concise", "sarif", "github", "html")
+LEVELS = ("error", "warning", "info", "never")  # --fail-on
+PROFILES = ("cn", "tw", "hk")
+CHECK_PROFILES = ("auto", *PROFILES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +179,20 @@ class FileError:
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message, "kind": self.kind}
+
+
+class InputError(Exception):
+    """A file that cannot be linted; str(exc) is one line for the user (without the path prefix)."""
+
+    def __init__(self, message: str, kind: str = "error", *, binary: bool = False) -> None:
+        super().__init__(" ".join(message.split()))
+        self.kind = kind  # "error" (counts toward exit 2) or "skipped" (a notice)
+        self.binary = binary  # really binary: an error when named, skipped (and counted) when walked
+
+    def to_file_error(self, path: str) -> FileError:
+        """The same problem as a :class:`FileError` for reports."""
+        return FileError(path, str(self), self.kind)
+
 
 
 @dataclass(slots=True)

@@ -12,7 +12,12 @@ then takes minutes and gigabytes. :class:`CappedLoader` is PyYAML's pure-Python 
 
 Each refusal is a :class:`YamlLimitError`, a ``yaml.YAMLError``, so the callers' handlers turn
 it into their usual one-line "FILE: invalid YAML: …" error. The largest built-in rule file has
-about 400 nodes and no alias.
+about 400 nodes and no alias. :func:`load` is the one entry: configs (``unique_keys``: a key given
+twice is an error), rule packs and front matter that is not plain ``key: value`` lines.
+
+kepulint's own packaged data (``kepulint.data.load_yaml``) is read with libyaml and no caps: it
+is not a contributor's file, it ships with the code it belongs to (and is covered by the caches'
+code stamp), and it is read on every start, where libyaml's speed counts.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ MAX_NODES = 200_000
 
 class YamlLimitError(yaml.YAMLError):
     """A YAML text refused by :class:`CappedLoader` (the message says which limit)."""
+
+
+def load(text: str, *, unique_keys: bool = False) -> Any:
+    """The document in ``text``, read with :class:`CappedLoader` (or :class:`UniqueKeyLoader`);
+    raises ``yaml.YAMLError`` (:class:`YamlLimitError` past a limit)."""
+    return yaml.load(text, Loader=UniqueKeyLoader if unique_keys else CappedLoader)
 
 
 class CappedLoader(yaml.SafeLoader):
@@ -88,3 +99,21 @@ def _check_expansion(root: yaml.Node) -> None:
         on_path.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in expanded)
+
+
+class UniqueKeyLoader(CappedLoader):
+    """:class:`CappedLoader` that refuses a mapping holding the same key twice (a config where the
+    second ``select`` would silently win)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                ident = (key_node.tag, key_node.value)
+                if ident in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping", node.start_mark,
+                        f"duplicate key {key_node.value!r}", key_node.start_mark,
+                    )  # fmt: skip
+                seen.add(ident)
+        return super().construct_mapping(node, deep=deep)

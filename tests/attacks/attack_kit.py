@@ -20,15 +20,12 @@ CLAIM = "# 干细胞\n\n干细胞可以根治糖尿病，一针见效，永不�
 
 def victim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "victim") -> Path:
     """Run as a user whose cache folder (and key) is ``tmp_path/<name>-home``, in ``tmp_path/repo``."""
-    from kepulint.run import parallel
-
     repo = tmp_path / "repo"
     repo.mkdir(exist_ok=True)
     monkeypatch.chdir(repo)
     monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / f"{name}-home"))
     monkeypatch.delenv("KEPULINT_NO_CACHE", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.setattr(parallel, "START_METHOD", None)
     forget_key()
     return repo
 
@@ -59,13 +56,23 @@ def intact(folders: list[Path]) -> bool:
 
 def check(*paths: str | Path, **opts: Any) -> tuple[int, dict[str, Any]]:
     """``kepulint check`` in this process, JSON report to ``../report.json``: (exit code, report)."""
+    from kepulint.run.options import RunOptions
     from kepulint.run.runner import run_check
 
     out = Path.cwd().parent / "report.json"
     full = {"no_config": True, "fmt": "json", "output_file": out, "jobs": 1, "today": "2025-11-25",
             "select": ("CLM",), **opts}
-    code = run_check([str(p) for p in paths], full)
-    return int(code), json.loads(out.read_text(encoding="utf-8"))
+    run = run_check([str(p) for p in paths], RunOptions(**full))
+    _LAST_STATS[:] = [run.stats.as_dict()]
+    return int(run.exit_code), json.loads(out.read_text(encoding="utf-8"))
+
+
+_LAST_STATS: list[dict[str, Any]] = []
+
+
+def last_stats() -> dict[str, Any]:
+    """What linting took in the last :func:`check` of this test process."""
+    return _LAST_STATS[0]
 
 
 def env(home: Path) -> dict[str, str]:

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from attack_kit import CLAIM, check, victim
+from attack_kit import CLAIM, check, last_stats, victim
 
-from kepulint import userkey
+from kepulint import stamp, userkey
 from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileResult, Severity
 from kepulint.rules import ruleset, ruleset_cache
-from kepulint.run import cache, parallel
+from kepulint.run import cache
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_without_a_usable_key_there_is_no_cache(repo: Path, tmp_path: Path, monk
     userkey.user_key.cache_clear()
     assert userkey.user_key() is None
     code, report = check("docs")
-    assert code == 1 and len(report["diagnostics"]) == 3 and parallel.last_stats.get("hits") is None
+    assert code == 1 and len(report["diagnostics"]) == 3 and last_stats().get("hits") is None
     (home / userkey.KEY_NAME).unlink()
     (home / "elsewhere").write_bytes(os.urandom(userkey.KEY_BYTES))
     os.chmod(home / "elsewhere", 0o600)
@@ -174,17 +174,17 @@ def test_the_rule_cache_loader_admits_only_kepulint_classes() -> None:
                          ("kepulint.cli", "Terminated")):
         payload = pickle.dumps(getattr(__import__(module, fromlist=[name]), name))
         with pytest.raises(pickle.UnpicklingError):
-            ruleset_cache._KepulintOnly(io.BytesIO(payload)).load()
+            ruleset_cache._loader(io.BytesIO(payload)).load()
 
 
 def test_the_rule_cache_key_covers_code_data_and_schemas(monkeypatch: pytest.MonkeyPatch) -> None:
     root = Path(ruleset.__file__).resolve().parents[1]
-    names = cache.code_files(str(root))
+    names = stamp.code_files(str(root))
     assert {"schemas/rule.schema.json", "data/t2s.tsv", "kinds/phrase.py", "rules/ruleset.py"} <= set(names)
     before = ruleset._code_stamp()
-    cache.code_digest.cache_clear()
-    monkeypatch.setattr(cache, "code_files", lambda r: [*names[:-1]])  # one file fewer: another digest
+    stamp.code_digest.cache_clear()
+    monkeypatch.setattr(stamp, "code_files", lambda r: [*names[:-1]])  # one file fewer: another digest
     try:
         assert ruleset._code_stamp() != before
     finally:
-        cache.code_digest.cache_clear()
+        stamp.code_digest.cache_clear()

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from attack_kit import CLAIM, check, command, env, victim
 
-from kepulint.run import files
+from kepulint.run.options import RunOptions
+from kepulint.text import decode as files
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 
@@ -73,8 +74,8 @@ def _text_report(*paths: str) -> tuple[int, str]:
     from kepulint.run.runner import run_check
 
     out = Path.cwd().parent / "report.txt"
-    code = run_check(list(paths), {"no_config": True, "output_file": out, "jobs": 1, "select": ("CLM",),
-                                   "today": "2025-11-25", "color": False})
+    options = RunOptions(no_config=True, output_file=out, jobs=1, select=("CLM",), today="2025-11-25", color=False)
+    code = run_check(list(paths), options).exit_code
     return int(code), out.read_text(encoding="utf-8")
 
 

@@ -7,7 +7,6 @@ Dask, pyarrow and the linting engine load when ``kepulint batch`` runs.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -92,6 +91,7 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
     """Everything ``kepulint batch`` does after parsing; the exit code."""
     _require_extra()
     from ..model import ExitCode
+    from ..run.options import debug_from_env
     from ..run.runner import UsageError
     from .cluster import DASHBOARD, ClusterError, connect, default_workers, quiet_dask
     from .inputs import plan
@@ -112,7 +112,8 @@ def run_command(paths: list[str], opts: dict[str, Any]) -> int:
         prepare(out, _manifest(job), resume=opts["resume"])
     except OutputError as exc:
         raise UsageError(str(exc)) from None
-    quiet_dask(os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false"))
+    root = click.get_current_context(silent=True)
+    quiet_dask(bool(root and root.find_root().params.get("debug")) or debug_from_env())
     workers = opts.get("workers") or default_workers()
     try:
         with connect(opts.get("scheduler"), workers, dashboard=DASHBOARD if opts["dashboard"] else None,
@@ -139,11 +140,12 @@ def _job(opts: dict[str, Any], out: Path) -> tuple[Job, int]:
     ``check``) and the JSON Lines block size."""
     from ..api import Settings
     from ..run.config import ConfigError, parse_size
+    from ..run.options import RunOptions
     from ..run.runner import UsageError, load_settings
     from .records import Fields, Linting
     from .task import Job
 
-    config, ruleset = load_settings(opts)
+    config, ruleset = load_settings(RunOptions.from_mapping(opts))
     try:
         blocksize = parse_size(opts["blocksize"])
     except (ConfigError, ValueError) as exc:

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..run.files import DEFAULT_SUFFIXES, InputError, read_file
+from ..run.discover import DEFAULT_SUFFIXES
+from ..text.decode import InputError, read_file
 from .records import Fields, RawRecord
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")

@@ -252,7 +252,7 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
 def read_sources(results: Sequence[FileResult], encoding: str | None = None) -> dict[str, str]:
     """The text of each linted file with findings, read again from disk (as the linter read it).
     A file that cannot be read now is left out (the report shows its lines with findings)."""
-    from ..run.files import InputError, read_file
+    from ..text.decode import InputError, read_file
 
     sources = {}
     for r in results:

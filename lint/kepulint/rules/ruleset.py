@@ -236,10 +236,9 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
 def _code_stamp() -> str:
     """kepulint's version and a digest of all its modules, data and schemas, so a cached rule
     set is never reused by different code (an upgrade or a local edit)."""
-    from .. import __version__
-    from ..run.cache import code_digest
+    from ..stamp import code_stamp
 
-    return f"{__version__}|{code_digest()}"
+    return code_stamp()
 
 
 def _read_cached(key: str) -> RuleSet | None:

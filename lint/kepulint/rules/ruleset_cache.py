@@ -21,26 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from .. import userkey
+from ..pickles import KepulintUnpickler
 
 _ALLOWED_FUNCTIONS = {("re", "_compile")}  # a compiled pattern pickles as re._compile(pattern, flags)
+
+
+def _loader(data: io.BytesIO) -> KepulintUnpickler:
+    """kepulint's one loader (:mod:`kepulint.pickles`): its classes (not its functions) and ``re._compile``."""
+    return KepulintUnpickler(data, functions=_ALLOWED_FUNCTIONS)
 
 
 def path_for(key: str) -> Path:
     """Where the rule set of ``key`` is kept."""
     return userkey.user_cache_dir() / f"rules-{key[:32]}.pickle"
-
-
-class _KepulintOnly(pickle.Unpickler):
-    """Admits kepulint's classes (not its functions) and ``re._compile``; nothing else."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_FUNCTIONS:
-            return super().find_class(module, name)
-        if module == "kepulint" or module.startswith("kepulint."):
-            found = super().find_class(module, name)
-            if isinstance(found, type) and not issubclass(found, BaseException):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the rule cache")
 
 
 def _label(path: Path) -> bytes:
@@ -62,7 +55,7 @@ def read(key: str) -> tuple[Any, Callable[[], Any]] | None:
     payload = userkey.unseal(secret, _label(path), blob)
     if payload is None:
         return None
-    unpickler = _KepulintOnly(io.BytesIO(payload))
+    unpickler = _loader(io.BytesIO(payload))
     try:
         first = unpickler.load()
     except Exception:  # truncated or of another kepulint: rebuild

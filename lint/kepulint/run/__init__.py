@@ -1,1 +1,1 @@
-"""Running over files: configuration, discovery, cache, parallel jobs, chunks, baselines, fixing."""
+"""Running over files: options, configuration, discovery, cache, parallel jobs, chunks, baselines, fixing."""

@@ -10,7 +10,8 @@ Layout (``.kepulint_cache/`` under the working directory unless ``--cache-dir`` 
       v2/<run id>/<hash of a set of file keys>.pack
 
 The *run key* is a hash of everything that is the same for every file of a run: the cache
-format, the kepulint version, a digest of kepulint's own code and data files, the Python
+format, the kepulint version and a digest of its own code, data and schemas (the
+:func:`~kepulint.stamp.code_stamp` the rule-set cache keys on too), the Python
 version, the rule set digest (every rule file, rule packs included), the
 :class:`~kepulint.api.Settings` (severity overrides, profile, today, rule paths, selection),
 the input encoding and the maximum file size. The *file key* adds the display path, the
@@ -57,13 +58,18 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import userkey
 from ..fsutil import write_atomic
-from ..model import FileResult
+from ..model import FileResult, InputError
+from ..pickles import KepulintUnpickler, only
+from ..stamp import code_stamp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..api import Settings
+    from .job import Job
 
 FORMAT = 2
 DEFAULT_DIR = ".kepulint_cache"
@@ -118,7 +124,7 @@ def file_signature(path: Path | str, max_bytes: int | None = None) -> FileSig | 
     The linted bytes are hashed, not re-read: see :func:`signature_of`. This is for a file
     whose stored ``stat`` signature no longer matches, to compare contents.
     """
-    from .files import MAX_FILE_SIZE, InputError, read_bytes
+    from ..text.decode import MAX_FILE_SIZE, read_bytes
 
     try:
         data, st = read_bytes(path, max_bytes=MAX_FILE_SIZE if max_bytes is None else max_bytes, regular=True)
@@ -145,58 +151,23 @@ def _read_private(path: str, limit: int | None = None) -> bytes | None:
     return data if limit is None or len(data) <= limit else None
 
 
-_CODE_SUFFIXES = (".py", ".yaml", ".tsv", ".txt", ".json")
-
-
-def code_files(root: str) -> list[str]:
-    """kepulint's modules and data files under ``root``: sorted posix paths relative to it."""
-    names: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        names += (name if rel == "." else f"{rel}/{name}" for name in files if name.endswith(_CODE_SUFFIXES))
-    return sorted(names)
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """Digest of kepulint's own modules and data (a changed kind or vocabulary invalidates)."""
-    root = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the kepulint package
-    h = hashlib.blake2b(digest_size=20)
-    for name in code_files(root):
-        try:
-            with open(os.path.join(root, name), "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        h.update(name.encode() + b"\0" + data + b"\0")
-    return h.hexdigest()
-
-
-def run_key(settings: Any, ruleset_digest: str, encoding: str | None, max_bytes: int) -> str:
+def run_key(settings: Settings, ruleset_digest: str, encoding: str | None, max_bytes: int) -> str:
     """The part of every entry's key that is the same for the whole run."""
-    from .. import __version__
-
     parts = (
-        f"format={FORMAT}", f"version={__version__}", f"code={code_digest()}",
+        f"format={FORMAT}", f"code={code_stamp()}",
         f"python={sys.version_info[0]}.{sys.version_info[1]}", f"rules={ruleset_digest}",
         f"settings={settings!r}", f"encoding={encoding!r}", f"max={max_bytes}",
     )  # fmt: skip
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    """Only kepulint's result types (and builtins that need no lookup) may be loaded; a rule's
+class _SafeUnpickler(KepulintUnpickler):
+    """kepulint's one loader (:mod:`kepulint.pickles`) admitting only the result types; a rule's
     help text, stored by reference (see :class:`_HelpPickler`), comes from ``helps``."""
 
     def __init__(self, data: bytes, helps: dict[str, str]) -> None:
-        super().__init__(io.BytesIO(data))
+        super().__init__(data, admit=only(_ALLOWED))
         self.helps = helps
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
     def persistent_load(self, pid: Any) -> Any:
         try:
@@ -374,7 +345,7 @@ class ResultCache:
         return {**self.__dict__, "_pack_path": None, "_pack": {}, "_used": {}, "_stale": False}
 
     @classmethod
-    def for_run(cls, directory: Path, settings: Any, ruleset_digest: str, *, encoding: str | None,
+    def for_run(cls, directory: Path, settings: Settings, ruleset_digest: str, *, encoding: str | None,
                 max_bytes: int, helps: dict[str, str] | None = None) -> ResultCache:
         """The cache of this run in ``directory``; :class:`CacheRefused` when it must not be used."""
         secret = userkey.user_key()
@@ -387,7 +358,7 @@ class ResultCache:
                    max_bytes=max_bytes)
 
     # -- keys ---------------------------------------------------------------------------------
-    def file_key(self, job: Any) -> str:
+    def file_key(self, job: Job) -> str:
         where = os.path.abspath(os.fspath(job.source))
         walked = "walked" if getattr(job, "sniff", False) else "named"  # a binary file: skip or error
         text = "\x1f".join((self.key, job.path, where, ",".join(job.codes), walked))
@@ -397,7 +368,7 @@ class ResultCache:
         return os.path.join(self._run_dir, f"{fkey[:40]}{_SUFFIX}")
 
     # -- lookup -------------------------------------------------------------------------------
-    def lookup_all(self, jobs: Sequence[Any]) -> list[FileResult | None]:
+    def lookup_all(self, jobs: Sequence[Job]) -> list[FileResult | None]:
         """:meth:`lookup` of every job. With at least :data:`MIN_PACK_FILES` files, the pack of
         exactly this set of files is read first (if an earlier run left one): a re-run over the
         same files reads one file instead of one entry per file."""
@@ -409,11 +380,11 @@ class ResultCache:
             self._pack = self._read_pack(self._pack_path)
         return [None if key is None else self._lookup(job, key) for job, key in zip(jobs, keys, strict=True)]
 
-    def lookup(self, job: Any) -> FileResult | None:
+    def lookup(self, job: Job) -> FileResult | None:
         """The stored result for ``job`` if its file is unchanged, else None (a miss)."""
         return None if job.source is None else self._lookup(job, self.file_key(job))
 
-    def _lookup(self, job: Any, fkey: str) -> FileResult | None:
+    def _lookup(self, job: Job, fkey: str) -> FileResult | None:
         result = self._from_pack(job, fkey)
         if result is None:
             result = self._from_entry(job, fkey)
@@ -423,7 +394,7 @@ class ResultCache:
             self.stats.hits += 1
         return result
 
-    def _from_pack(self, job: Any, fkey: str) -> FileResult | None:
+    def _from_pack(self, job: Job, fkey: str) -> FileResult | None:
         """The packed result for ``job`` when the file still has the packed ``stat`` signature."""
         packed = self._pack.get(fkey)
         if packed is None or packed[2].path != job.path:
@@ -456,14 +427,14 @@ class ResultCache:
             return {}
         return {k: v for k, v in pack["entries"].items() if type(k) is str and _pack_entry(v)}
 
-    def _from_entry(self, job: Any, fkey: str) -> FileResult | None:
+    def _from_entry(self, job: Job, fkey: str) -> FileResult | None:
         """The result in ``job``'s own entry file, if it is valid for the file as it is now."""
         data = _read_private(self._entry(fkey))
         if data is None:
             return None
         return self._check(job, fkey, data)
 
-    def _check(self, job: Any, fkey: str, blob: bytes) -> FileResult | None:
+    def _check(self, job: Job, fkey: str, blob: bytes) -> FileResult | None:
         try:
             data = userkey.unseal(self.secret, _label(self._entry(fkey)), blob)
             if data is None:
@@ -559,7 +530,7 @@ class ResultCache:
         with contextlib.suppress(OSError):
             os.utime(self.run_dir, follow_symlinks=False)
 
-    def store(self, job: Any, result: FileResult, sig: FileSig) -> bool:
+    def store(self, job: Job, result: FileResult, sig: FileSig) -> bool:
         """Remember ``result`` for ``job`` read as ``sig``; False (silently) when that fails."""
         if job.source is None:
             return False
@@ -575,7 +546,7 @@ class ResultCache:
             return False
         return True
 
-    def remember(self, job: Any, result: FileResult, sig: FileSig) -> None:
+    def remember(self, job: Job, result: FileResult, sig: FileSig) -> None:
         """Put a result found in an entry or just stored (maybe by a worker) in the next pack;
         not with a racy signature, since a pack only serves files whose ``stat`` matches."""
         if job.source is not None and sig.stat is not None:

@@ -15,11 +15,12 @@ import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from .discover import DEFAULT_INCLUDE
 
 __all__ = [
     "DEFAULT_INCLUDE",
@@ -34,7 +35,6 @@ __all__ = [
 
 YAML_NAMES = (".kepulint.yaml", ".kepulint.yml")
 PYPROJECT = "pyproject.toml"
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -167,13 +167,12 @@ def _absolute(path: Path | str, base: Path | None = None) -> Path:
     return Path(os.path.normpath(path))
 
 
-def _glob_match(glob: str, candidates: Iterable[str]) -> bool:
-    """Ruff-like: fnmatch (case-sensitive) on each candidate; ``**/x`` also matches ``x``."""
-    pattern = glob.strip()
-    pattern = pattern[2:] if pattern.startswith("./") else pattern
-    pattern = pattern.rstrip("/") or pattern
-    patterns = (pattern, pattern[3:]) if pattern.startswith("**/") else (pattern,)
-    return any(fnmatchcase(c, p) for c in candidates for p in patterns)
+@lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...], root: Path, folders: bool = False) -> Any:
+    """The one matcher of include/exclude/per-file-ignores globs (:class:`~kepulint.run.discover.PathMatcher`)."""
+    from .discover import PathMatcher
+
+    return PathMatcher(patterns, root, folders=folders)
 
 
 # -- the effective configuration ------------------------------------------------------------
@@ -208,26 +207,14 @@ class Config:
         """Effective values keyed by their file names (kebab-case), in :data:`KEYS` order."""
         return {key: getattr(self, key.replace("-", "_")) for key in KEYS}
 
-    def _relative(self, path: str | os.PathLike[str]) -> str:
-        """Posix path relative to ``root`` (relative input is taken from the working directory)."""
-        absolute = _absolute(Path(path))
-        for candidate, root in ((absolute, self.root), (absolute.resolve(), self.root.resolve())):
-            try:
-                return candidate.relative_to(root).as_posix()
-            except ValueError:
-                continue
-        return absolute.as_posix()
-
     def per_file_ignored(self, path: str | os.PathLike[str]) -> tuple[str, ...]:
         """Codes and prefixes that ``per-file-ignores`` disables for ``path``."""
         if not self.per_file_ignores:  # the common case: no path arithmetic per file
             return ()
-        rel = self._relative(path)
-        names = (rel, rel.rsplit("/", 1)[-1])
         found = [
             code
             for glob, codes in self.per_file_ignores.items()
-            if _glob_match(glob, names)
+            if _matcher((glob,), self.root)(path)
             for code in codes
         ]
         return tuple(dict.fromkeys(found))
@@ -251,17 +238,14 @@ class Config:
         found = {code: self.severity_for(code) for code in all_codes}
         return {code: level for code, level in found.items() if level is not None}
 
-    def is_excluded(self, path: Path) -> bool:
-        """True when ``exclude`` matches the path, its file name or any directory above it (below root)."""
-        rel = self._relative(path)
-        parts = [p for p in rel.split("/") if p]
-        candidates = {rel, *parts, *("/".join(parts[:i]) for i in range(1, len(parts)))}
-        return any(_glob_match(glob, candidates) for glob in self.exclude)
+    def is_excluded(self, path: str | os.PathLike[str]) -> bool:
+        """True when ``exclude`` matches the path, its file name or any folder above it (below
+        root): the very test ``kepulint check`` applies (:class:`~kepulint.run.discover.PathMatcher`)."""
+        return _matcher(self.exclude, self.root, folders=True)(path)
 
-    def is_included(self, path: Path) -> bool:
-        """True when ``include`` matches the path relative to root or its file name."""
-        rel = self._relative(path)
-        return any(_glob_match(glob, (rel, rel.rsplit("/", 1)[-1])) for glob in self.include)
+    def is_included(self, path: str | os.PathLike[str]) -> bool:
+        """True when ``include`` matches the path relative to root or its file name, ignoring case."""
+        return _matcher(self.include, self.root)(path)
 
     def with_overrides(self, **cli: object) -> Config:
         """Apply command-line values (snake_case names; ``None`` = not given).
@@ -343,61 +327,65 @@ def _to_raw(key: str, value: object) -> object:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
+def _schema() -> dict[str, Any]:
     import json
     from importlib import resources
 
+    return json.loads(resources.files("kepulint.schemas").joinpath("config.schema.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    text = resources.files("kepulint.schemas").joinpath("config.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
+    return Draft202012Validator(_schema())
 
 
 _WANT = {"array": "a list", "object": "a mapping", "string": "a string", "integer": "an integer",
          "number": "a number", "boolean": "true or false"}  # fmt: skip
 
 
-_CODE = re.compile(r"[A-Z]{1,4}[0-9]{0,3}\Z")
-_LEVELS = ("error", "warning", "info")
-_SIZE = re.compile(r"\s*[0-9]+(\.[0-9]+)?\s*([KkMmGg]([Ii]?[Bb])?|[Bb])?\s*\Z")
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and value != ""
-
-
-def _are(check: Any, value: object) -> bool:
-    return isinstance(value, list) and all(check(v) for v in value)
-
-
-def _is_code(value: object) -> bool:
-    return isinstance(value, str) and _CODE.match(value) is not None
-
-
-_PLAIN_CHECKS: dict[str, Any] = {
-    "select": lambda v: _are(_is_code, v),
-    "ignore": lambda v: _are(_is_code, v),
-    "extend-select": lambda v: _are(_is_code, v),
-    "severity": lambda v: isinstance(v, dict) and all(_is_code(k) and lv in _LEVELS for k, lv in v.items()),
-    "fail-on": lambda v: isinstance(v, str) and v in (*_LEVELS, "never"),
-    "profile": lambda v: isinstance(v, str) and v in ("auto", "cn", "tw", "hk"),
-    "include": lambda v: _are(_is_text, v),
-    "exclude": lambda v: _are(_is_text, v),
-    "per-file-ignores": lambda v: isinstance(v, dict) and all(_is_text(k) and _are(_is_code, c) for k, c in v.items()),
-    "extends": _is_text,
-    "encoding": _is_text,
-    "max-file-size": lambda v: (type(v) is int and v >= 1) or (isinstance(v, str) and _SIZE.match(v) is not None),
-    "rule-paths": lambda v: _are(_is_text, v),
-    "cache-dir": _is_text,
-    "baseline": _is_text,
-    "jobs": lambda v: type(v) is int and v >= 1,
-}
+def _plainly(node: dict[str, Any], value: object, root: dict[str, Any]) -> bool:
+    """True when ``value`` plainly satisfies the schema ``node``: a fast reading of the few
+    keywords the config schema uses (a keyword it does not know makes it answer False, and
+    jsonschema decides). Never True where jsonschema would refuse (tested)."""
+    for key, want in node.items():
+        if key in ("description", "default", "errorMessage", "title", "$schema", "$id", "$defs"):
+            continue
+        if key == "$ref" and want.startswith("#/$defs/"):
+            ok = _plainly(root["$defs"][want.removeprefix("#/$defs/")], value, root)
+        elif key == "type":
+            ok = {"string": type(value) is str, "integer": type(value) is int, "array": type(value) is list,
+                  "object": type(value) is dict}.get(want, False)
+        elif key == "enum":
+            ok = type(value) is str and value in want
+        elif key == "minLength":
+            ok = type(value) is str and len(value) >= want
+        elif key == "minimum":
+            ok = type(value) is int and value >= want
+        elif key == "pattern":
+            ok = type(value) is str and re.search(want, value) is not None
+        elif key == "items":
+            ok = type(value) is list and all(_plainly(want, item, root) for item in value)
+        elif key == "propertyNames":
+            ok = type(value) is dict and all(_plainly(want, name, root) for name in value)
+        elif key == "additionalProperties" and isinstance(want, dict) and "properties" not in node:
+            ok = type(value) is dict and all(_plainly(want, item, root) for item in value.values())
+        elif key == "anyOf":
+            ok = any(_plainly(option, value, root) for option in want)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
 
 
 def _plainly_valid(data: dict[Any, Any]) -> bool:
-    """True when every value is plainly valid for its key, a strict subset of what the schema
-    accepts (tested): the usual case needs no jsonschema import (~60 ms a run)."""
-    return all(isinstance(key, str) and key in _PLAIN_CHECKS and _PLAIN_CHECKS[key](value)
+    """True when every key is known and every value plainly valid by the schema's own properties
+    (:func:`_plainly`): the usual case needs no jsonschema import (60 ms to a few hundred a run)."""
+    root = _schema()
+    properties = root["properties"]
+    return all(type(key) is str and key in properties and _plainly(properties[key], value, root)
                for key, value in data.items())
 
 
@@ -570,35 +558,13 @@ def _load_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(f"{_show(path)}: invalid TOML: nested too deeply") from None
 
 
-@lru_cache(maxsize=1)
-def _yaml_loader() -> Any:
-    """PyYAML's safe loader (C if available) that rejects duplicate keys."""
-    import yaml
-
-    from ..yamlsafe import CappedLoader as base  # pure Python (libyaml overflows the C stack), with limits
-
-    class Loader(base):  # type: ignore[misc, valid-type]
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[tuple[str, str]] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    ident = (key_node.tag, key_node.value)
-                    if ident in seen:
-                        raise yaml.constructor.ConstructorError(
-                            "while reading a mapping", node.start_mark,
-                            f"duplicate key {key_node.value!r}", key_node.start_mark,
-                        )  # fmt: skip
-                    seen.add(ident)
-            return super().construct_mapping(node, deep=deep)
-
-    return Loader
-
-
 def _load_yaml(text: str, path: Path) -> Any:
     import yaml
 
+    from .. import yamlsafe
+
     try:
-        return yaml.load(text, Loader=_yaml_loader())
+        return yamlsafe.load(text, unique_keys=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""

@@ -17,10 +17,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..model import Diagnostic, Edit, FileError, FileResult, Fix
+from ..api import Settings, lint_source
+from ..model import Diagnostic, Edit, FileError, FileResult, Fix, InputError
 from ..text.source import LineIndex
+from .config import Config
+from .job import Job
+from .options import RunOptions
 
 MAX_PASSES = 4
 _DECODED_AS = re.compile(r"decoded as (\S+)")
@@ -143,7 +146,7 @@ class FileFix:
 def fix_file(path: Path, display: str, lint: Callable[[str], FileResult], applicabilities: frozenset[str], *,
              encoding: str | None, max_bytes: int, first: FileResult | None = None) -> FileFix:
     """Read ``path``, fix it in memory (nothing is written here); :class:`FixError` if it cannot be."""
-    from . import files
+    from ..text.decode import decode
 
     try:
         data = path.read_bytes()
@@ -152,8 +155,8 @@ def fix_file(path: Path, display: str, lint: Callable[[str], FileResult], applic
     if len(data) > max_bytes:
         raise FixError("file is over the size limit")
     try:
-        before, notice = files.decode(data, encoding=encoding, path=display)
-    except files.InputError as exc:
+        before, notice = decode(data, encoding=encoding, path=display)
+    except InputError as exc:
         raise FixError(str(exc)) from None
     bom, codec = codec_for(data, notice, encoding)
     try:
@@ -170,13 +173,11 @@ def fix_file(path: Path, display: str, lint: Callable[[str], FileResult], applic
     return FileFix(path, display, before, outcome, bom, codec)
 
 
-def run_fixes(results: list[FileResult], jobs: Sequence[Any], settings: Any, config: Any,
-              opts: dict[str, Any]) -> tuple[list[FileResult], bool]:
+def run_fixes(results: list[FileResult], jobs: Sequence[Job], settings: Settings, config: Config,
+              options: RunOptions) -> tuple[list[FileResult], bool]:
     """Fix (``--fix``) or show (``--diff``) every file with an applicable fix; return the results
     as they stand after fixing, and whether anything changed (or would)."""
-    from ..api import lint_source
-
-    applicabilities = allowed(bool(opts.get("unsafe_fixes")))
+    applicabilities = allowed(options.unsafe_fixes)
     by_path = {job.path: job for job in jobs if job.source is not None}
     out: list[FileResult] = []
     fixed = files_changed = remaining = 0
@@ -188,7 +189,7 @@ def run_fixes(results: list[FileResult], jobs: Sequence[Any], settings: Any, con
             out.append(result)
             continue
 
-        def lint(text: str, job: Any = job) -> FileResult:
+        def lint(text: str, job: Job = job) -> FileResult:
             return lint_source(text, job.path, settings, select=job.codes)
 
         try:
@@ -204,7 +205,7 @@ def run_fixes(results: list[FileResult], jobs: Sequence[Any], settings: Any, con
             continue
         fixed += change.outcome.applied
         files_changed += 1
-        if opts.get("diff"):
+        if options.diff:
             diffs.append(change.diff())
             out.append(result)
             continue
@@ -216,12 +217,12 @@ def run_fixes(results: list[FileResult], jobs: Sequence[Any], settings: Any, con
         fixed_result = change.outcome.result
         fixed_result.notice = result.notice
         out.append(fixed_result)
-    _summary(opts, diffs, fixed, files_changed, remaining)
+    _summary(options.diff, diffs, fixed, files_changed, remaining)
     return out, files_changed > 0
 
 
-def _summary(opts: dict[str, Any], diffs: list[str], fixed: int, files_changed: int, remaining: int) -> None:
-    if opts.get("diff"):
+def _summary(diff: bool, diffs: list[str], fixed: int, files_changed: int, remaining: int) -> None:
+    if diff:
         sys.stdout.write("".join(diffs))
         sys.stdout.flush()
         verb = "Would fix"

@@ -14,23 +14,36 @@ An exception while linting a file becomes an ``internal error`` result for that 
 does a worker process that dies (segfault, ``os._exit``, OOM kill): the files of the
 batches it broke are re-run one at a time in a fresh single-worker pool, so only the
 culprit gets the error. Workers ignore SIGINT and take SIGTERM's default; on Ctrl-C or
-SIGTERM the parent stops them and re-raises (the CLI exits 130 or 143). On Linux a worker also
-dies with its parent (``PR_SET_PDEATHSIG``), so no orphan keeps the caller's stdout open.
+SIGTERM the parent stops them and re-raises (the CLI exits 130 or 143). SIGINT and SIGTERM are
+held back (blocked) while workers start, and a worker lets them through only once it has set its
+own handlers: a signal in between can never run the parent's handler in a copy of the parent's
+stack. On Linux a worker also dies with its parent (``PR_SET_PDEATHSIG``), so no orphan keeps
+the caller's stdout open.
 
-Each file is read once: the cache's content digest is taken from the bytes that are linted.
+No module state: what every file is linted with travels with each batch (:class:`LintContext`),
+and what a call did comes back with its results (:class:`Linted`). Each file is read once: the
+cache's content digest is taken from the bytes that are linted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api import Settings, lint_source
-from ..model import FileError, FileResult
+from ..api import Settings, lint_source, ruleset_for
+from ..model import FileError, FileResult, InputError
+from .job import Job
+from .options import RunOptions, RunStats
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import FileSig, ResultCache
+    from .config import Config
 
 MIN_POOL_FILES = 4
 MIN_POOL_BYTES = 48 * 1024  # below this, forking workers costs more than it saves
@@ -38,24 +51,41 @@ MIN_POOL_BYTES_SPAWN = 1024 * 1024  # spawned workers import and load rules firs
 BATCHES_PER_WORKER = 4
 MIN_BATCH_BYTES = 32 * 1024
 MAX_BATCH_FILES = 64
-START_METHOD: str | None = None  # None: fork on Linux, else the platform default (tests set "spawn")
 
-#: What the last :func:`lint_jobs` call did (for tests, ``KEPULINT_STATS`` and the benchmark).
-last_stats: dict[str, Any] = {}
+
+#: A batch of work: (index in the run's jobs, job) pairs; and what comes back for each.
+Batch = list[tuple[int, Job]]
+Done = list[tuple[int, FileResult, "FileSig | None"]]
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """What every file of a run is linted with; workers get it with each batch (under 50 kB, most
+    of it the rules' help texts the cache stores by reference; a few batches per worker)."""
+
+    settings: Settings
+    encoding: str | None
+    max_bytes: int
+    cache: ResultCache | None = None  # stores results as they are made (None: nothing stored)
+    debug: bool = False  # print a file's internal error's traceback
+
+
+@dataclass
+class Linted:
+    """:func:`lint_jobs`' answer: one result per job, in the jobs' order, and what it took."""
+
+    results: list[FileResult] = field(default_factory=list)
+    stats: RunStats = field(default_factory=RunStats)
 
 
 # -- linting one file (in this process or in a worker) ------------------------------------------
-
-
-def _debug() -> bool:
-    return os.environ.get("KEPULINT_DEBUG", "") not in ("", "0", "false")
 
 
 def internal_error(path: str, what: str) -> FileResult:
     return FileResult(path=path, error=FileError(path, f"internal error: {what}", "error"))
 
 
-def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
+def lint_one(job: Job, context: LintContext,
              on_read: Callable[[bytes, os.stat_result], None] | None = None) -> FileResult:
     """Read and lint one file; every failure becomes a FileResult with an error.
 
@@ -63,8 +93,9 @@ def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
     ``on_read`` sees those very bytes before they are decoded (the cache hashes them).
     A binary file is an error when named, a counted skip when met in a folder (``job.sniff``).
     """
-    from .files import STDIN, InputError, draft_text, read_bytes, read_file, walked_binary
+    from ..text.decode import STDIN, draft_text, read_bytes, read_file, walked_binary
 
+    encoding, max_bytes = context.encoding, context.max_bytes
     try:
         try:
             if str(job.source) == STDIN:
@@ -78,29 +109,29 @@ def lint_one(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
             if exc.binary and job.sniff:
                 exc = walked_binary(exc)
             return FileResult(path=job.path, error=exc.to_file_error(job.path))
-        result = lint_source(text, job.path, settings, select=job.codes)
+        result = lint_source(text, job.path, context.settings, select=job.codes)
         result.notice = notice
         return result
     except Exception as exc:  # a bug must not take the other files down with it
-        if _debug():
+        if context.debug:
             import traceback
 
             traceback.print_exc(file=sys.stderr)
         return internal_error(job.path, f"{type(exc).__name__}: {exc}")
 
 
-def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: int,
-                cache: Any) -> tuple[FileResult, Any]:
+def _lint_entry(job: Job, context: LintContext) -> tuple[FileResult, FileSig | None]:
     """``(result, signature)``: lint ``job`` and, with a ``cache``, store the result (in whichever
     process linted it, so workers write their entries in parallel); the file's
     :class:`~kepulint.run.cache.FileSig` when the result was stored, else None. The signature
     is that of the bytes linted (read once), never of a second read."""
+    cache = context.cache
     if cache is None or job.source is None:
-        return lint_one(job, settings, encoding, max_bytes), None
+        return lint_one(job, context), None
     from .cache import cacheable, signature_of
 
-    sigs: list[Any] = []
-    result = lint_one(job, settings, encoding, max_bytes, lambda data, st: sigs.append(signature_of(data, st)))
+    sigs: list[FileSig | None] = []
+    result = lint_one(job, context, lambda data, st: sigs.append(signature_of(data, st)))
     sig = sigs[0] if sigs else None  # None: a pipe or device, or not read at all
     stored = sig is not None and cacheable(result) and cache.store(job, result, sig)
     return result, sig if stored else None
@@ -108,16 +139,34 @@ def _lint_entry(job: Any, settings: Settings, encoding: str | None, max_bytes: i
 
 # -- worker side --------------------------------------------------------------------------------
 
-_worker: dict[str, Any] = {}
 
-
-def _worker_init(settings: Settings, encoding: str | None, max_bytes: int, cache: Any) -> None:
-    import signal
-
+def _worker_init() -> None:
+    """A worker's own signal handling, then the signals the parent held back while starting it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's SIGTERM handler is not ours: just stop
     _die_with_parent()
-    _worker.update(settings=settings, encoding=encoding, max_bytes=max_bytes, cache=cache)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+_HELD = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread for the block (workers started in it inherit the
+    mask and unblock once their handlers are set, :func:`_worker_init`); on leaving, the old mask
+    comes back and a signal that arrived meanwhile is delivered here, in the parent."""
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _die_with_parent() -> None:
@@ -127,7 +176,6 @@ def _die_with_parent() -> None:
         return
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
@@ -135,10 +183,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def _lint_batch(batch: list[tuple[int, Any]]) -> list[tuple[int, FileResult, Any]]:
-    w = _worker
-    return [(i, *_lint_entry(job, w["settings"], w["encoding"], w["max_bytes"], w["cache"]))
-            for i, job in batch]
+def _lint_batch(context: LintContext, batch: Batch) -> Done:
+    return [(i, *_lint_entry(job, context)) for i, job in batch]
 
 
 def _ping() -> bool:
@@ -159,39 +205,39 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def resolve_jobs(config: Any, opts: dict[str, Any]) -> int:
+def resolve_jobs(config: Config, options: RunOptions) -> int:
     """``--jobs`` beats config ``jobs`` beats the number of cores."""
-    for value in (opts.get("jobs"), getattr(config, "jobs", None)):
+    for value in (options.jobs, config.jobs):
         if value:
             return max(1, int(value))
     return default_jobs()
 
 
-def _start_method() -> str | None:
+def _start_method(options: RunOptions) -> str | None:
     import multiprocessing as mp
 
-    if START_METHOD:
-        return START_METHOD
+    if options.start_method:
+        return options.start_method
     if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods():
         return "fork"
     return None
 
 
-def _size(job: Any) -> int:
+def _size(job: Job) -> int:
     try:
         return os.stat(job.source).st_size
     except (OSError, TypeError, ValueError):
         return 0
 
 
-def make_batches(items: list[tuple[int, Any]], sizes: list[int], workers: int) -> list[list[tuple[int, Any]]]:
+def make_batches(items: Batch, sizes: list[int], workers: int) -> list[Batch]:
     """Consecutive runs of files, guided: each batch holds about ``remaining / (workers *
     BATCHES_PER_WORKER)`` bytes (at least :data:`MIN_BATCH_BYTES`, at most :data:`MAX_BATCH_FILES`
     files), so batches start large (few round trips) and shrink towards the end (short tail)."""
     remaining = sum(sizes)
     share = max(workers * BATCHES_PER_WORKER, 1)
-    batches: list[list[tuple[int, Any]]] = []
-    current: list[tuple[int, Any]] = []
+    batches: list[Batch] = []
+    current: Batch = []
     acc = 0
     target = max(remaining // share, MIN_BATCH_BYTES)
     for item, size in zip(items, sizes, strict=True):
@@ -207,13 +253,12 @@ def make_batches(items: list[tuple[int, Any]], sizes: list[int], workers: int) -
     return batches
 
 
-def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
-    if opts.get("cache") is False or os.environ.get("KEPULINT_NO_CACHE"):
+def _open_cache(settings: Settings, config: Config, options: RunOptions) -> ResultCache | None:
+    if options.cache is False or os.environ.get("KEPULINT_NO_CACHE"):
         return None
-    from ..api import ruleset_for
     from .cache import DEFAULT_DIR, CacheRefused, ResultCache
 
-    directory = getattr(config, "cache_dir", None) or opts.get("cache_dir") or Path.cwd() / DEFAULT_DIR
+    directory = config.cache_dir or options.cache_dir or Path.cwd() / DEFAULT_DIR
     try:
         ruleset = ruleset_for(settings.rule_paths)
         helps = {rule.code: rule.help for rule in ruleset.rules}
@@ -227,61 +272,63 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
         return None
 
 
-def lint_jobs(jobs: Sequence[Any], settings: Settings, config: Any, opts: dict[str, Any]) -> list[FileResult]:
-    """Results for ``jobs`` in the same order (a walked binary file: a "skipped" result)."""
-    workers = resolve_jobs(config, opts)
-    cache = _open_cache(settings, config, opts)
+def lint_jobs(jobs: Sequence[Job], settings: Settings, config: Config, options: RunOptions) -> Linted:
+    """Results for ``jobs`` in the same order (a walked binary file: a "skipped" result), and
+    what it took."""
+    workers = resolve_jobs(config, options)
+    cache = _open_cache(settings, config, options)
     results: list[FileResult | None] = [None] * len(jobs)
-    todo: list[tuple[int, Any]] = []
+    todo: Batch = []
     hits = cache.lookup_all(jobs) if cache is not None else [None] * len(jobs)
     for i, (job, hit) in enumerate(zip(jobs, hits, strict=True)):
         if hit is not None:
             results[i] = hit
         else:
             todo.append((i, job))
-    stats: dict[str, Any] = {"files": len(jobs), "linted": len(todo), "processes": 0}
+    processes = 0
     if todo:
-        encoding, max_bytes = config.encoding, config.max_file_size
         if cache is not None and not cache.prepare():  # cannot write: lint without storing
             cache.stats.errors += 1
             writer = None
         else:
             writer = cache
+        context = LintContext(settings, config.encoding, config.max_file_size, writer, options.tracebacks)
         sizes = [_size(job) for _, job in todo]
-        method = _start_method()
+        method = _start_method(options)
         floor = MIN_POOL_BYTES if method == "fork" else MIN_POOL_BYTES_SPAWN
         if workers <= 1 or len(todo) < MIN_POOL_FILES or sum(sizes) < floor:
-            stats["processes"] = 1
-            done = [(i, *_lint_entry(job, settings, encoding, max_bytes, writer)) for i, job in todo]
+            processes = 1
+            done = [(i, *_lint_entry(job, context)) for i, job in todo]
         else:
             batches = make_batches(todo, sizes, workers)
-            stats["processes"] = min(workers, len(batches))
+            processes = min(workers, len(batches))
             written = cache.stats.writes if cache is not None else 0
-            done = _run_pool(batches, stats["processes"], method, (settings, encoding, max_bytes, writer))
+            done = _run_pool(batches, processes, method, context)
             if cache is not None:  # stores made by workers (or by this process after a crash)
                 cache.stats.writes = written + sum(1 for _, _, sig in done if sig is not None)
         for i, result, sig in done:
             results[i] = result
             if sig is not None and writer is not None:
                 writer.remember(jobs[i], result, sig)
+    stats = RunStats(files=len(jobs), linted=len(todo), processes=processes)
     if cache is not None:
         cache.save_pack()
         cache.touch()
-        stats.update(hits=cache.stats.hits, misses=cache.stats.misses, writes=cache.stats.writes,
-                     cache_errors=cache.stats.errors, cache_dir=str(cache.directory))
-    last_stats.clear()
-    last_stats.update(stats)
+        stats = RunStats(files=len(jobs), linted=len(todo), processes=processes, hits=cache.stats.hits,
+                         misses=cache.stats.misses, writes=cache.stats.writes, cache_errors=cache.stats.errors,
+                         cache_dir=str(cache.directory))
     if os.environ.get("KEPULINT_STATS"):
-        print(f"kepulint: stats: {stats}", file=sys.stderr)
-    return [r if r is not None else internal_error(j.path, "no result") for r, j in zip(results, jobs, strict=True)]
+        print(f"kepulint: stats: {stats.as_dict()}", file=sys.stderr)
+    return Linted([r if r is not None else internal_error(j.path, "no result")
+                   for r, j in zip(results, jobs, strict=True)], stats)
 
 
-def _new_pool(workers: int, method: str | None, initargs: tuple[Any, ...]) -> Any:
+def _new_pool(workers: int, method: str | None) -> Any:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context(method) if method else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=initargs)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
 
 
 def _stop(pool: Any) -> None:
@@ -299,32 +346,30 @@ def _stop(pool: Any) -> None:
 def _warm(settings: Settings) -> None:
     """Build the rule set, automaton and vocabularies once, before forking workers."""
     try:
-        from ..api import ruleset_for
-
         ruleset = ruleset_for(settings.rule_paths)
         lint_source("。\n", "warmup.md", settings, select=ruleset.codes)
     except Exception:  # the workers will report whatever is wrong, per file
         pass
 
 
-def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | None,
-              initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
-    from concurrent.futures import FIRST_COMPLETED, wait
+def _run_pool(batches: list[Batch], workers: int, method: str | None, context: LintContext) -> Done:
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
     from concurrent.futures.process import BrokenProcessPool
 
     if method == "fork":
-        _warm(initargs[0])
-    done: list[tuple[int, FileResult, Any]] = []
-    broken: list[tuple[int, Any]] = []
-    pool = _new_pool(workers, method, initargs)
+        _warm(context.settings)
+    done: Done = []
+    broken: Batch = []
+    pool = _new_pool(workers, method)
     try:
-        pending = {}
-        for n, batch in enumerate(batches):
-            try:
-                pending[pool.submit(_lint_batch, batch)] = batch
-            except BrokenProcessPool:  # a worker died already: the rest goes to _isolate
-                broken.extend(item for b in batches[n:] for item in b)
-                break
+        pending: dict[Future[Done], Batch] = {}
+        with _signals_held():  # the workers start (fork or spawn) in these submits
+            for n, batch in enumerate(batches):
+                try:
+                    pending[pool.submit(_lint_batch, context, batch)] = batch
+                except BrokenProcessPool:  # a worker died already: the rest goes to _isolate
+                    broken.extend(item for b in batches[n:] for item in b)
+                    break
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
@@ -341,34 +386,34 @@ def _run_pool(batches: list[list[tuple[int, Any]]], workers: int, method: str | 
         raise
     pool.shutdown(wait=True)
     if broken:
-        done.extend(_isolate(broken, method, initargs))
+        done.extend(_isolate(broken, method, context))
     return done
 
 
-def _isolate(items: list[tuple[int, Any]], method: str | None,
-             initargs: tuple[Any, ...]) -> list[tuple[int, FileResult, Any]]:
+def _isolate(items: Batch, method: str | None, context: LintContext) -> Done:
     """Re-run the files of broken batches one at a time; a file that kills its worker again
     gets an internal-error result, the others their real one. When a fresh worker cannot even
     answer a ping (it dies starting up), the rest is linted in this process instead."""
     from concurrent.futures.process import BrokenProcessPool
 
-    out: list[tuple[int, FileResult, Any]] = []
+    out: Done = []
     pool = None
     try:
         ordered = sorted(items, key=lambda item: item[0])
         for n, (i, job) in enumerate(ordered):
             if pool is None:
-                pool = _new_pool(1, method, initargs)
+                pool = _new_pool(1, method)
                 try:
-                    pool.submit(_ping).result()
+                    with _signals_held():
+                        ping = pool.submit(_ping)
+                    ping.result()
                 except BrokenProcessPool:  # workers cannot even start: not this file's fault
                     pool.shutdown(wait=False)
                     pool = None
-                    settings, encoding, max_bytes, cache = initargs
-                    out.extend((k, *_lint_entry(j, settings, encoding, max_bytes, cache)) for k, j in ordered[n:])
+                    out.extend((k, *_lint_entry(j, context)) for k, j in ordered[n:])
                     break
             try:
-                out.extend(pool.submit(_lint_batch, [(i, job)]).result())
+                out.extend(pool.submit(_lint_batch, context, [(i, job)]).result())
             except BrokenProcessPool:
                 out.append((i, internal_error(job.path, "the worker process died while linting this file"),
                             None))
@@ -385,4 +430,4 @@ def _isolate(items: list[tuple[int, Any]], method: str | None,
     return out
 
 
-__all__ = ["default_jobs", "last_stats", "lint_jobs", "lint_one", "make_batches", "resolve_jobs"]
+__all__ = ["Job", "LintContext", "Linted", "default_jobs", "lint_jobs", "lint_one", "make_batches", "resolve_jobs"]

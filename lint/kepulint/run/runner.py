@@ -1,4 +1,7 @@
-"""``kepulint check`` end to end: settings → files → results → report → exit code."""
+"""``kepulint check`` end to end: settings → files → results → report → exit code.
+
+Everything the command line asked for arrives as one frozen :class:`~kepulint.run.options.RunOptions`;
+:func:`run_check` returns a :class:`CheckRun` (the exit code and what linting took)."""
 
 from __future__ import annotations
 
@@ -11,46 +14,47 @@ from pathlib import Path
 from typing import Any
 
 from ..api import Settings, lint_source, ruleset_for
-from ..model import ExitCode, FileError, FileResult, Severity
+from ..model import ExitCode, FileError, FileResult, InputError, Severity
 from ..rules.ruleset import RuleError, RuleSet
+from .config import Config
+from .job import Job
+from .options import RunOptions, RunStats
 
 WRITE_PARTS = 4096  # report parts joined per write to stdout
 
 
-@dataclass
-class Job:
-    """One file to lint: where to read it, how to show it, which codes apply."""
+@dataclass(frozen=True)
+class CheckRun:
+    """What one ``kepulint check`` came to: its exit code and what linting the files took."""
 
-    path: str  # display path (relative, posix) or the stdin filename
-    source: Path | None  # None: stdin
-    codes: tuple[str, ...]
-    sniff: bool = False  # found by walking a folder: a binary file is skipped, not an error
+    exit_code: ExitCode
+    stats: RunStats
 
 
-def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
+def load_settings(options: RunOptions) -> tuple[Config, RuleSet]:
     """The effective configuration (file + command line) and the rule set it selects."""
     from .config import ConfigError, load_config
 
     builtin = ruleset_for(())
     try:
-        config = load_config(Path.cwd(), explicit=opts.get("config_file"), no_config=bool(opts.get("no_config")),
+        config = load_config(Path.cwd(), explicit=options.config_file, no_config=options.no_config,
                              known_codes=builtin.codes)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    rule_paths = tuple(str(p) for p in (*config.rule_paths, *(opts.get("rule_paths") or ())))
+    rule_paths = tuple(str(p) for p in (*config.rule_paths, *options.rule_paths))
     ruleset = ruleset_for(rule_paths) if rule_paths else builtin
     overrides = {
-        "select": _codes(opts.get("select")),
-        "ignore": _codes(opts.get("ignore")),
-        "extend_select": _codes(opts.get("extend_select")),
-        "fail_on": opts.get("fail_on"),
-        "profile": opts.get("profile"),
-        "encoding": opts.get("encoding"),
-        "max_file_size": _size(opts.get("max_file_size")),
-        "jobs": opts.get("jobs"),
-        "cache_dir": opts.get("cache_dir"),
-        "baseline": opts.get("baseline"),
-        "rule_paths": tuple(Path(p) for p in rule_paths) if opts.get("rule_paths") else None,
+        "select": _codes(options.select),
+        "ignore": _codes(options.ignore),
+        "extend_select": _codes(options.extend_select),
+        "fail_on": options.fail_on,
+        "profile": options.profile,
+        "encoding": options.encoding,
+        "max_file_size": _size(options.max_file_size),
+        "jobs": options.jobs,
+        "cache_dir": options.cache_dir,
+        "baseline": options.baseline,
+        "rule_paths": tuple(Path(p) for p in rule_paths) if options.rule_paths else None,
     }
     try:
         config = config.with_overrides(**overrides)
@@ -93,31 +97,31 @@ def _today(value: str | None) -> str:
         raise UsageError(f"--today: '{value}' is not a date in YYYY-MM-DD form") from None
 
 
-def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
-    """Lint ``paths`` with the command-line ``opts``; write the report; return the exit code."""
-    from . import files
+def run_check(paths: list[str], options: RunOptions) -> CheckRun:
+    """Lint ``paths`` as ``options`` say; write the report; the exit code and the run's figures."""
+    from ..text.decode import read_stdin
+    from .discover import discover, relative_display
 
-    config, ruleset = load_settings(opts)
+    config, ruleset = load_settings(options)
     settings = Settings(
         severity=tuple(sorted(config.severity_overrides(ruleset.codes).items())),
         profile=config.profile,
-        today=_today(opts.get("today")),
+        today=_today(options.today),
         rule_paths=tuple(str(p) for p in config.rule_paths),
     )
     on_disk = [p for p in paths if p != "-"]
     unsniffed: set[Path] = set()  # walked files: checked for binary content when read
-    found, errors = files.discover(on_disk, include=config.include, exclude=config.exclude, root=config.root,
-                                   deferred=unsniffed) if on_disk else ([], [])
+    found, errors = discover(on_disk, include=config.include, exclude=config.exclude, root=config.root,
+                             deferred=unsniffed) if on_disk else ([], [])
     jobs: list[Job] = []
     results: list[FileResult] = [FileResult(path=e.path, error=e) for e in errors]
     if "-" in paths:
-        name = opts.get("stdin_filename") or "<stdin>"
+        name = options.stdin_filename or "<stdin>"
         try:
             if sys.stdin is None:  # started with stdin closed (<&-)
-                raise files.InputError("standard input is closed")
-            text, notice = files.read_stdin(sys.stdin.buffer, encoding=config.encoding,
-                                            max_bytes=config.max_file_size)
-        except files.InputError as exc:
+                raise InputError("standard input is closed")
+            text, notice = read_stdin(sys.stdin.buffer, encoding=config.encoding, max_bytes=config.max_file_size)
+        except InputError as exc:
             results.append(FileResult(path=name, error=exc.to_file_error(name)))
         else:
             codes = tuple(config.selected_codes(ruleset.codes, name))
@@ -126,25 +130,27 @@ def run_check(paths: list[str], opts: dict[str, Any]) -> ExitCode:
             results.append(result)
     codes_for = _codes_for(config, ruleset.codes)
     for path in found:
-        display = files.relative_display(path)
+        display = relative_display(path)
         jobs.append(Job(display, path, codes_for(display), path in unsniffed))
     from .parallel import lint_jobs
 
-    results.extend(lint_jobs(jobs, settings, config, opts))
+    linted = lint_jobs(jobs, settings, config, options)
+    results.extend(linted.results)
     results.sort(key=lambda r: r.path)
     if not results:  # as Ruff: nothing found is said, never a silent "All checks passed."
         print(f"kepulint: warning: no drafts linted: no file matching {', '.join(config.include)} "
               "under the given path(s)", file=sys.stderr)
-    if opts.get("fix") or opts.get("diff"):
+    if options.fix or options.diff:
         from .fixer import run_fixes
 
-        results, changed = run_fixes(results, jobs, settings, config, opts)
-        if opts.get("diff"):  # as Ruff: the diff instead of the report; 1 when it would change anything
-            return ExitCode.USAGE if _unreadable(results) else ExitCode(int(changed))
-    return _report(results, ruleset, config, settings, opts)
+        results, changed = run_fixes(results, jobs, settings, config, options)
+        if options.diff:  # as Ruff: the diff instead of the report; 1 when it would change anything
+            code = ExitCode.USAGE if _unreadable(results) else ExitCode(int(changed))
+            return CheckRun(code, linted.stats)
+    return CheckRun(_report(results, ruleset, config, settings, options), linted.stats)
 
 
-def _codes_for(config: Any, codes: list[str]) -> Callable[[str], tuple[str, ...]]:
+def _codes_for(config: Config, codes: list[str]) -> Callable[[str], tuple[str, ...]]:
     """``config.selected_codes`` of a display path; the same for every file (so computed once)
     unless per-file-ignores apply."""
     if config.per_file_ignores:
@@ -153,16 +159,16 @@ def _codes_for(config: Any, codes: list[str]) -> Callable[[str], tuple[str, ...]
     return lambda display: same
 
 
-def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: Settings,
-            opts: dict[str, Any]) -> ExitCode:
+def _report(results: list[FileResult], ruleset: RuleSet, config: Config, settings: Settings,
+            options: RunOptions) -> ExitCode:
     from ..report import get
 
     baseline_info = None
-    if opts.get("write_baseline"):
+    if options.write_baseline:
         from .baseline import write_baseline
 
-        count = write_baseline(Path(opts["write_baseline"]), results)
-        print(f"kepulint: wrote {count} finding(s) to baseline {opts['write_baseline']}", file=sys.stderr)
+        count = write_baseline(Path(options.write_baseline), results)
+        print(f"kepulint: wrote {count} finding(s) to baseline {options.write_baseline}", file=sys.stderr)
         return ExitCode.USAGE if _unreadable(results) else ExitCode.CLEAN
     if config.baseline:
         from .baseline import Baseline, BaselineError
@@ -177,9 +183,9 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
             print(f"kepulint: {stale} baseline entr{'y' if stale == 1 else 'ies'} no longer match; "
                   f"run --write-baseline again to prune", file=sys.stderr)
     enabled = [r for r in ruleset if r.code in set(config.selected_codes(ruleset.codes, None))]
-    fmt = opts.get("fmt") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    fmt = options.fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     output: str | list[bytes]
-    if opts.get("statistics"):
+    if options.statistics:
         from ..report import statistics
 
         output = statistics.render(results, enabled, version=_version(), profile=config.profile)
@@ -187,23 +193,23 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
         from ..report import text
 
         output = text.render(results, enabled, version=_version(), profile=config.profile,
-                             color=_color(opts))
+                             color=_color(options))
     elif fmt == "concise":
         from ..report import concise
 
         output = concise.render(results, enabled, version=_version(), profile=config.profile)
     elif fmt == "json":
-        output = _json_report(results, enabled, config.profile, baseline_info, opts.get("output_file"))
+        output = _json_report(results, enabled, config.profile, baseline_info, options.output_file)
     elif fmt == "html":
         from ..report import html
 
-        stdin_name = opts.get("stdin_filename") or "<stdin>"
+        stdin_name = options.stdin_filename or "<stdin>"
         sources = html.read_sources([r for r in results if r.path != stdin_name], config.encoding)
         output = html.render(results, enabled, version=_version(), profile=config.profile,
                              fail_on=config.fail_on, sources=sources)
     else:
         output = get(fmt)(results, enabled, version=_version(), profile=config.profile)
-    _write(output, opts.get("output_file"), json_text=fmt in ("json", "sarif") and not opts.get("statistics"))
+    _write(output, options.output_file, json_text=fmt in ("json", "sarif") and not options.statistics)
     return exit_code(results, config.fail_on)
 
 
@@ -223,12 +229,12 @@ def _unreadable(results: Sequence[FileResult]) -> bool:
     return any(r.error is not None and r.error.kind == "error" for r in results)
 
 
-def _color(opts: dict[str, Any]) -> bool:
-    if opts.get("color") is not None:
-        return bool(opts["color"])
+def _color(options: RunOptions) -> bool:
+    if options.color is not None:
+        return options.color
     if os.environ.get("NO_COLOR"):
         return False
-    return bool(not opts.get("output_file") and sys.stdout is not None and sys.stdout.isatty())
+    return bool(not options.output_file and sys.stdout is not None and sys.stdout.isatty())
 
 
 def _json_report(results: list[FileResult], enabled: list[Any], profile: str, baseline: dict[str, Any] | None,
@@ -358,4 +364,4 @@ def user_error_message(exc: BaseException) -> str:
     return f"internal error: {name}: {exc} (run with --debug for the traceback and report it)"
 
 
-__all__ = ["FileError", "Job", "OutputClosed", "UsageError", "exit_code", "load_settings", "run_check"]
+__all__ = ["CheckRun", "FileError", "Job", "OutputClosed", "UsageError", "exit_code", "load_settings", "run_check"]

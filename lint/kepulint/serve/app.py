@@ -141,6 +141,6 @@ def _law(request: Request, reviewer: Reviewer) -> str:
 
 
 def _profiles() -> list[str]:
-    from ..cli import PROFILES
+    from ..model import PROFILES
 
-    return PROFILES
+    return list(PROFILES)

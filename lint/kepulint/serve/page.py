@@ -6,15 +6,17 @@ The page loads only ``/static/review.css`` and ``/static/review.js`` (no inline 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import __version__
-from ..cli import CHECK_PROFILES, LEVELS
+from ..model import CHECK_PROFILES, LEVELS
 from ..report.html import esc
 from .service import DEFAULT_FILENAME, READABLE_SUFFIXES, Reviewer
 
 PROFILE_NAMES = {"cn": "中国大陆 cn", "tw": "台灣 tw", "hk": "香港 hk", "auto": "自动 auto"}
 
 
-def _options(values: list[str], chosen: str, names: dict[str, str] | None = None) -> str:
+def _options(values: Sequence[str], chosen: str, names: dict[str, str] | None = None) -> str:
     names = names or {}
     return "".join(f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(names.get(v, v))}</option>'
                    for v in values)

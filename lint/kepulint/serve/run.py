@@ -7,6 +7,7 @@ import socket
 import sys
 from typing import Any
 
+from ..run.options import RunOptions
 from ..run.runner import UsageError, load_settings
 
 EXTRA_HINT = "kepulint serve needs the 'serve' extra: pip install 'kepulint[serve]'"
@@ -46,7 +47,7 @@ def serve(opts: dict[str, Any]) -> int:
     from .app import LOCAL_HOSTS, create_app
     from .service import Reviewer
 
-    config, ruleset = load_settings(opts)
+    config, ruleset = load_settings(RunOptions.from_mapping(opts))
     host, port = opts["host"], opts["port"]
     local = is_loopback(host)
     app = create_app(Reviewer(config, ruleset), max_request_size=opts["max_request_size"],

@@ -8,15 +8,14 @@ a draft.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from .. import __version__
 from ..api import Settings, lint_source
-from ..cli import CHECK_PROFILES, LEVELS
-from ..model import FileResult
+from ..model import CHECK_PROFILES, LEVELS, FileResult
 from ..rules.ruleset import Rule, RuleSet
 from ..run.config import Config, ConfigError
 
@@ -58,7 +57,7 @@ def _codes(value: Any, key: str) -> tuple[str, ...] | None:
     return tuple(c.strip().upper() for c in value if c.strip())
 
 
-def _choice(value: Any, key: str, choices: list[str]) -> str | None:
+def _choice(value: Any, key: str, choices: Sequence[str]) -> str | None:
     if value is None:
         return None
     if value not in choices:
@@ -201,7 +200,7 @@ class Reviewer:
     def read(self, data: bytes, filename: str) -> dict[str, str]:
         """An uploaded file's bytes, decoded as the CLI decodes files (encoding detected; a Word
         document as its paragraphs, one a line)."""
-        from ..run.files import InputError, draft_text
+        from ..text.decode import InputError, draft_text
 
         if not filename.lower().endswith(READABLE_SUFFIXES):
             raise RequestError(f"{filename}: cannot open this kind of file (open {', '.join(READABLE_SUFFIXES)})")

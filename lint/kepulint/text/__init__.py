@@ -1,1 +1,1 @@
-"""Reading a draft: bytes and markup to normalised text, lines and sentences."""
+"""Reading a draft: bytes to text (decode.py), markup to normalised text, lines and sentences."""

@@ -15,7 +15,7 @@ so that line ``n`` of the text is paragraph ``n``. Not read: footnotes, endnotes
 text boxes and field codes (a field's displayed result is read).
 
 A password-protected file is an OLE (CFB) container, not a ZIP package; it and any file
-python-docx cannot open give one :class:`~kepulint.run.files.InputError` line.
+python-docx cannot open give one :class:`~kepulint.model.InputError` line.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ _CHARS = {W + "tab": "\t", W + "br": " ", W + "cr": " ", W + "noBreakHyphen": "-
 
 
 def _error(message: str) -> Exception:
-    from ...run.files import InputError
+    from ...model import InputError
 
     return InputError(message)
 

@@ -13,17 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kepulint.model import FileError
-from kepulint.run import files
-from kepulint.run.files import (
-    DEFAULT_SUFFIXES,
+from kepulint.run.discover import DEFAULT_SUFFIXES, discover, relative_display
+from kepulint.text import decode as files
+from kepulint.text.decode import (
     InputError,
     decode,
     detect_encoding,
-    discover,
     format_size,
     read_file,
     read_stdin,
-    relative_display,
     sniff_binary,
 )
 
@@ -451,10 +449,10 @@ def test_read_file_dash_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_charset_normalizer_is_imported_lazily() -> None:
     code = (
-        "import sys; from kepulint.run.files import read_file, decode, discover; "
+        "import sys; from kepulint.text.decode import read_file, decode; from kepulint.run.discover import discover; "
         "decode('中文'.encode()); print('charset_normalizer' in sys.modules)"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(files.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(files.__file__).parents[2])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,9 +1,10 @@
-"""Finding input files and turning their bytes into text without losing anything.
+"""A draft's bytes and their text: read once (a file, pipe or standard input, never past the
+size limit), sniffed for binary content, decoded without losing anything.
 
-Every failure becomes an :class:`InputError` (or a :class:`~kepulint.model.FileError`
-from :func:`discover`) with a one-line message; nothing here crashes on odd input.
-Decoded text is never altered: CR/LF/CRLF, control characters, zero-width and
-combining characters all survive exactly. Only a leading byte-order mark is removed.
+Every failure is an :class:`~kepulint.model.InputError` with a one-line message; nothing here
+crashes on odd input. Decoded text is never altered: CR/LF/CRLF, control characters, zero-width
+and combining characters all survive exactly. Only a leading byte-order mark is removed.
+Finding which files to read is :mod:`kepulint.run.discover`'s job.
 """
 
 from __future__ import annotations
@@ -14,56 +15,35 @@ import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
-from fnmatch import fnmatch, translate
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..model import FileError
-from ..text import readers
+from ..model import InputError
+from . import readers
 
 __all__ = [
-    "DEFAULT_EXCLUDE_DIRS",
-    "DEFAULT_INCLUDE",
-    "DEFAULT_SUFFIXES",
     "MAX_FILE_SIZE",
+    "SNIFF_BYTES",
+    "STDIN",
     "InputError",
     "control_notice",
     "decode",
     "detect_encoding",
-    "discover",
     "draft_text",
     "format_size",
+    "os_message",
     "read_bytes",
     "read_file",
     "read_stdin",
-    "relative_display",
     "sniff_binary",
-    "sniff_path",
     "walked_binary",
 ]
 
-DEFAULT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx")
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt", "*.html", "*.htm", "*.docx")
-DEFAULT_EXCLUDE_DIRS = frozenset({"node_modules", "__pycache__"})
 MAX_FILE_SIZE = 20 * 1024 * 1024
 SNIFF_BYTES = 8192
 STDIN = "-"
 
 _RESAVE = "re-save as UTF-8 or pass --encoding"
-
-
-class InputError(Exception):
-    """A file that cannot be linted; str(exc) is one line for the user (without the path prefix)."""
-
-    def __init__(self, message: str, kind: str = "error", *, binary: bool = False) -> None:
-        super().__init__(" ".join(message.split()))
-        self.kind = kind  # "error" (counts toward exit 2) or "skipped" (a notice)
-        self.binary = binary  # really binary: an error when named, skipped (and counted) when walked
-
-    def to_file_error(self, path: str) -> FileError:
-        """The same problem as a :class:`FileError` for reports."""
-        return FileError(path, str(self), self.kind)
 
 
 # --- binary sniffing -----------------------------------------------------------------------------
@@ -526,7 +506,7 @@ def _over_limit(what: str, limit: int) -> InputError:
     )
 
 
-def _os_message(exc: OSError) -> str:
+def os_message(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "no such file or directory"
     if isinstance(exc, PermissionError):
@@ -550,7 +530,7 @@ def read_bytes(path: Path | str, *, max_bytes: int = MAX_FILE_SIZE, regular: boo
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise InputError(_os_message(exc)) from None
+        raise InputError(os_message(exc)) from None
     except ValueError:  # e.g. an embedded NUL character in the path
         raise InputError("invalid path") from None
     try:
@@ -567,7 +547,7 @@ def read_bytes(path: Path | str, *, max_bytes: int = MAX_FILE_SIZE, regular: boo
         with open(fd, "rb", buffering=0, closefd=False) as fh:
             data = _read_capped(fh, max_bytes + 1)
     except OSError as exc:
-        raise InputError(_os_message(exc)) from None
+        raise InputError(os_message(exc)) from None
     finally:
         os.close(fd)
     if len(data) > max_bytes:  # grew since stat, or not a regular file
@@ -613,208 +593,3 @@ def read_stdin(
     if isinstance(data, str):  # a text stream without a buffer (e.g. io.StringIO)
         data = data.encode("utf-8", "surrogateescape")
     return decode(data, encoding=encoding, path="<stdin>")
-
-
-# --- discovery -------------------------------------------------------------------------------------
-
-
-def relative_display(path: Path, cwd: Path | None = None) -> str:
-    """Path as shown in reports: relative to ``cwd`` when inside it, posix separators; else as given."""
-    if str(path) == STDIN:
-        return "<stdin>"
-    if cwd is None and not os.path.isabs(path):  # the usual case: already relative to the cwd
-        rel = os.path.normpath(path)
-        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
-            return rel if os.sep == "/" else Path(rel).as_posix()  # normpath left nothing to fix
-    base = os.path.abspath(cwd if cwd is not None else os.getcwd())
-    full = os.path.join(base, path)  # relative paths are relative to ``cwd``
-    for resolve in (os.path.normpath, os.path.realpath):
-        try:
-            rel = os.path.relpath(resolve(full), resolve(base))
-        except (OSError, ValueError):  # another drive on Windows, NUL in the path
-            continue
-        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
-            return Path(rel).as_posix()
-    return str(path)
-
-
-class _Matcher:
-    """fnmatch patterns tried against the root-relative posix path and the basename."""
-
-    def __init__(self, patterns: Sequence[str], root: str, fold_case: bool = False) -> None:
-        self.root = root
-        self.fold = fold_case
-        pats: list[str] = []
-        for pat in patterns:
-            pat = pat.strip().replace("\\", "/").removeprefix("./").rstrip("/")
-            if not pat:
-                continue
-            pats.append(pat.lower() if fold_case else pat)
-            if pat.startswith("**/"):
-                pats.append(pats[-1][3:])
-        self.patterns = tuple(pats)
-        # any(fnmatch(name, pat) for pat in patterns) as one regex: fnmatch is fnmatchcase of
-        # the normcased name and pattern, and fnmatchcase matches re.compile(translate(pat))
-        either = "|".join(translate(os.path.normcase(pat)) for pat in pats)
-        self._any = re.compile(either).match if pats else None
-
-    def __call__(self, path: str) -> bool:
-        if self._any is None:
-            return False
-        base = os.path.basename(path)
-        if base and self._any(os.path.normcase(base.lower() if self.fold else base)):
-            return True  # the usual case (``*.md``), without resolving the path
-        absolute = os.path.abspath(path)
-        try:
-            rel = os.path.relpath(absolute, self.root)
-        except ValueError:
-            rel = path
-        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-            rel = path
-        names = {Path(rel).as_posix(), os.path.basename(absolute) or rel}
-        if self.fold:
-            names = {n.lower() for n in names}
-        return any(fnmatch(name, pat) for name in names for pat in self.patterns)
-
-
-def sniff_path(path: str | os.PathLike[str]) -> str | None:
-    """The binary label of the file at ``path`` (see :func:`sniff_binary`), None for text or
-    when it cannot be read (reading it later reports that). A Word document is not binary to us."""
-    if readers.is_word(path):
-        return None
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except OSError:
-        return None  # read_file reports the problem
-    return sniff_binary(head)
-
-
-def _walk(
-    top: str, include: _Matcher, exclude: _Matcher, seen_dirs: set[tuple[int, int]], errors: list[FileError],
-    sniff: bool = True,
-) -> Iterator[str]:
-    """The files to lint under ``top``, depth first in name order, without recursion (a tree
-    thousands of folders deep is walked like any other)."""
-    stack: list[Iterator[os.DirEntry[str]]] = []
-    listed = _listing(top, errors)
-    if listed is not None:
-        stack.append(listed)
-    while stack:
-        entry = next(stack[-1], None)
-        if entry is None:
-            stack.pop()
-            continue
-        if entry.name.startswith(".") or exclude(entry.path):
-            continue
-        try:
-            is_dir = entry.is_dir()
-            is_file = not is_dir and entry.is_file()
-        except OSError:
-            is_dir = is_file = False
-        if is_dir:
-            if entry.name in DEFAULT_EXCLUDE_DIRS:
-                continue
-            try:
-                st = entry.stat()
-            except OSError:
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:  # symlink loop or the same directory twice
-                continue
-            seen_dirs.add(key)
-            listed = _listing(entry.path, errors)
-            if listed is not None:
-                stack.append(listed)
-        elif is_file:
-            if include(entry.path) and not (sniff and sniff_path(entry.path) is not None):
-                yield entry.path
-        elif include(entry.path):
-            errors.append(FileError(relative_display(Path(entry.path)), _not_a_file(entry.path), "skipped"))
-
-
-def _listing(folder: str, errors: list[FileError]) -> Iterator[os.DirEntry[str]] | None:
-    """The entries of ``folder`` in name order (read at once: no folder stays open)."""
-    try:
-        with os.scandir(folder) as it:
-            return iter(sorted(it, key=lambda e: e.name))
-    except OSError as exc:
-        errors.append(FileError(relative_display(Path(folder)), f"cannot list directory: {_os_message(exc)}"))
-        return None
-
-
-def _not_a_file(path: str) -> str:
-    """Why a walked entry that is neither a folder nor a regular file is skipped."""
-    try:
-        os.stat(path)
-    except OSError:
-        return "broken symbolic link, skipped" if os.path.islink(path) else "cannot read, skipped"
-    return "not a regular file (a FIFO, socket or device), skipped"
-
-
-def discover(
-    paths: Sequence[str],
-    *,
-    include: Sequence[str] = DEFAULT_INCLUDE,
-    exclude: Sequence[str] = (),
-    root: Path | None = None,
-    deferred: set[Path] | None = None,
-) -> tuple[list[Path], list[FileError]]:
-    """Expand files and directories into the files to lint, plus the problems met on the way.
-
-    Directories are walked recursively in name order, skipping hidden entries, ``node_modules``,
-    ``__pycache__``, ``exclude`` matches and binary files; only ``include`` matches are taken.
-    Explicitly named files are taken unless excluded (reading one that is binary is an error).
-    ``'-'`` is passed through as ``Path('-')`` (stdin). Duplicates are dropped, order is kept.
-    With ``deferred``, walked files are not opened here: they go into that set instead, and
-    reading one that is binary gives a "skipped" notice (counted) rather than an error.
-    FIFOs, sockets and devices met while walking are skipped with a notice, never opened.
-    """
-    root_dir = os.path.abspath(root if root is not None else os.getcwd())
-    inc = _Matcher(include, root_dir, fold_case=True)
-    exc = _Matcher(exclude, root_dir)
-    found: list[Path] = []
-    errors: list[FileError] = []
-    seen: set[str] = set()
-
-    real_dirs: dict[str, str] = {}
-
-    def resolved(p: str) -> str:
-        """``os.path.realpath(p)``, resolving each directory once (a walk adds many files of one)."""
-        head, name = os.path.split(p)
-        if not name or name in (os.curdir, os.pardir) or os.path.islink(p):
-            return os.path.realpath(p)
-        if head not in real_dirs:
-            real_dirs[head] = os.path.realpath(head or os.curdir)
-        return os.path.join(real_dirs[head], name)
-
-    def add(p: str) -> bool:
-        key = p if p == STDIN else os.path.normcase(resolved(p))
-        if key in seen:
-            return False
-        seen.add(key)
-        found.append(Path(p))
-        return True
-
-    for arg in map(os.fspath, paths):
-        if arg == STDIN:
-            add(arg)
-            continue
-        if exc(arg):
-            continue
-        try:
-            st = os.stat(arg)
-        except (OSError, ValueError) as err:
-            message = _os_message(err) if isinstance(err, OSError) else "invalid path"
-            if os.path.islink(arg):
-                message = "broken symbolic link"
-            errors.append(FileError(relative_display(Path(arg)), message))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            seen_dirs = {(st.st_dev, st.st_ino)}
-            for p in _walk(arg, inc, exc, seen_dirs, errors, sniff=deferred is None):
-                if add(p) and deferred is not None:
-                    deferred.add(found[-1])
-            continue
-        add(arg)  # a named file is read (once, even a pipe) and checked for binary content then
-    return found, errors

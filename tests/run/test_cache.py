@@ -8,6 +8,7 @@ Correctness only: no timing assertions (see bench/ for speed).
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
 import pickle
 import subprocess
@@ -17,19 +18,19 @@ from typing import Any
 
 import pytest
 from conftest import check_report as check
-from conftest import isolate_run
+from conftest import isolate_run, run_stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepulint import userkey
+from kepulint import stamp, userkey
 from kepulint.api import Settings, ruleset_for
 from kepulint.model import FileResult
 from kepulint.rules import ruleset, ruleset_cache
-from kepulint.run import cache, files, parallel, runner
+from kepulint.run import cache, discover, parallel, runner
 from kepulint.run.cache import ResultCache
 from kepulint.run.config import Config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CURE = "# 标题\n\n干细胞可以根治糖尿病。\n"
 OLD = 1_600_000_000  # a timestamp far from "now": signatures are not racy
 
@@ -106,14 +107,14 @@ def test_warm_run_is_served_by_the_pack(tmp_path: Path, jobs: int, calls: list[s
     monkeypatch.setattr(parallel, "MIN_BATCH_BYTES", 1)
     docs = _docs(tmp_path)
     cold = check(docs, jobs=jobs)
-    assert parallel.last_stats["processes"] == jobs and parallel.last_stats["writes"] == 6
+    assert run_stats()["processes"] == jobs and run_stats()["writes"] == 6
     assert len(_entries()) == 6
     pack = cache._loads(_unsealed(_pack().read_bytes()), _helps())
     assert len(pack["entries"]) == 6
     calls.clear()
     entry_reads.clear()
     assert check(docs, jobs=jobs) == cold
-    assert calls == [] and entry_reads == [] and parallel.last_stats["hits"] == 6
+    assert calls == [] and entry_reads == [] and run_stats()["hits"] == 6
 
 
 def test_without_a_pack_the_entries_serve_and_the_pack_is_rebuilt(tmp_path: Path, calls: list[str],
@@ -251,7 +252,7 @@ def test_corrupt_pack_is_a_silent_miss(kind: str, tmp_path: Path, calls: list[st
     calls.clear()
     assert check(docs) == cold and calls == []  # the entries serve
     assert not planted.exists(), "a pack must never run code"
-    assert parallel.last_stats["cache_errors"] == (0 if kind == "bad entries" else 1)
+    assert run_stats()["cache_errors"] == (0 if kind == "bad entries" else 1)
 
 
 def test_pack_entry_of_another_file_is_not_reused(tmp_path: Path, calls: list[str],
@@ -371,12 +372,12 @@ NAMES = st.text(st.sampled_from("aB.*?[]!-_/\\ 根é"), min_size=0, max_size=8)
 
 
 @settings(max_examples=300, deadline=None)
-@given(patterns=st.lists(NAMES, max_size=4), name=NAMES, fold=st.booleans())
-def test_matcher_regex_equals_fnmatch(patterns: list[str], name: str, fold: bool) -> None:
-    matcher = files._Matcher(patterns, os.getcwd(), fold_case=fold)
+@given(patterns=st.lists(NAMES, max_size=4), name=NAMES)
+def test_matcher_regex_equals_fnmatch(patterns: list[str], name: str) -> None:
+    matcher = discover.PathMatcher(patterns, os.getcwd())
     base = os.path.basename(name)
-    expected = bool(base) and any(fnmatch.fnmatch(base.lower() if fold else base, p) for p in matcher.patterns)
-    got = bool(base) and matcher._any is not None and matcher._any(os.path.normcase(base.lower() if fold else base))
+    expected = bool(base) and any(fnmatch.fnmatchcase(base.lower(), p) for p in matcher.patterns)
+    got = bool(base) and matcher._any is not None and matcher._any(base.lower())
     assert bool(got) == expected
 
 
@@ -387,7 +388,7 @@ def test_relative_display_fast_path_equals_pathlib(parts: list[str]) -> None:
     if not raw or os.path.isabs(raw):
         return
     rel = os.path.normpath(raw)
-    got = files.relative_display(Path(raw))
+    got = discover.relative_display(Path(raw))
     if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
         assert got == Path(rel).as_posix()
 
@@ -404,11 +405,11 @@ def test_codes_per_file_equal_selected_codes(per_file: dict[str, tuple[str, ...]
 
 
 def test_code_digest_covers_every_module_and_data_file() -> None:
-    root = Path(cache.__file__).resolve().parents[1]
+    root = Path(stamp.__file__).resolve().parent
     expected = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                       if p.is_file() and p.suffix in (".py", ".yaml", ".tsv", ".txt", ".json")
                       and "__pycache__" not in p.parts)
-    names = cache.code_files(str(root))
+    names = stamp.code_files(str(root))
     assert sorted(names) == expected and "kinds/base.py" in names and "data/t2s.tsv" in names
 
 
@@ -435,3 +436,34 @@ def test_an_entry_with_a_malformed_stat_is_a_silent_miss(tmp_path: Path, stat: A
     assert store._check(job, fkey, data) is None
     assert store.stats.errors == 1
 
+
+
+# -- one design for both caches -----------------------------------------------------------------
+
+
+def test_both_caches_key_on_the_one_code_stamp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result cache's run key and the rule-set cache's key both change with the code stamp
+    (version + digest of kepulint's modules, data and schemas)."""
+    settings = Settings(today="2025-11-25")
+    before = (cache.run_key(settings, "rules", None, 1), ruleset._code_stamp())
+    assert before[1] == stamp.code_stamp()
+    monkeypatch.setattr(stamp, "code_digest", lambda: "another build")
+    after = (cache.run_key(settings, "rules", None, 1), ruleset._code_stamp())
+    assert after[0] != before[0] and after[1] != before[1] and after[1].endswith("|another build")
+
+
+@pytest.mark.parametrize("load", [
+    pytest.param(lambda data: cache._loads(data), id="result cache"),
+    pytest.param(lambda data: ruleset_cache._loader(io.BytesIO(data)).load(), id="rule-set cache"),
+])
+def test_both_caches_load_with_the_one_loader_that_admits_only_kepulint_types(load: Any) -> None:
+    from kepulint import fsutil, pickles
+    from kepulint.model import InputError
+
+    assert isinstance(cache._SafeUnpickler(b"", {}), pickles.KepulintUnpickler)
+    assert isinstance(ruleset_cache._loader(io.BytesIO(b"")), pickles.KepulintUnpickler)
+    for forbidden in (os.system, eval, fsutil.write_atomic, InputError, pickle.Unpickler):
+        with pytest.raises(pickle.UnpicklingError):
+            load(pickle.dumps(forbidden))
+    result = FileResult(path="a.md")
+    assert load(pickle.dumps(result)) == result

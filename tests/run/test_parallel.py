@@ -9,28 +9,29 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import subprocess
+import signal
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import check_report as check
-from conftest import isolate_run
+from conftest import isolate_run, run_stats
 
 from kepulint import userkey
 from kepulint.api import Settings, ruleset_for
 from kepulint.run import cache, parallel
 from kepulint.run.cache import ResultCache
-from kepulint.run.runner import Job
+from kepulint.run.options import RunOptions
+from kepulint.run.runner import Job, run_check
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import load_seeds, make_draft  # noqa: E402
 
+NO_CACHE = RunOptions(cache=False)
 CURE = "# 标题\n\n干细胞可以根治糖尿病。\n"
 
 
@@ -52,17 +53,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "lint"), "NO_COLOR": "1", "KEPULINT_STATS": "1"}
-    env.pop("GITHUB_ACTIONS", None)
-    return env
-
-
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "kepulint", *args], capture_output=True, cwd=cwd, env=_env(),
-                          timeout=120)
-
-
 def _drafts(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -75,14 +65,15 @@ def _drafts(tmp_path: Path) -> Path:
 
 
 def test_jobs_1_and_2_give_byte_identical_json(corpus: Path, tmp_path: Path) -> None:
-    one = _cli("check", str(corpus), "--no-config", "--format", "json", "--jobs", "1", "--no-cache",
-               "--today", "2025-11-25", cwd=tmp_path)
-    two = _cli("check", str(corpus), "--no-config", "--format", "json", "--jobs", "2", "--no-cache",
-               "--today", "2025-11-25", cwd=tmp_path)
-    assert one.returncode == two.returncode == 1, one.stderr
-    assert "'processes': 2" in two.stderr.decode()  # the pool really ran
-    assert one.stdout == two.stdout
-    report = json.loads(one.stdout)
+    reports = []
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}.json"
+        run = run_check([str(corpus)], RunOptions(no_config=True, fmt="json", output_file=out, jobs=jobs, cache=False,
+                                                  today="2025-11-25"))
+        assert run.exit_code == 1 and run.stats.processes == jobs  # the pool really ran
+        reports.append(out.read_bytes())
+    assert reports[0] == reports[1]
+    report = json.loads(reports[0])
     assert report["summary"]["files"] == 17 and report["diagnostics"]
     assert not (tmp_path / ".kepulint_cache").exists()
 
@@ -96,73 +87,57 @@ def test_pool_results_keep_input_order(corpus: Path) -> None:
     jobs += [Job(p.name, p, tuple(ruleset.codes)) for p in files]
     settings = Settings(today="2025-11-25")
     config = _Config(jobs=2)
-    pooled = parallel.lint_jobs(jobs, settings, config, {"cache": False})
-    assert parallel.last_stats["processes"] == 2
-    alone = parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
-    assert [r.path for r in pooled] == [j.path for j in jobs]
-    assert pooled == alone
+    pooled = parallel.lint_jobs(jobs, settings, config, NO_CACHE)
+    assert pooled.stats.processes == 2
+    alone = parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE)
+    assert [r.path for r in pooled.results] == [j.path for j in jobs]
+    assert pooled.results == alone.results
 
 
 def test_spawn_start_method_gives_the_same_results(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
     monkeypatch.setattr(parallel, "MIN_POOL_BYTES_SPAWN", 1)
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:6]]
     settings = Settings(today="2025-11-25")
-    spawned = parallel.lint_jobs(jobs, settings, _Config(jobs=2), {"cache": False})
-    assert parallel.last_stats["processes"] == 2
-    assert spawned == parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
+    spawned = parallel.lint_jobs(jobs, settings, _Config(jobs=2), RunOptions(cache=False, start_method="spawn"))
+    assert spawned.stats.processes == 2
+    assert spawned.results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE).results
 
 
 def test_jobs_option_beats_config_beats_cores() -> None:
-    assert parallel.resolve_jobs(_Config(jobs=3), {"jobs": 1}) == 1
-    assert parallel.resolve_jobs(_Config(jobs=3), {"jobs": None}) == 3
-    assert parallel.resolve_jobs(_Config(jobs=None), {}) == parallel.default_jobs() >= 1
+    assert parallel.resolve_jobs(_Config(jobs=3), RunOptions(jobs=1)) == 1
+    assert parallel.resolve_jobs(_Config(jobs=3), RunOptions(jobs=None)) == 3
+    assert parallel.resolve_jobs(_Config(jobs=None), RunOptions()) == parallel.default_jobs() >= 1
 
 
 def test_small_work_stays_in_process(tmp_path: Path, calls: list[str]) -> None:
     docs = _drafts(tmp_path)
     check(docs, jobs=8, cache=False)
-    assert parallel.last_stats["processes"] == 1 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
+    assert run_stats()["processes"] == 1 and sorted(calls) == ["docs/a.md", "docs/b.txt"]
 
 
-def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, tmp_path: Path) -> None:
-    script = textwrap.dedent(f"""
-        import json, os, sys
-        from pathlib import Path
-        from kepulint.run import parallel
-        from kepulint.api import Settings, ruleset_for
-        from kepulint.run.runner import Job
+def test_a_dying_worker_is_an_internal_error_not_a_hang(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    real = parallel.lint_one
 
-        class Config:
-            jobs, encoding, max_file_size, cache_dir = 2, None, 20 * 1024 * 1024, None
+    def lint_one(job: Job, *args: Any) -> Any:
+        if job.path == "crash.md" and os.getpid() != parent:
+            os._exit(7)  # the worker process dies (like a segfault)
+        return real(job, *args)
 
-        real = parallel.lint_one
-        def lint_one(job, *args):
-            if job.path == "crash.md" and os.getpid() != PARENT:
-                os._exit(7)  # the worker process dies (like a segfault)
-            return real(job, *args)
-        PARENT = os.getpid()
-        parallel.lint_one = lint_one
-        codes = tuple(ruleset_for(()).codes)
-        files = sorted(Path({str(corpus)!r}).iterdir())
-        jobs = [Job(p.name, p, codes) for p in files]
-        jobs.insert(3, Job("crash.md", files[0], codes))
-        results = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), Config(), {{"cache": False}})
-        print(json.dumps([[r.path, r.error.kind if r.error else None, r.error.message if r.error else "",
-                           len(r.diagnostics)] for r in results]))
-        print(parallel.last_stats["processes"], file=sys.stderr)
-    """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, env=_env(), cwd=tmp_path,
-                          timeout=90)
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert proc.stderr.decode().strip().splitlines()[-1] == "2"
-    rows = json.loads(proc.stdout)
-    assert [r[0] for r in rows][3] == "crash.md"
-    crashed = [r for r in rows if r[1] is not None]
-    assert len(crashed) == 1 and crashed[0][0] == "crash.md"
-    assert crashed[0][1] == "error" and crashed[0][2].startswith("internal error")
-    assert all(r[3] > 0 for r in rows if r[0] in {p.name for p in SEEDS.iterdir()})
+    monkeypatch.setattr(parallel, "lint_one", lint_one)  # forked workers inherit it
+    codes = tuple(ruleset_for(()).codes)
+    files = sorted(corpus.iterdir())
+    jobs = [Job(p.name, p, codes) for p in files]
+    jobs.insert(3, Job("crash.md", files[0], codes))
+    linted = parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), NO_CACHE)
+    assert linted.stats.processes == 2
+    assert [r.path for r in linted.results][3] == "crash.md"
+    crashed = [r for r in linted.results if r.error is not None]
+    assert [r.path for r in crashed] == ["crash.md"]
+    assert crashed[0].error.kind == "error" and crashed[0].error.message.startswith("internal error")
+    seeds = {p.name for p in SEEDS.iterdir()}
+    assert all(r.diagnostics for r in linted.results if r.path in seeds)
 
 
 def test_workers_that_cannot_start_fall_back_to_this_process(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,10 +148,10 @@ def test_workers_that_cannot_start_fall_back_to_this_process(corpus: Path, monke
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:8]]
     settings = Settings(today="2025-11-25")
-    results = parallel.lint_jobs(jobs, settings, _Config(jobs=2), {"cache": False})
-    assert parallel.last_stats["processes"] == 2
-    assert results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), {"cache": False})
-    assert all(r.error is None for r in results)
+    linted = parallel.lint_jobs(jobs, settings, _Config(jobs=2), NO_CACHE)
+    assert linted.stats.processes == 2
+    assert linted.results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE).results
+    assert all(r.error is None for r in linted.results)
 
 
 def test_an_exception_in_one_file_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,7 +184,7 @@ def test_ctrl_c_stops_the_pool(corpus: Path, monkeypatch: pytest.MonkeyPatch) ->
     codes = tuple(ruleset_for(()).codes)
     jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())]
     with pytest.raises(KeyboardInterrupt):
-        parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), {"cache": False})
+        parallel.lint_jobs(jobs, Settings(today="2025-11-25"), _Config(jobs=2), NO_CACHE)
     deadline = time.monotonic() + 10
     while _running_children() - before and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -238,7 +213,7 @@ def test_warm_rerun_lints_nothing_and_reports_the_same(corpus: Path, calls: list
     assert len(calls) == 17
     calls.clear()
     warm = check(corpus)
-    assert calls == [] and parallel.last_stats["hits"] == 17 and parallel.last_stats["linted"] == 0
+    assert calls == [] and run_stats()["hits"] == 17 and run_stats()["linted"] == 0
     assert warm == cold
     tag = Path(".kepulint_cache/CACHEDIR.TAG").read_text(encoding="utf-8")
     assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
@@ -247,10 +222,10 @@ def test_warm_rerun_lints_nothing_and_reports_the_same(corpus: Path, calls: list
 
 def test_pool_results_are_cached_too(corpus: Path, calls: list[str]) -> None:
     cold = check(corpus, jobs=2)
-    assert parallel.last_stats["processes"] == 2 and parallel.last_stats["writes"] == 17
+    assert run_stats()["processes"] == 2 and run_stats()["writes"] == 17
     calls.clear()  # (the parent warms up the rules with one tiny lint before forking)
     warm = check(corpus, jobs=2)
-    assert calls == [] and parallel.last_stats["linted"] == 0 and warm == cold
+    assert calls == [] and run_stats()["linted"] == 0 and warm == cold
 
 
 def test_cache_dir_option_moves_the_cache(tmp_path: Path) -> None:
@@ -355,7 +330,7 @@ def test_corrupt_and_foreign_entries_are_ignored(corpus: Path, calls: list[str])
     again = check(corpus)
     assert len(calls) == 17 and again == cold
     assert not planted.exists(), "a cache entry must never run code"
-    assert parallel.last_stats["cache_errors"] == 17
+    assert run_stats()["cache_errors"] == 17
     calls.clear()
     assert check(corpus) == cold and calls == []  # rewritten good entries
 
@@ -404,7 +379,7 @@ def test_stat_fast_path_and_digest_fallback(tmp_path: Path, calls: list[str],
     assert calls == []
     monkeypatch.setattr(cache, "file_signature", None)  # the fast path reads no file at all
     check(docs, profile="cn")
-    assert calls == [] and parallel.last_stats["hits"] == 2
+    assert calls == [] and run_stats()["hits"] == 2
 
 
 def test_racy_signature_is_not_trusted(tmp_path: Path) -> None:
@@ -472,3 +447,40 @@ def test_a_walked_file_that_turns_binary_is_skipped_and_counted(tmp_path: Path, 
     assert third["errors"] == [{"path": "docs/b.txt", "message": "binary file (PNG image), skipped",
                                 "kind": "skipped"}]
     assert check(docs / "b.txt")["errors"][0]["kind"] == "error"  # named: an error, not its cached skip
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_before_a_worker_set_its_handlers_waits_for_them(corpus: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SIGINT that reaches a new worker before its initializer set SIG_IGN (a Ctrl-C to the
+    process group in that window) must not run the parent's handler in the copy of the parent's
+    stack: SIGINT and SIGTERM are blocked from fork until the worker's handlers are in place,
+    then the pending SIGINT is ignored. Each worker here sends itself SIGINT in that window."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    real = parallel._worker_init
+
+    def interrupted_init() -> None:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C arrives before the worker's own handlers
+        real()
+        now = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        ignores = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        (marks / str(os.getpid())).write_text(json.dumps({"held": sorted(held), "now": sorted(now),
+                                                          "ignores_ctrl_c": ignores}))
+
+    monkeypatch.setattr(parallel, "_worker_init", interrupted_init)
+    monkeypatch.setattr(parallel, "MIN_POOL_BYTES", 1)
+    codes = tuple(ruleset_for(()).codes)
+    jobs = [Job(p.name, p, codes) for p in sorted(corpus.iterdir())[:8]]
+    settings = Settings(today="2025-11-25")
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    linted = parallel.lint_jobs(jobs, settings, _Config(jobs=2), NO_CACHE)
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == mask  # the parent's mask is back
+    workers = [json.loads(m.read_text()) for m in marks.iterdir()]
+    assert linted.stats.processes == 2 and len(workers) == 2  # both workers lived through it
+    for worker in workers:
+        assert {int(signal.SIGINT), int(signal.SIGTERM)} <= set(worker["held"])
+        assert int(signal.SIGINT) not in worker["now"] and int(signal.SIGTERM) not in worker["now"]
+        assert worker["ignores_ctrl_c"]
+    assert linted.results == parallel.lint_jobs(jobs, settings, _Config(jobs=1), NO_CACHE).results
