@@ -216,9 +216,8 @@ def _open_cache(settings: Settings, config: Any, opts: dict[str, Any]) -> Any:
     directory = getattr(config, "cache_dir", None) or opts.get("cache_dir") or Path.cwd() / DEFAULT_DIR
     try:
         ruleset = ruleset_for(settings.rule_paths)
-        helps = {rule.code: rule.help for rule in ruleset.rules}
         return ResultCache.for_run(Path(directory), settings, ruleset.digest, encoding=config.encoding,
-                                   max_bytes=config.max_file_size, helps=helps)
+                                   max_bytes=config.max_file_size)
     except CacheRefused as exc:  # planted or foreign: lint everything, touch nothing
         if "no user cache key" not in str(exc):
             print(f"kepulint: cache not used: {exc}", file=sys.stderr)
