@@ -214,9 +214,7 @@ def test_get_rejects_unknown_format() -> None:
 
 
 def sarif_log(results: list[FileResult] | None = None, profile: str = "cn") -> dict[str, Any]:
-    text = rendered(sarif,
-        sample_results() if results is None else results, RULES, version=VERSION, profile=profile
-    )
+    text = rendered(sarif, sample_results() if results is None else results, RULES, version=VERSION, profile=profile)
     assert text.endswith("}\n")
     return json.loads(text)
 

@@ -26,9 +26,9 @@ SCHEMA_VERSION = "2.0"
 _ONE_PER_LINE = frozenset({"rules", "diagnostics", "suppressed", "errors", "notices", "documents"})
 
 
-def _dumps(value: Any) -> str:
-    """The compact, non-ASCII-preserving encoding every part of the report uses."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+#: ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, with one encoder made once
+#: (``json.dumps`` makes one per call: a tenth of the report's time).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def diagnostic(d: Diagnostic, profile: str) -> dict[str, Any]:
