@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import FileResult
     from ..rules.ruleset import Rule
+    from .helpstore import HelpStore
 
 #: The jurisdictions a file can be linted under (``--profile auto`` picks one per file).
 PROFILES = ("cn", "tw", "hk")
@@ -27,14 +28,16 @@ def file_profile(result: FileResult, run_profile: str) -> str:
 
 
 class RuleTable:
-    """Rules by code, in the order given (the order SARIF lists them in)."""
+    """Rules by code, in the order given (the order SARIF lists them in). ``store`` keeps the
+    Traditional profiles' help texts between runs (see helpstore.py); :meth:`save` writes it."""
 
-    __slots__ = ("_by_code", "_helps", "_hints")
+    __slots__ = ("_by_code", "_helps", "_hints", "_store")
 
-    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+    def __init__(self, rules: Iterable[Rule] = (), store: HelpStore | None = None) -> None:
         self._by_code: dict[str, Rule] = {rule.code: rule for rule in rules}
         self._helps: dict[tuple[str, str], str] = {}
         self._hints: dict[tuple[str, str], str] = {}
+        self._store = store
 
     @classmethod
     def of(cls, rules: Iterable[Rule]) -> RuleTable:
@@ -59,11 +62,28 @@ class RuleTable:
         key = (code, profile)
         text = self._helps.get(key)
         if text is None:
-            from ..check.advice import help_for  # not imported by a run whose results all come from the cache
-
-            rule = self._by_code.get(code)
-            text = self._helps[key] = help_for(rule, profile) if rule is not None else ""
+            text = self._helps[key] = self._help(code, profile)
         return text
+
+    def _help(self, code: str, profile: str) -> str:
+        rule = self._by_code.get(code)
+        if rule is None:
+            return ""
+        if profile not in ("tw", "hk"):  # as help_for: the rule file's own text (no import, no OpenCC)
+            return rule.help
+        text = self._store.get(code, profile) if self._store is not None else None
+        if text is None:
+            from ..check.advice import help_for  # OpenCC: not paid by a warm run whose texts are kept
+
+            text = help_for(rule, profile)
+            if self._store is not None:
+                self._store.put(code, profile, text)
+        return text
+
+    def save(self) -> None:
+        """Keep the Traditional help texts this table worked out for the next run."""
+        if self._store is not None:
+            self._store.save()
 
     def hint(self, code: str, profile: str) -> str:
         """The first item of the help's 怎么改 section: the advice of a finding that has none."""

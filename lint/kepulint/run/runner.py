@@ -187,7 +187,11 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Any, settings: 
         sources = read_sources([r for r in results if r.path != stdin_name], config.encoding)
     options = ReportOptions(version=_version(), profile=config.profile, color=_color(opts), fail_on=config.fail_on,
                             baseline=baseline_info, sources=sources)
-    output = render(name, results, RuleTable(enabled), options)
+    from ..report.helpstore import HelpStore
+
+    table = RuleTable(enabled, HelpStore.for_rules(ruleset.digest))
+    output = render(name, results, table, options)
+    table.save()
     _write(output, opts.get("output_file"), json_text=name in ("json", "sarif"))
     return exit_code(results, config.fail_on)
 
