@@ -16,8 +16,9 @@ import click
 
 from . import __version__
 from .model import ExitCode
+from .report import OUTPUT_FORMATS
 
-FORMATS = ["text", "json", "concise", "sarif", "github", "html"]
+FORMATS = list(OUTPUT_FORMATS)  # the reporters' registry (report/__init__.py)
 LEVELS = ["error", "warning", "info", "never"]
 PROFILES = ["cn", "tw", "hk"]
 CHECK_PROFILES = ["auto", *PROFILES]
