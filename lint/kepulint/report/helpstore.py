@@ -5,8 +5,10 @@ jurisdiction's law). Building OpenCC's converter costs 0.15–0.5 s, which a war
 result from the cache, no linting) would otherwise pay only to write its report. So the texts a
 report needed are kept in ``helps-<rule set>.json`` beside the rule-set cache: JSON data (no
 pickle), sealed with the user's key like every kepulint cache, named by the rule set's digest
-(rule files, kepulint's code, data and schemas) and OpenCC's version. A file that is missing,
-unsealed or malformed is recomputed; nothing in it can run code or change a finding.
+(rule files, kepulint's code, data and schemas) and the installed OpenCC (its package file's
+size and time: an upgrade rewrites it). A file that is missing, unsealed or malformed is
+recomputed; nothing in it can run code or change a finding. Nothing is read, and OpenCC is not
+looked for, until a Traditional help is asked for.
 """
 
 from __future__ import annotations
@@ -23,21 +25,27 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 MAX_BYTES = 4 << 20
 
 
-def _opencc_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _opencc_stamp() -> str:
+    """Which OpenCC is installed, cheaply (``importlib.metadata`` takes a tenth of a second)."""
+    import importlib.util
 
-    try:
-        return version("opencc")
-    except PackageNotFoundError:
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
         return "none"
+    try:
+        st = os.stat(spec.origin)
+    except OSError:
+        return "none"
+    return f"{spec.origin}|{st.st_size}|{st.st_mtime_ns}"
 
 
 class HelpStore:
     """``(code, profile) -> help`` read from and added to one sealed file."""
 
-    def __init__(self, path: Path, secret: bytes) -> None:
-        self.path = path
+    def __init__(self, digest: str, secret: bytes) -> None:
+        self.digest = digest
         self.secret = secret
+        self._path: Path | None = None
         self._helps: dict[str, str] | None = None  # "code/profile" -> text, read on first use
         self._added = False
 
@@ -45,10 +53,15 @@ class HelpStore:
     def for_rules(cls, digest: str) -> HelpStore | None:
         """The store of the rule set ``digest``; None without a user key or a digest."""
         secret = userkey.user_key() if digest else None
-        if secret is None:
-            return None
-        name = userkey.tag(secret, b"helps", digest.encode(), _opencc_version().encode()).hex()[:32]
-        return cls(userkey.user_cache_dir() / f"helps-{name}.json", secret)
+        return cls(digest, secret) if secret is not None else None
+
+    @property
+    def path(self) -> Path:
+        """``helps-<name>.json`` in the user cache folder, named by the rule set and OpenCC."""
+        if self._path is None:
+            name = userkey.tag(self.secret, b"helps", self.digest.encode(), _opencc_stamp().encode()).hex()[:32]
+            self._path = userkey.user_cache_dir() / f"helps-{name}.json"
+        return self._path
 
     def _label(self) -> bytes:
         return f"helps/{self.path.name}".encode()
