@@ -15,7 +15,7 @@ from kepulint.run.baseline import BASELINE_VERSION, Baseline, BaselineError, wri
 def diag(path: str, code: str, fingerprint: str, line: int = 1, match: str = "根治") -> Diagnostic:
     return Diagnostic(
         path=path, code=code, name=code.lower(), severity=Severity.ERROR, message=f"{code}：{match}",
-        line=line, column=1, end_line=line, end_column=1 + len(match), match=match, help="",
+        line=line, column=1, end_line=line, end_column=1 + len(match), match=match,
         fingerprint=fingerprint,
     )
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kepulint.api import Settings, lint_source, ruleset_for
 from kepulint.model import Diagnostic, FileResult
+from kepulint.report import RuleTable
 from kepulint.run.fixer import allowed, apply_once, fix_text
 from kepulint.run.options import RunOptions
 from kepulint.run.runner import run_check
@@ -104,7 +105,8 @@ def test_advice_names_the_disease_and_the_rewrite() -> None:
 def test_tw_profile_gives_traditional_advice_and_taiwan_law() -> None:
     d = _lint("干细胞可以根治抑郁症。", profile="tw", select=["CLM002"]).diagnostics[0]
     assert "憂鬱症" in d.advice and "控制病情" in d.advice and "抑郁症" not in d.advice
-    assert "醫療法" in d.help and "广告法" not in d.help and "廣告法" not in d.help
+    help_text = RuleTable(ruleset_for(())).help(d.code, "tw")  # reporters look the help up by code and profile
+    assert "醫療法" in help_text and "广告法" not in help_text and "廣告法" not in help_text
     dsc = _lint("幹細胞研究進展介紹。", profile="tw", select=["DSC001"]).diagnostics[0]
     assert "醫師" in dsc.fixes[0].edits[0].replacement and "衛教" in dsc.fixes[0].edits[0].replacement
 

@@ -147,6 +147,9 @@ def test_the_json_report_says_which_profile_and_genre(tmp_path, capsys) -> None:
         main(["check", str(path), "--format", "json", "--no-config", "--no-cache"])
     report = json.loads(capsys.readouterr().out)
     assert report["documents"] == [{"path": str(path), "profile": "tw", "genre": "promotional"}]
+    assert {d["profile"] for d in report["diagnostics"]} == {"tw"}
+    for d in report["diagnostics"]:  # each finding's help, in its file's profile, once per rule
+        assert set(report["rules"][d["code"]]["help"]) == {"tw"}
     with pytest.raises(SystemExit):
         main(["check", str(path), "--format", "json", "--no-config", "--no-cache", "--profile", "cn"])
     assert json.loads(capsys.readouterr().out)["documents"][0]["profile"] == "cn"

@@ -15,7 +15,7 @@ html5lib = pytest.importorskip("html5lib")
 
 from kepulint.api import Settings, lint_source  # noqa: E402
 from kepulint.model import Diagnostic, FileResult, Severity  # noqa: E402
-from kepulint.report import html  # noqa: E402
+from kepulint.report import ReportOptions, RuleTable, html  # noqa: E402
 from kepulint.run.options import RunOptions  # noqa: E402
 from kepulint.run.runner import run_check  # noqa: E402
 
@@ -106,16 +106,20 @@ def test_overlapping_spans_are_split_into_segments() -> None:
 
 
 def diagnostic(line: int, column: int, end_line: int, end_column: int, match: str, code: str = "CLM002",
-               severity: Severity = Severity.ERROR, message: str = "m", help_text: str = "") -> Diagnostic:
-    return Diagnostic("a.md", code, "cure-claim", severity, message, line, column, end_line, end_column, match,
-                      help_text)
+               severity: Severity = Severity.ERROR, message: str = "m") -> Diagnostic:
+    return Diagnostic("a.md", code, "cure-claim", severity, message, line, column, end_line, end_column, match)
+
+
+def render(results: list[FileResult], rules: Any = (), **options: Any) -> str:
+    """The HTML report through the Reporter interface."""
+    return html.render(results, RuleTable(rules), ReportOptions(**options))
 
 
 def test_marks_follow_code_points_crlf_and_overlaps() -> None:
     text = "😀根治糖尿病\r\n第二行：永不复发\r第三行"
     ds = [diagnostic(1, 2, 1, 4, "根治"), diagnostic(1, 3, 1, 6, "治糖尿", severity=Severity.WARNING),
           diagnostic(2, 5, 2, 9, "永不复发"), diagnostic(1, 1, 1, 1, "", code="DSC001")]
-    page = html.render([FileResult("a.md", ds)], [], version="0", sources={"a.md": text})
+    page = render([FileResult("a.md", ds)], [], version="0", sources={"a.md": text})
     tree = parse(page)
     assert marks_in(tree, "f1") == {0: "根治", 1: "治糖尿", 2: "永不复发"}
     overlap = [m for m in tree.iter("mark") if "overlap" in classes(m)]
@@ -127,14 +131,14 @@ def test_marks_follow_code_points_crlf_and_overlaps() -> None:
 def test_without_the_text_the_lines_with_findings_are_marked() -> None:
     text = "第一行\n干细胞可以根治糖尿病。\n"
     result = lint_source(text, "<stdin>", Settings(today="2025-11-25"), select=["CLM002"])
-    page = html.render([result], [], version="0")
+    page = render([result], [], version="0")
     assert marks_in(parse(page), "f1") == {0: "根治"}
 
 
 def test_a_changed_file_falls_back_to_its_lines() -> None:
     ds = [diagnostic(1, 6, 1, 8, "根治")]
     result = FileResult("a.md", ds, excerpts={1: "干细胞可以根治糖尿病。"})
-    page = html.render([result], [], version="0", sources={"a.md": "the file changed since"})
+    page = render([result], [], version="0", sources={"a.md": "the file changed since"})
     assert marks_in(parse(page), "f1") == {0: "根治"}
 
 
@@ -163,8 +167,8 @@ def test_rule_pack_strings_are_escaped_and_links_checked() -> None:
         "help": f"## 怎么改\n- {XSS}", "jurisdictions": ["cn"], "examples": {"fire": [], "pass": []},
         "basis": {"cn": [{"title": XSS, "url": "javascript:alert(4)"}, {"title": "ok", "url": "https://example.org/"}]},
     })
-    ds = [diagnostic(1, 1, 1, 3, "根治", code="XSS001", message=XSS, help_text=rule.help)]
-    page = html.render([FileResult(XSS, ds)], [rule], version=XSS, profile="cn", sources={XSS: "根治"})
+    ds = [diagnostic(1, 1, 1, 3, "根治", code="XSS001", message=XSS)]  # help: from the rule table
+    page = render([FileResult(XSS, ds)], [rule], version=XSS, profile="cn", sources={XSS: "根治"})
     tree = parse(page)
     for tag in ("script", "img", "svg"):
         assert not list(tree.iter(tag)), tag
@@ -176,6 +180,6 @@ def test_pass_badge_and_fail_level() -> None:
     ds = [diagnostic(1, 1, 1, 3, "根治", severity=Severity.WARNING)]
     results = [FileResult("a.md", ds)]
     assert html.fails(results, "warning") and not html.fails(results, "error") and not html.fails(results, "never")
-    tree = parse(html.render(results, [], version="0", fail_on="error"))
+    tree = parse(render(results, [], version="0", fail_on="error"))
     badge = next(e for e in tree.iter("span") if "badge" in classes(e))
     assert text_of(badge) == "通过" and "pass" in classes(badge)

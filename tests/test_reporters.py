@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from jsonschema.validators import validator_for
 
 from kepulint import report
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
-from kepulint.report import concise, github, sarif, statistics
+from kepulint.report import Reporter, ReportOptions, RuleTable, concise, github, sarif, statistics
 from kepulint.rules.ruleset import Rule
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -70,7 +71,6 @@ def diag(
         end_line=line if end_line is None else end_line,
         end_column=column + len(match) if end_column is None else end_column,
         match=match,
-        help="",
         fingerprint=fingerprint,
         suppression=suppression,
         notes=notes,
@@ -172,21 +172,37 @@ def all_diagnostics(results: list[FileResult]) -> list[Diagnostic]:
 # --- registry ----------------------------------------------------------------
 
 
+def rendered(reporter: Reporter, results: list[FileResult], rules: list[Rule] = RULES, **options: Any) -> str:
+    """``reporter``'s report through the Reporter interface."""
+    return reporter.render(results, RuleTable(rules), ReportOptions(**options))
+
+
 def test_registry_lists_every_format() -> None:
-    assert report.REPORTERS == {
+    assert report.FORMATS == {
         "text": "text",
         "json": "json_report",
         "concise": "concise",
         "sarif": "sarif",
         "github": "github",
         "html": "html",
+        "statistics": "statistics",
     }
+    assert report.OUTPUT_FORMATS == ("text", "json", "concise", "sarif", "github", "html")
 
 
-@pytest.mark.parametrize("name", ["concise", "sarif", "github"])
-def test_get_returns_the_module_render(name: str) -> None:
-    module = {"concise": concise, "sarif": sarif, "github": github}[name]
-    assert report.get(name) is module.render
+@pytest.mark.parametrize("name", ["concise", "sarif", "github", "statistics"])
+def test_get_returns_the_reporter(name: str) -> None:
+    module = {"concise": concise, "sarif": sarif, "github": github, "statistics": statistics}[name]
+    assert report.get(name) is module
+
+
+@pytest.mark.parametrize("name", list(report.FORMATS))
+def test_every_format_implements_the_reporter_protocol(name: str) -> None:
+    """One signature for all: render(results, rules, options) -> str, called the same way."""
+    reporter = report.get(name)
+    assert list(inspect.signature(reporter.render).parameters) == ["results", "rules", "options"]
+    out = report.render(name, sample_results(), RuleTable(RULES), ReportOptions(version=VERSION))
+    assert isinstance(out, str) and out.endswith("\n")
 
 
 def test_get_rejects_unknown_format() -> None:
@@ -198,9 +214,7 @@ def test_get_rejects_unknown_format() -> None:
 
 
 def sarif_log(results: list[FileResult] | None = None, profile: str = "cn") -> dict[str, Any]:
-    text = sarif.render(
-        sample_results() if results is None else results, RULES, version=VERSION, profile=profile
-    )
+    text = rendered(sarif, sample_results() if results is None else results, RULES, version=VERSION, profile=profile)
     assert text.endswith("}\n")
     return json.loads(text)
 
@@ -406,7 +420,7 @@ def test_sarif_clean_run() -> None:
 
 
 def test_sarif_keeps_chinese_unescaped() -> None:
-    text = sarif.render(sample_results(), RULES, version=VERSION)
+    text = rendered(sarif, sample_results(), RULES, version=VERSION)
     assert "臨床試驗顯示" in text
     assert "\\u" not in text
     assert text.startswith('{\n  "$schema"')
@@ -445,7 +459,7 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str]:
 
 def test_github_one_command_per_active_diagnostic_and_error() -> None:
     results = sample_results()
-    out = github.render(results, RULES, version=VERSION)
+    out = rendered(github, results, RULES, version=VERSION)
     assert out.endswith("\n")
     lines = out.splitlines()
     assert len(lines) == len(all_diagnostics(results)) + 1
@@ -465,7 +479,7 @@ def test_github_one_command_per_active_diagnostic_and_error() -> None:
 
 def test_github_fields_round_trip() -> None:
     results = sample_results()
-    lines = github.render(results, RULES, version=VERSION).splitlines()
+    lines = rendered(github, results, RULES, version=VERSION).splitlines()
     commands = [parse_command(line) for line in lines if "file=docs/b.md::" not in line]
     for (_, props, data), d in zip(commands, all_diagnostics(results), strict=True):
         assert props == {
@@ -496,19 +510,19 @@ def test_github_escapes_exactly_like_the_toolkit() -> None:
 
 
 def test_github_empty_when_clean() -> None:
-    assert github.render([FileResult(path="ok.md")], RULES, version=VERSION) == ""
+    assert rendered(github, [FileResult(path="ok.md")], RULES, version=VERSION) == ""
 
 
 def test_github_skipped_file_is_a_warning() -> None:
     skipped = FileResult(path="big.md", error=FileError("big.md", "too large", kind="skipped"))
-    assert github.render([skipped], RULES, version=VERSION) == "::warning file=big.md::too large\n"
+    assert rendered(github, [skipped], RULES, version=VERSION) == "::warning file=big.md::too large\n"
 
 
 # --- concise -----------------------------------------------------------------
 
 
 def test_concise_lines_and_summary() -> None:
-    out = concise.render(sample_results(), RULES, version=VERSION)
+    out = rendered(concise, sample_results(), RULES, version=VERSION)
     assert out.endswith("\n")
     assert out.splitlines() == [
         "docs/a.md:1:1: DSC001 [error] 缺少免责声明",
@@ -522,10 +536,10 @@ def test_concise_lines_and_summary() -> None:
 
 
 def test_concise_clean_run() -> None:
-    assert concise.render([FileResult(path="a.md"), FileResult(path="b.md")], RULES, version=VERSION) == (
+    assert rendered(concise, [FileResult(path="a.md"), FileResult(path="b.md")], RULES, version=VERSION) == (
         "All checks passed.\n"
     )
-    assert concise.render([], RULES, version=VERSION) == "No files linted.\n"  # nothing found: never "passed"
+    assert rendered(concise, [], RULES, version=VERSION) == "No files linted.\n"  # nothing found: never "passed"
 
 
 def test_concise_singular_and_suppressed_only() -> None:
@@ -545,17 +559,17 @@ def test_concise_singular_and_suppressed_only() -> None:
             )
         ],
     )
-    assert concise.render([one], RULES, version=VERSION).splitlines()[-1] == (
+    assert rendered(concise, [one], RULES, version=VERSION).splitlines()[-1] == (
         "Found 1 problem (1 error, 0 warnings, 0 info) in 1 file."
     )
     only_suppressed = FileResult(path="a.md", suppressed=one.suppressed)
-    assert concise.render([only_suppressed], RULES, version=VERSION) == "All checks passed.\n"
+    assert rendered(concise, [only_suppressed], RULES, version=VERSION) == "All checks passed.\n"
 
 
 def test_concise_errors_only_is_not_all_passed() -> None:
     bad = FileResult(path="x.md", error=FileError("x.md", "permission denied"))
     skipped = FileResult(path="y.bin", error=FileError("y.bin", "binary file", kind="skipped"))
-    assert concise.render([bad, skipped], RULES, version=VERSION).splitlines() == [
+    assert rendered(concise, [bad, skipped], RULES, version=VERSION).splitlines() == [
         "x.md: error: permission denied",
         "y.bin: note: binary file",
         "No problems found. 1 file could not be read. 1 file skipped.",
@@ -566,7 +580,7 @@ def test_concise_errors_only_is_not_all_passed() -> None:
 
 
 def test_statistics_table() -> None:
-    out = statistics.render(sample_results(), RULES, version=VERSION)
+    out = rendered(statistics, sample_results(), RULES, version=VERSION)
     assert out.endswith("\n")
     lines = out.splitlines()
     assert lines == [
@@ -581,7 +595,7 @@ def test_statistics_table() -> None:
 def test_statistics_alignment_with_wide_counts() -> None:
     many = [diag("a.md", "STA001", "uncited-statistic", Severity.WARNING, i, 1, "九成") for i in range(1, 13)]
     many.append(diag("a.md", "CLM001", "absolute-claim", Severity.ERROR, 20, 1, "根治"))
-    out = statistics.render([FileResult(path="a.md", diagnostics=many)], RULES, version=VERSION)
+    out = rendered(statistics, [FileResult(path="a.md", diagnostics=many)], RULES, version=VERSION)
     assert out.splitlines() == [
         "12  STA001  uncited-statistic  [warning]",
         " 1  CLM001  absolute-claim     [error]",
@@ -590,7 +604,7 @@ def test_statistics_alignment_with_wide_counts() -> None:
 
 
 def test_statistics_clean() -> None:
-    assert statistics.render([FileResult(path="a.md")], RULES, version=VERSION) == "All checks passed.\n"
+    assert rendered(statistics, [FileResult(path="a.md")], RULES, version=VERSION) == "All checks passed.\n"
 
 
 def test_totals() -> None:

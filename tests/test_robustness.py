@@ -754,7 +754,7 @@ def test_a_non_blocking_stdout_gets_the_whole_report(fmt: str, tmp_path: Path, e
 
     seeds = ROOT / "seeds"
     args = [sys.executable, "-m", "kepulint", "check", "--no-config", "--no-cache", "--today", "2025-11-25",
-            "--format", fmt, str(seeds)]
+            "--format", fmt, str(seeds), str(ROOT / "tests" / "drafts")]
     expected = tmp_path / f"report.{fmt}"
     subprocess.run([*args, "-o", str(expected)], env=env, cwd=tmp_path, capture_output=True, timeout=120)
     read_end, write_end = os.pipe()

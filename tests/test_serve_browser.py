@@ -131,6 +131,9 @@ def check_marks(driver: Any, report: dict[str, Any]) -> None:
     assert marked_text(driver) == expected
     listed = driver.execute_script("return document.querySelectorAll('#findings li.finding').length;")
     assert listed == len(diagnostics)
+    headings = driver.execute_script("return Array.from(document.querySelectorAll('#findings h4'), h => h.textContent)")
+    names = {f"{code} {rule['name']}" for code, rule in report["rules"].items()}  # report format 2: names by code
+    assert headings and {h.rsplit(" (", 1)[0] for h in headings} <= names
 
 
 @pytest.mark.parametrize("seed", [SIMPLIFIED, TRADITIONAL], ids=["simplified", "traditional"])

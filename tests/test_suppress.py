@@ -32,7 +32,7 @@ def diag(code: str, line: int, column: int = 1, *, end_line: int | None = None, 
     return Diagnostic(
         path=path, code=code, name=code.lower(), severity=Severity.ERROR, message=f"{code} message",
         line=line, column=column, end_line=end_line or line, end_column=end_column or column + 2,
-        match="根治", help="", fingerprint=f"fp-{code}-{line}",
+        match="根治", fingerprint=f"fp-{code}-{line}",
     )
 
 

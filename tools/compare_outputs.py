@@ -7,6 +7,8 @@ say) is checked by dumping before and after and diffing::
     python tools/compare_outputs.py dump /tmp/after.json
     python tools/compare_outputs.py diff /tmp/before.json /tmp/after.json   # exit 1 on a difference
     python tools/compare_outputs.py dump --index-all /tmp/index.json  # every range query from an index
+    python tools/compare_outputs.py diff --ignore help /tmp/before.json /tmp/after.json  # a field that left Diagnostic
+    python tools/compare_outputs.py reports v1.json v2.json  # JSON reports of format 1 and 2: the same findings?
 
 The inputs: ``seeds/``, ``tests/drafts/``, ``tests/adversarial/odd/``, the bench corpus
 (``bench/corpus/n1000`` when ``bench/make_corpus.py`` has been run) and a few hundred texts
@@ -23,8 +25,10 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lint"))
@@ -108,8 +112,16 @@ def dump(target: Path, index_all: bool = False) -> int:
     return 0
 
 
-def diff(a: Path, b: Path) -> int:
-    left, right = (json.loads(p.read_text("utf-8")) for p in (a, b))
+def _without(dump: dict[str, Any], ignored: set[str]) -> dict[str, Any]:
+    """``dump`` with the ``ignored`` fields left out of every diagnostic."""
+    return {path: {**entry, **{key: [{f: v for f, v in d.items() if f not in ignored} for d in entry[key]]
+                               for key in ("diagnostics", "suppressed")}}
+            for path, entry in dump.items()}
+
+
+def diff(a: Path, b: Path, ignore: Sequence[str] = ()) -> int:
+    """Print each input whose diagnostics differ (``ignore``: fields not compared); 1 if any."""
+    left, right = (_without(json.loads(p.read_text("utf-8")), set(ignore)) for p in (a, b))
     problems = [f"only in {a}: {k}" for k in sorted(left.keys() - right.keys())]
     problems += [f"only in {b}: {k}" for k in sorted(right.keys() - left.keys())]
     for key in sorted(left.keys() & right.keys()):
@@ -126,6 +138,31 @@ def diff(a: Path, b: Path) -> int:
     return 1 if problems else 0
 
 
+def reports(v1_path: Path, v2_path: Path) -> int:
+    """Compare a format-1 JSON report with a format-2 one of the same run: each format-2
+    diagnostic, given back the ``name`` and ``help`` its rule has in ``rules`` (for its
+    ``profile``), must equal the format-1 diagnostic; the other members must be equal."""
+    v1, v2 = (json.loads(p.read_text("utf-8")) for p in (v1_path, v2_path))
+
+    def as_v1(d: dict[str, Any]) -> dict[str, Any]:
+        rule, out = v2["rules"][d["code"]], {k: v for k, v in d.items() if k != "profile"}
+        return {**out, "name": rule["name"], "help": rule["help"][d["profile"]]}
+
+    problems = []
+    for key in ("diagnostics", "suppressed"):
+        old, new = v1[key], [as_v1(d) for d in v2[key]]
+        if old != new:
+            first = next((i for i, (x, y) in enumerate(zip(old, new, strict=False)) if x != y), min(len(old), len(new)))
+            problems.append(f"{key}: {len(old)} vs {len(new)}, first difference at #{first}")
+    problems += [f"{key} differ" for key in ("errors", "notices", "documents", "summary", "baseline")
+                 if v1.get(key) != v2.get(key)]
+    for line in problems:
+        print(line)
+    print(f"{len(v1['diagnostics'])} diagnostics, {len(v1['suppressed'])} suppressed compared; "
+          f"{v1_path.stat().st_size} -> {v2_path.stat().st_size} bytes")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,8 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("diff")
     d.add_argument("a", type=Path)
     d.add_argument("b", type=Path)
+    d.add_argument("--ignore", action="append", default=[], metavar="FIELD",
+                   help="a diagnostic field not to compare (repeatable), e.g. one the Diagnostic type lost")
+    r = sub.add_parser("reports")
+    r.add_argument("v1", type=Path)
+    r.add_argument("v2", type=Path)
     args = parser.parse_args(argv)
-    return dump(args.out, args.index_all) if args.command == "dump" else diff(args.a, args.b)
+    if args.command == "reports":
+        return reports(args.v1, args.v2)
+    return dump(args.out, args.index_all) if args.command == "dump" else diff(args.a, args.b, args.ignore)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .model import CHECK_PROFILES, FORMATS, LEVELS, PROFILES, ExitCode
+from .model import CHECK_PROFILES, LEVELS, PROFILES, ExitCode
+from .report import OUTPUT_FORMATS
 from .run.options import debug_from_env
 
 TERMINATED = ExitCode.TERMINATED
@@ -45,7 +46,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
               help="Output format [default: text; github when GITHUB_ACTIONS=true].")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--select", multiple=True, help="Codes or prefixes to enable (comma-separated).")

@@ -36,8 +36,7 @@ class ExitCode(enum.IntEnum):
     TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 
-#: Choices the command line, the review page and the batch command share.
-FORMATS = ("text", "json", "concise", "sarif", "github", "html")
+#: Choices the command line, the review page and the batch command share (formats: report/).
 LEVELS = ("error", "warning", "info", "never")  # --fail-on
 PROFILES = ("cn", "tw", "hk")
 CHECK_PROFILES = ("auto", *PROFILES)
@@ -111,7 +110,9 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A finding placed in a file: 1-based lines and columns in Unicode code points, end exclusive."""
+    """A finding placed in a file: 1-based lines and columns in Unicode code points, end exclusive.
+
+    The rule's help is not repeated here: reporters look it up by ``code`` (report/ruletable.py)."""
 
     path: str
     code: str
@@ -123,7 +124,6 @@ class Diagnostic:
     end_line: int
     end_column: int
     match: str
-    help: str
     fingerprint: str = ""
     suppression: Suppression | None = None
     notes: tuple[str, ...] = field(default=())
@@ -139,34 +139,9 @@ class Diagnostic:
         # the constructor with positional fields: unpickles several times faster than the
         # generic slots-dataclass state (cached results are loaded in bulk)
         return (Diagnostic, (self.path, self.code, self.name, self.severity, self.message, self.line,
-                             self.column, self.end_line, self.end_column, self.match, self.help,
+                             self.column, self.end_line, self.end_column, self.match,
                              self.fingerprint, self.suppression, self.notes, self.crosses_markup,
                              self.advice, self.fixes))
-
-    def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "path": self.path,
-            "code": self.code,
-            "name": self.name,
-            "severity": self.severity.label,
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "match": self.match,
-            "help": self.help,
-            "fingerprint": self.fingerprint,
-        }
-        if self.crosses_markup is not None:
-            data["crosses_markup"] = self.crosses_markup
-        if self.advice:
-            data["advice"] = self.advice
-        if self.fixes:
-            data["fixes"] = [f.to_dict() for f in self.fixes]
-        if self.suppression is not None:
-            data["suppression"] = {"kind": self.suppression.kind, "justification": self.suppression.justification}
-        return data
 
 
 @dataclass(frozen=True, slots=True)

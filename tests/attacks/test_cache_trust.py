@@ -19,7 +19,6 @@ import pytest
 from attack_kit import CLAIM, check, last_stats, victim
 
 from kepulint import stamp, userkey
-from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileResult, Severity
 from kepulint.rules import ruleset, ruleset_cache
 from kepulint.run import cache
@@ -38,16 +37,15 @@ def _forge(repo: Path, result_for: Any) -> None:
     with the attacker's key (the current user's), as a contributor would commit them."""
     key = userkey.user_key()
     assert key is not None
-    helps = {rule.code: rule.help for rule in ruleset_for(()).rules}
     for path in (repo / ".kepulint_cache").rglob("*"):
         if path.suffix not in (".pickle", cache.PACK_SUFFIX):
             continue
-        data = cache._loads(path.read_bytes()[userkey.TAG_BYTES:], helps)
+        data = cache._loads(path.read_bytes()[userkey.TAG_BYTES:])
         if "entries" in data:
             data["entries"] = {k: (d, s, result_for(r)) for k, (d, s, r) in data["entries"].items()}
         else:
             data["result"] = result_for(data["result"])
-        path.write_bytes(cache.sealed(path, cache._dumps(data, helps), key))
+        path.write_bytes(cache.sealed(path, cache._dumps(data), key))
 
 
 def _plant_in_victims_run_folder(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,7 +89,7 @@ def test_forged_findings_are_not_injected(repo: Path, tmp_path: Path, monkeypatc
     monkeypatch.setattr(cache, "MIN_PACK_FILES", 1)
     code, honest = check("docs")
     fake = Diagnostic(path="docs/a.md", name="cure-claim", line=1, column=1, end_line=1, end_column=2, code="CLM002",
-                      severity=Severity.ERROR, message="fake", help="", match="#")
+                      severity=Severity.ERROR, message="fake", match="#")
     _forge(repo, lambda r: FileResult(path=r.path, diagnostics=[fake] * 200_000))
     victim(tmp_path, monkeypatch)
     code, report = check("docs")

@@ -92,10 +92,6 @@ def _seal(path: Path, payload: bytes) -> None:
     path.write_bytes(cache.sealed(path, payload, key))
 
 
-def _helps() -> dict[str, str]:
-    return {rule.code: rule.help for rule in ruleset_for(()).rules}
-
-
 # -- the pack ------------------------------------------------------------------------------------
 
 
@@ -109,7 +105,7 @@ def test_warm_run_is_served_by_the_pack(tmp_path: Path, jobs: int, calls: list[s
     cold = check(docs, jobs=jobs)
     assert run_stats()["processes"] == jobs and run_stats()["writes"] == 6
     assert len(_entries()) == 6
-    pack = cache._loads(_unsealed(_pack().read_bytes()), _helps())
+    pack = cache._loads(_unsealed(_pack().read_bytes()))
     assert len(pack["entries"]) == 6
     calls.clear()
     entry_reads.clear()
@@ -232,7 +228,7 @@ def test_corrupt_pack_is_a_silent_miss(kind: str, tmp_path: Path, calls: list[st
         def __reduce__(self) -> Any:
             return (os.mkdir, (str(planted),))
 
-    good = cache._loads(_unsealed(data), _helps())
+    good = cache._loads(_unsealed(data))
     sealed = {
         "another format": pickle.dumps({**good, "format": 99}),
         "not a mapping": pickle.dumps([1, 2, 3]),
@@ -261,11 +257,10 @@ def test_pack_entry_of_another_file_is_not_reused(tmp_path: Path, calls: list[st
     by its own entry instead (and both entries were removed here: both files are linted)."""
     docs = _docs(tmp_path, n=2)
     cold = check(docs)
-    helps = _helps()
-    pack = cache._loads(_unsealed(_pack().read_bytes()), helps)
+    pack = cache._loads(_unsealed(_pack().read_bytes()))
     (k1, e1), (k2, e2) = pack["entries"].items()
     pack["entries"] = {k1: e2, k2: e1}
-    _seal(_pack(), cache._dumps(pack, helps))
+    _seal(_pack(), cache._dumps(pack))
     for entry in _entries():
         entry.unlink()
     calls.clear()
@@ -299,7 +294,7 @@ def test_workers_get_the_cache_without_its_pack(tmp_path: Path) -> None:
     settings = Settings(today="2025-11-25")
     ruleset = ruleset_for(())
     opened = ResultCache.for_run(Path(".kepulint_cache"), settings, ruleset.digest, encoding=None,
-                                 max_bytes=20 * 1024 * 1024, helps=_helps())
+                                 max_bytes=20 * 1024 * 1024)
     jobs = [runner.Job(f"docs/{p.name}", p, tuple(ruleset.codes), True) for p in sorted(docs.iterdir())]
     assert all(isinstance(r, FileResult) for r in opened.lookup_all(jobs))
     assert opened._pack and opened._used
@@ -431,7 +426,7 @@ def test_an_entry_with_a_malformed_stat_is_a_silent_miss(tmp_path: Path, stat: A
     job = runner.Job("a.md", draft, ("CLM002",), False)
     fkey = store.file_key(job)
     data = cache.sealed(store._entry(fkey), cache._dumps({"format": cache.FORMAT, "key": fkey, "digest": "0" * 40,
-                                                         "result": FileResult(path="a.md"), "stat": stat}, {}),
+                                                         "result": FileResult(path="a.md"), "stat": stat}),
                         store.secret)
     assert store._check(job, fkey, data) is None
     assert store.stats.errors == 1
@@ -460,7 +455,7 @@ def test_both_caches_load_with_the_one_loader_that_admits_only_kepulint_types(lo
     from kepulint import fsutil, pickles
     from kepulint.model import InputError
 
-    assert isinstance(cache._SafeUnpickler(b"", {}), pickles.KepulintUnpickler)
+    assert isinstance(cache._SafeUnpickler(b""), pickles.KepulintUnpickler)
     assert isinstance(ruleset_cache._loader(io.BytesIO(b"")), pickles.KepulintUnpickler)
     for forbidden in (os.system, eval, fsutil.write_atomic, InputError, pickle.Unpickler):
         with pytest.raises(pickle.UnpicklingError):

@@ -22,7 +22,7 @@ from ..rules.prefilter import LITERALS_MEMO, LiteralIndex
 from ..rules.ruleset import Rule
 from ..text.document import Document
 from ..text.normalize import fold_term
-from .advice import advise, help_for
+from .advice import advise
 from .fixes import fixes_for
 
 LINE_KINDS_SKIPPING_REFERENCES = {"phrase", "proximity", "cooccurrence"}
@@ -147,7 +147,7 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
         out.append(Diagnostic(
             path=doc.path, code=f.code, name=rule.name, severity=f.severity, message=message,
             line=line, column=col, end_line=end_line, end_column=end_col, match=match,
-            help=help_for(rule, doc.profile), fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
+            fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
             advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm),
             fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile),
         ))

@@ -29,7 +29,7 @@ from ..model import Diagnostic, Suppression
 from ..rules.ruleset import Rule
 from ..text.document import Document
 from ..text.readers import is_html
-from .advice import advise, help_for
+from .advice import advise
 from .fixes import fixes_for
 
 TOOL_PREFIX = "KPL"
@@ -419,7 +419,6 @@ class _Emitter:
             end_line=d.end_pos[0],
             end_column=d.end_pos[1],
             match=d.text,
-            help=help_for(rule, self.doc.profile),
             fingerprint=hashlib.sha256(f"{code}\x1f{norm}\x1f".encode()).hexdigest()[:20],
             advice=advise(rule, self.doc.lines, *d.span, self.doc.profile),
             fixes=fixes_for(rule, self.doc.lines, *d.span, self.doc.profile),

@@ -25,6 +25,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..model import Diagnostic, Fix, Severity
+from ..report.ruletable import RuleTable
 from ..rules.ruleset import DOCS_URL
 from ..text.source import LineIndex
 from ..text.wording import for_profile
@@ -75,15 +76,26 @@ class KepulintServer(LanguageServer):
                 self.configs[key] = None
         return self.configs[key]
 
+    def _config_of(self, uri: str) -> tuple[Path, Any]:
+        """The document's path and its config (None for an unsaved document or a broken config)."""
+        fs_path = to_fs_path(uri)
+        path = Path(fs_path) if fs_path else Path(uri.rsplit("/", 1)[-1] or "untitled.md")
+        return path, self.config_for(self.folder_of(path)) if fs_path else None
+
+    def rules_for(self, uri: str) -> RuleTable:
+        """The rules the document is linted with (built-in, and its config's rule packs)."""
+        from ..api import ruleset_for
+
+        config = self._config_of(uri)[1]
+        return RuleTable(ruleset_for(tuple(str(p) for p in getattr(config, "rule_paths", ()))))
+
     # -- linting -------------------------------------------------------------------------------
 
     def lint(self, uri: str, text: str) -> tuple[list[Diagnostic], str]:
         """Diagnostics of ``text`` as the document ``uri``, and the profile (runs in a worker thread)."""
         from ..api import lint_text
 
-        fs_path = to_fs_path(uri)
-        path = Path(fs_path) if fs_path else Path(uri.rsplit("/", 1)[-1] or "untitled.md")
-        config = self.config_for(self.folder_of(path)) if fs_path else None
+        path, config = self._config_of(uri)
         name = path.name
         if config is not None:
             with contextlib.suppress(ValueError):
@@ -187,11 +199,12 @@ def code_actions(uri: str, lines: LineIndex, diagnostics: list[Diagnostic], star
     return actions
 
 
-def hover_text(d: Diagnostic) -> str:
+def hover_text(d: Diagnostic, help_text: str) -> str:
+    """The hover of ``d``: message, advice and its rule's ``help_text``."""
     parts = [f"**{d.code}** {d.name} [{d.severity.label}]", d.message]
     if d.advice:
         parts.append(f"怎么改：{d.advice}")
-    parts += ["---", d.help, f"[{d.code}]({DOCS_URL.format(code=d.code)})"]
+    parts += ["---", help_text, f"[{d.code}]({DOCS_URL.format(code=d.code)})"]
     return "\n\n".join(parts)
 
 
@@ -255,13 +268,16 @@ def hover(ls: KepulintServer, params: types.HoverParams) -> types.Hover | None:
     found = ls.current(params.text_document.uri)
     if found is None:
         return None
-    lines, diagnostics, _ = found
+    lines, diagnostics, profile = found
     at = from_utf16(lines, params.position.line, params.position.character)
     under = [d for d in diagnostics if d.match and _span(d, lines)[0] <= at < _span(d, lines)[1]]
     if not under:
         return None
-    return types.Hover(contents=types.MarkupContent(types.MarkupKind.Markdown,
-                                                    "\n\n---\n\n".join(hover_text(d) for d in under)),
+    from ..reading.region import resolve
+
+    rules, law = ls.rules_for(params.text_document.uri), resolve(profile, lines.text)  # auto: as the linter chose
+    text = "\n\n---\n\n".join(hover_text(d, rules.help(d.code, law)) for d in under)
+    return types.Hover(contents=types.MarkupContent(types.MarkupKind.Markdown, text),
                        range=_range(under[0], lines))
 
 

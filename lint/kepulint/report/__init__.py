@@ -1,50 +1,78 @@
-"""Output formats: a name -> module registry whose modules are imported on demand.
+"""Output formats: every one a :class:`Reporter`, found by name in :data:`FORMATS`.
 
-Every reporter module defines ``render(results, rules, *, version, profile="cn") -> str``
-that returns the whole report (ending with a newline when non-empty). The
-``--statistics`` table lives in :mod:`kepulint.report.statistics`; it is not a
-``--format`` and so is not listed here.
+A reporter turns the results of a run into the whole report (ending with a newline when
+non-empty)::
+
+    report.get("json").render(results, RuleTable.of(rules), ReportOptions(version="0.1.0"))
+
+Diagnostics name their rule by ``code``; a reporter that shows a rule's name, help, basis or
+default severity looks it up in the :class:`~kepulint.report.ruletable.RuleTable` (help in
+the profile each file was linted under). Reporter modules are imported on demand, so a run
+pays only for the format it prints. ``--statistics`` is the ``statistics`` reporter; it is
+not a ``--format`` choice (:data:`OUTPUT_FORMATS`).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from .ruletable import RuleTable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Diagnostic, FileError, FileResult
-    from ..rules.ruleset import Rule
 
-__all__ = ["REPORTERS", "Render", "get", "line_per_item"]
+__all__ = ["FORMATS", "OUTPUT_FORMATS", "ReportOptions", "Reporter", "RuleTable", "get", "line_per_item", "render"]
 
-REPORTERS: dict[str, str] = {
+#: Format name -> the module (in this package) that implements it.
+FORMATS: dict[str, str] = {
     "text": "text",
     "json": "json_report",
     "concise": "concise",
     "sarif": "sarif",
     "github": "github",
     "html": "html",
+    "statistics": "statistics",
 }
+#: The ``--format`` choices.
+OUTPUT_FORMATS: tuple[str, ...] = tuple(name for name in FORMATS if name != "statistics")
 
 
-class Render(Protocol):
-    """The signature shared by every reporter's ``render``."""
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """What a report says besides the results; each format reads the options it needs."""
 
-    def __call__(
-        self, results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn"
-    ) -> str: ...
+    version: str  #: kepulint's version, named in the report
+    profile: str = "cn"  #: the run's --profile (auto, cn, tw, hk); each file's own is FileResult.profile
+    color: bool = False  #: text: ANSI colours
+    fail_on: str = "error"  #: html: the pass/fail badge
+    baseline: Mapping[str, Any] | None = None  #: json: what the baseline matched (path, matched, stale)
+    sources: Mapping[str, str] = field(default_factory=dict)  #: html: path -> the text it was linted from
 
 
-def get(name: str) -> Render:
-    """Return the ``render`` function of output format ``name``; ``ValueError`` if unknown."""
+class Reporter(Protocol):
+    """What every output format implements (each reporter module is one)."""
+
+    def render(self, results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
+        """The whole report for ``results``."""
+        ...
+
+
+def get(name: str) -> Reporter:
+    """The reporter of format ``name``; ``ValueError`` if there is none."""
     try:
-        module = REPORTERS[name]
+        module = FORMATS[name]
     except KeyError:
-        choices = ", ".join(REPORTERS)
+        choices = ", ".join(FORMATS)
         raise ValueError(f"unknown output format {name!r} (choose from {choices})") from None
-    render: Render = importlib.import_module(f"{__name__}.{module}").render
-    return render
+    return cast(Reporter, importlib.import_module(f"{__name__}.{module}"))
+
+
+def render(name: str, results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
+    """``get(name).render(results, rules, options)``."""
+    return get(name).render(results, rules, options)
 
 
 def line_per_item(results: Sequence[FileResult], on_error: Callable[[FileError], str],

@@ -18,7 +18,8 @@ from .statistics import summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import FileResult
-    from ..rules.ruleset import Rule
+    from . import ReportOptions
+    from .ruletable import RuleTable
 
 
 def one_line(text: str) -> str:
@@ -37,7 +38,7 @@ def format_error(e: FileError) -> str:
     return f"{e.path}: {label}: {one_line(e.message)}"
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
+def render(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
     """Every active diagnostic and unreadable file, then the summary line."""
     lines = [*line_per_item(results, format_error, format_diagnostic), summary_line(results)]
     return "\n".join(lines) + "\n"

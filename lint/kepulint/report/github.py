@@ -17,7 +17,8 @@ from . import line_per_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import FileResult
-    from ..rules.ruleset import Rule
+    from . import ReportOptions
+    from .ruletable import RuleTable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -57,6 +58,6 @@ def format_error(e: FileError) -> str:
     return command("warning" if e.kind == "skipped" else "error", {"file": e.path}, e.message)
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
+def render(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
     """All annotations, one per line; empty when there is nothing to report."""
     return "".join(line + "\n" for line in line_per_item(results, format_error, format_diagnostic))

@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..check.advice import rewrite_hint
 from ..model import Diagnostic, FileResult, Severity
 from ..text.source import line_starts
+from .ruletable import RuleTable, file_profile
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules.ruleset import Rule
+    from . import ReportOptions
 
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 MAX_SOURCE_CHARS = 2_000_000  # a larger draft is shown by its lines with findings only
@@ -53,9 +54,10 @@ def safe_url(url: str) -> str | None:
     return url if re.match(r"(?i)https?://[^\s\"'<>]+$", url or "") else None
 
 
-def advice(d: Diagnostic) -> str:
-    """The finding's rewrite advice: its ``advice`` field when it has one, else its help's 怎么改."""
-    return d.advice or rewrite_hint(d.help)
+def advice(d: Diagnostic, rules: RuleTable, profile: str) -> str:
+    """The finding's rewrite advice: its ``advice`` field when it has one, else its rule's help's
+    怎么改 (in ``profile``, the one its file was linted under)."""
+    return d.advice or rules.hint(d.code, profile)
 
 
 def stylesheet() -> str:
@@ -155,19 +157,19 @@ def _basis_html(rule: Rule | None, profile: str) -> str:
     return f'<p class="basis">依据：{"；".join(items)}</p>' if items else ""
 
 
-def _finding(d: Diagnostic, i: int, prefix: str, has_mark: bool) -> str:
+def _finding(d: Diagnostic, i: int, prefix: str, has_mark: bool, hint: str) -> str:
     loc = f"{d.line}:{d.column}" if d.match else "全文"
     loc_html = f'<a class="loc" href="#{prefix}m{i}">{loc}</a>' if has_mark else f'<span class="loc">{loc}</span>'
     match = f"<q>{esc(d.match)}</q> " if d.match else ""
-    hint = advice(d)
     return (f'<li class="finding sev-{d.severity.label}" id="{prefix}d{i}" data-d="{i}">{loc_html}{match}'
             f'<span class="msg">{esc(d.message)}</span>'
             + (f'<p class="advice">{esc(hint)}</p>' if hint else "") + "</li>")
 
 
-def findings_list(diagnostics: Sequence[Diagnostic], rules: Mapping[str, Rule], profile: str, prefix: str,
-                  marked: set[int]) -> str:
-    """Findings grouped by severity (worst first), then code; each code with its basis and help."""
+def findings_list(diagnostics: Sequence[Diagnostic], rules: RuleTable, profile: str, prefix: str,
+                  marked: set[int], law: str) -> str:
+    """Findings grouped by severity (worst first), then code; each code with its basis (in the
+    run's ``profile``) and help (in ``law``, the profile the file was linted under)."""
     out = ['<div class="findings">']
     for severity in sorted(Severity, reverse=True):
         group = [(i, d) for i, d in enumerate(diagnostics) if d.severity == severity]
@@ -180,9 +182,10 @@ def findings_list(diagnostics: Sequence[Diagnostic], rules: Mapping[str, Rule], 
             rule = rules.get(code)
             out.append(f"<h4>{esc(code)} {esc(items[0][1].name)} ({len(items)})</h4>")
             out.append(_basis_html(rule, profile))
-            out.append("<ol>" + "".join(_finding(d, i, prefix, i in marked) for i, d in items) + "</ol>")
+            out.append("<ol>" + "".join(_finding(d, i, prefix, i in marked, advice(d, rules, law))
+                                        for i, d in items) + "</ol>")
             out.append(f'<details class="ruletext-box"><summary>规则说明</summary>'
-                       f'<pre class="ruletext">{esc(items[0][1].help)}</pre></details>')
+                       f'<pre class="ruletext">{esc(rules.help(code, law))}</pre></details>')
     out.append("</div>")
     return "".join(out)
 
@@ -190,7 +193,7 @@ def findings_list(diagnostics: Sequence[Diagnostic], rules: Mapping[str, Rule], 
 # --- the report -------------------------------------------------------------------------------------
 
 
-def _file_section(n: int, result: FileResult, source: str | None, rules: Mapping[str, Rule], profile: str) -> str:
+def _file_section(n: int, result: FileResult, source: str | None, rules: RuleTable, profile: str) -> str:
     prefix = f"f{n}-"
     head = f'<section class="file" id="f{n}"><h2>{esc(result.path)}</h2>'
     if result.error is not None:
@@ -208,7 +211,8 @@ def _file_section(n: int, result: FileResult, source: str | None, rules: Mapping
         marked = {i for i, d in enumerate(diagnostics) if d.match and d.line in result.excerpts}
     return (head + notice + '<div class="review">'
             + f'<pre class="draft">\n{body}</pre>'  # the newline after <pre> is dropped by parsers
-            + findings_list(diagnostics, rules, profile, prefix, marked) + "</div></section>")
+            + findings_list(diagnostics, rules, profile, prefix, marked, file_profile(result, profile))
+            + "</div></section>")
 
 
 def _summary_tables(results: Sequence[FileResult]) -> str:
@@ -229,18 +233,17 @@ def _summary_tables(results: Sequence[FileResult]) -> str:
     return files + codes
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           fail_on: str = "error", sources: Mapping[str, str] | None = None) -> str:
-    """The whole report. ``sources`` maps a result's path to the text it was linted from."""
-    sources = sources or {}
-    by_code = {r.code: r for r in rules}
+def render(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
+    """The whole report; ``options.sources`` maps a result's path to the text it was linted from."""
+    version, profile, fail_on, sources = options.version, options.profile, options.fail_on, options.sources
+    rules = RuleTable.of(rules)
     failed = fails(results, fail_on)
     total = Counter(d.severity for r in results for d in r.diagnostics)
     summary = "，".join(f"{SEVERITY_NAMES[s]} {total.get(s, 0)}" for s in sorted(Severity, reverse=True))
     badge = (f'<span class="badge {"fail" if failed else "pass"}">{"未通过" if failed else "通过"}</span> '
              f'<span class="muted">fail-on {esc(fail_on)} · profile {esc(profile)} · {len(results)} 个文件 · '
              f"{summary}</span>")
-    sections = [_file_section(n, r, sources.get(r.path), by_code, profile) for n, r in enumerate(results, 1)]
+    sections = [_file_section(n, r, sources.get(r.path), rules, profile) for n, r in enumerate(results, 1)]
     return ("<!DOCTYPE html>\n"
             '<html lang="zh"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -10,7 +10,7 @@ which are nearly all of it: each result comes from a template whose strings go t
 encoder ``json.dumps`` itself uses (:data:`json.encoder.encode_basestring`), and each
 file's ``artifactLocation`` is encoded once. A result with a field of an unexpected type,
 and the rare members (notes, suppressions), go through ``json.dumps``, so the bytes are
-the same either way (``tests/test_sarif_speed_paths.py`` checks it).
+the same either way (``tests/report/test_sarif.py`` checks it).
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..model import Diagnostic, FileError, Fix, Severity, Suppression
+from .ruletable import RuleTable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import FileResult
     from ..rules.ruleset import Rule
+    from . import ReportOptions
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/kepulint/kepulint"
@@ -66,11 +68,9 @@ def full_description(rule: Rule) -> str:
     return f"{rule.summary}\n\n{para}"
 
 
-def reporting_descriptor(rule: Rule, profile: str) -> dict[str, Any]:
+def reporting_descriptor(rule: Rule, profile: str, rules: RuleTable) -> dict[str, Any]:
     """One entry of ``tool.driver.rules`` (the help in the profile's script, naming its law)."""
-    from ..check.advice import help_for
-
-    help_text = help_for(rule, profile)
+    help_text = rules.help(rule.code, profile)
     return {
         "id": rule.code,
         "name": rule.name,
@@ -167,16 +167,16 @@ def error_notification(e: FileError) -> dict[str, Any]:
     return notification(e.path, e.message, "warning" if e.kind == "skipped" else "error")
 
 
-def findings(results: list[FileResult]) -> Iterator[Diagnostic]:
+def findings(results: Sequence[FileResult]) -> Iterator[Diagnostic]:
     """Every diagnostic, active or suppressed, file by file, each file's in position order."""
     for file_result in results:
         yield from sorted([*file_result.diagnostics, *file_result.suppressed], key=lambda d: d.sort_key)
 
 
-def skeleton(
-    results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn"
-) -> dict[str, Any]:
-    """The SARIF log with an empty ``results`` list."""
+def skeleton(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> dict[str, Any]:
+    """The SARIF log with an empty ``results`` list; ``tool.driver.rules`` lists ``rules``
+    (help in the run's profile: the mainland's for ``auto``)."""
+    profile = options.profile
     notifications: list[dict[str, Any]] = []
     failed = False
     for file_result in results:
@@ -192,9 +192,9 @@ def skeleton(
         "tool": {
             "driver": {
                 "name": "kepulint",
-                "version": version,
+                "version": options.version,
                 "informationUri": INFORMATION_URI,
-                "rules": [reporting_descriptor(rule, profile) for rule in rules],
+                "rules": [reporting_descriptor(rule, profile, rules) for rule in rules],
             }
         },
         "invocations": [invocation],
@@ -205,11 +205,10 @@ def skeleton(
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def build(
-    results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn"
-) -> dict[str, Any]:
+def build(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict: what :func:`render` encodes (and its tests' reference)."""
-    log = skeleton(results, rules, version=version, profile=profile)
+    rules = RuleTable.of(rules)
+    log = skeleton(results, rules, options)
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
     log["runs"][0]["results"] = [result(d, rule_index) for d in findings(results)]
     return log
@@ -297,10 +296,11 @@ class _Results:
             return _dumps(result(d, self.rule_index), _LEVEL)
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
+def render(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
     """The SARIF log, pretty-printed, non-ASCII kept as is: ``_dumps(build(...)) + "\\n"``."""
+    rules = RuleTable.of(rules)
     # the only '"results": []' of the skeleton is the key (inside a JSON string, '"' is escaped)
-    head, hole, tail = _dumps(skeleton(results, rules, version=version, profile=profile)).partition(
+    head, hole, tail = _dumps(skeleton(results, rules, options)).partition(
         '"results": []'
     )
     writer = _Results({rule.code: i for i, rule in enumerate(rules)})

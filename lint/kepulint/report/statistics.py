@@ -21,6 +21,8 @@ from ..model import Diagnostic, FileResult, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules.ruleset import Rule
+    from . import ReportOptions
+    from .ruletable import RuleTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,9 @@ class Row:
     severity: Severity
 
 
-def rows(results: Sequence[FileResult], rules: Sequence[Rule] = ()) -> list[Row]:
-    """One row per code of the active diagnostics, sorted by count desc, then code."""
+def rows(results: Sequence[FileResult], rules: Iterable[Rule] = ()) -> list[Row]:
+    """One row per code of the active diagnostics, sorted by count desc, then code; the name is
+    the rule's (the diagnostic's for a code ``rules`` lacks)."""
     names = {r.code: r.name for r in rules}
     counts: Counter[str] = Counter()
     worst: dict[str, Severity] = {}
@@ -112,7 +115,7 @@ def rows(results: Sequence[FileResult], rules: Sequence[Rule] = ()) -> list[Row]
     return [Row(n, code, names[code], worst[code]) for code, n in ordered]
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn") -> str:
+def render(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
     """The ``--statistics`` table with a total line; the summary line when empty."""
     table = rows(results, rules)
     if not table:

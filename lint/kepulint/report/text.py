@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ..check.advice import rewrite_hint
 from ..model import Diagnostic, FileResult, Severity
-from ..rules.ruleset import Rule
+from . import ReportOptions
+from .ruletable import RuleTable, file_profile
 from .statistics import summary_line
 
 FIX_OPTIONS = {"safe": "--fix", "unsafe": "--unsafe-fixes"}
@@ -71,7 +71,10 @@ def _labels(profile: str) -> tuple[str, str, str]:
     return tuple(for_profile(label, profile) for label in LABELS)  # type: ignore[return-value]
 
 
-def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False, profile: str = "cn") -> list[str]:
+def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False, profile: str = "cn",
+                      hint: str = "") -> list[str]:
+    """The lines of one diagnostic; ``source`` is its line, ``hint`` the advice shown when the
+    diagnostic has none (its rule's first 怎么改 item), ``profile`` the labels' script."""
     whole, how, fixable = _labels(profile)
     head = f"{d.path}:{d.line}:{d.column}: "
     sev = _paint(f"[{d.severity.label}]", _COLORS[d.severity], color)
@@ -87,7 +90,7 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False,
         out.append(" " * (len(gutter) - 2) + "| " + _paint(marker, _COLORS[d.severity], color))
     elif not d.match:
         out.append(f"      | （{whole}）")
-    hint = d.advice or rewrite_hint(d.help)
+    hint = d.advice or hint
     if hint:
         out.append(f"      = {how}：{hint}")
     for fix in d.fixes:
@@ -96,8 +99,9 @@ def format_diagnostic(d: Diagnostic, source: str | None, *, color: bool = False,
     return out
 
 
-def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, profile: str = "cn",
-           color: bool = False) -> str:
+def render(results: Sequence[FileResult], rules: RuleTable, options: ReportOptions) -> str:
+    """Every diagnostic with its line and advice, then the summary line."""
+    color, profile = options.color, options.profile
     out: list[str] = []
     for r in results:
         if r.error:
@@ -106,8 +110,10 @@ def render(results: list[FileResult], rules: Sequence[Rule], *, version: str, pr
             continue
         if r.notice:
             out.append(f"{r.path}: note: {r.notice}")
+        law = file_profile(r, profile)
         for d in r.diagnostics:
-            out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color, profile=profile))
+            hint = "" if d.advice else rules.hint(d.code, law)
+            out.extend(format_diagnostic(d, r.excerpts.get(d.line), color=color, profile=profile, hint=hint))
             out.append("")
     out.append(summary_line(results))
     suppressed = sum(len(r.suppressed) for r in results)

@@ -50,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import io
 import os
 import pickle
 import stat
@@ -162,38 +161,14 @@ def run_key(settings: Settings, ruleset_digest: str, encoding: str | None, max_b
 
 
 class _SafeUnpickler(KepulintUnpickler):
-    """kepulint's one loader (:mod:`kepulint.pickles`) admitting only the result types; a rule's
-    help text, stored by reference (see :class:`_HelpPickler`), comes from ``helps``."""
+    """kepulint's one loader (:mod:`kepulint.pickles`) admitting only the result types."""
 
-    def __init__(self, data: bytes, helps: dict[str, str]) -> None:
+    def __init__(self, data: bytes) -> None:
         super().__init__(data, admit=only(_ALLOWED))
-        self.helps = helps
-
-    def persistent_load(self, pid: Any) -> Any:
-        try:
-            return self.helps[pid[1]]
-        except (KeyError, IndexError, TypeError):
-            raise pickle.UnpicklingError(f"unknown reference {pid!r}") from None
 
 
-class _HelpPickler(pickle.Pickler):
-    """Pickles each rule's help text (kilobytes, repeated in every diagnostic) as a reference
-    to its rule code: entries stay small and load fast."""
-
-    def __init__(self, file: io.BytesIO, helps: dict[str, str]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.by_text = {text: code for code, text in helps.items()}
-
-    def persistent_id(self, obj: Any) -> Any:
-        if type(obj) is str and len(obj) > 64:
-            code = self.by_text.get(obj)
-            if code is not None:
-                return ("help", code)
-        return None
-
-
-def _loads(data: bytes, helps: dict[str, str] | None = None) -> Any:
-    return _SafeUnpickler(data, helps or {}).load()
+def _loads(data: bytes) -> Any:
+    return _SafeUnpickler(data).load()
 
 
 @contextlib.contextmanager
@@ -208,10 +183,8 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _dumps(entry: Any, helps: dict[str, str]) -> bytes:
-    out = io.BytesIO()
-    _HelpPickler(out, helps).dump(entry)
-    return out.getvalue()
+def _dumps(entry: Any) -> bytes:
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write_bytes_atomic(path: Path | str, data: bytes, *, private: bool = True) -> None:
@@ -321,7 +294,7 @@ def _is_run_dir(path: str, secret: bytes) -> bool:
 class ResultCache:
     """Results of one run's settings, one entry per file (plus packs of entries)."""
 
-    def __init__(self, directory: Path, key: str, helps: dict[str, str] | None = None, *,
+    def __init__(self, directory: Path, key: str, *,
                  secret: bytes | None = None, max_bytes: int | None = None) -> None:
         secret = secret if secret is not None else userkey.user_key()
         if secret is None:
@@ -330,7 +303,6 @@ class ResultCache:
         self.secret = secret
         self.key = userkey.tag(secret, b"run", key.encode("utf-8")).hex()  # the run key, keyed
         self.max_bytes = max_bytes
-        self.helps = dict(helps or {})  # rule code -> help text, stored by reference
         self.run_dir = self.directory / f"v{FORMAT}" / self.key[:32]
         self._run_dir = os.fspath(self.run_dir)  # str paths: look-ups are per file, pathlib is slow
         self.stats = CacheStats()
@@ -346,7 +318,7 @@ class ResultCache:
 
     @classmethod
     def for_run(cls, directory: Path, settings: Settings, ruleset_digest: str, *, encoding: str | None,
-                max_bytes: int, helps: dict[str, str] | None = None) -> ResultCache:
+                max_bytes: int) -> ResultCache:
         """The cache of this run in ``directory``; :class:`CacheRefused` when it must not be used."""
         secret = userkey.user_key()
         if secret is None:
@@ -354,7 +326,7 @@ class ResultCache:
         problem = layout_problem(directory, secret)
         if problem:
             raise CacheRefused(problem)
-        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes), helps, secret=secret,
+        return cls(directory, run_key(settings, ruleset_digest, encoding, max_bytes), secret=secret,
                    max_bytes=max_bytes)
 
     # -- keys ---------------------------------------------------------------------------------
@@ -419,7 +391,7 @@ class ResultCache:
             if data is None:
                 raise ValueError("not sealed with this user's key for this run")
             with _no_gc():  # tens of thousands of objects and no cycles: collecting them is waste
-                pack = _loads(data, self.helps)
+                pack = _loads(data)
             if not (isinstance(pack, dict) and pack.get("format") == FORMAT and isinstance(pack.get("entries"), dict)):
                 raise ValueError("not a pack")
         except Exception:  # corrupt, truncated, foreign: ignore silently
@@ -439,7 +411,7 @@ class ResultCache:
             data = userkey.unseal(self.secret, _label(self._entry(fkey)), blob)
             if data is None:
                 raise ValueError("not sealed with this user's key for this entry")
-            entry = _loads(data, self.helps)
+            entry = _loads(data)
             if not (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == fkey):
                 raise ValueError("not an entry of this key")
             result, digest, sig = entry["result"], entry["digest"], entry["stat"]
@@ -539,7 +511,7 @@ class ResultCache:
         try:
             self._prepare()
             path = self._entry(fkey)
-            write_bytes_atomic(path, sealed(path, _dumps(entry, self.helps), self.secret))
+            write_bytes_atomic(path, sealed(path, _dumps(entry), self.secret))
             self.stats.writes += 1
         except Exception:  # read-only folder, full disk, unpicklable result: only costs time
             self.stats.errors += 1
@@ -564,7 +536,7 @@ class ResultCache:
             return
         try:
             self._prepare()
-            data = _dumps({"format": FORMAT, "entries": self._used}, self.helps)
+            data = _dumps({"format": FORMAT, "entries": self._used})
             write_bytes_atomic(self._pack_path, sealed(self._pack_path, data, self.secret))
             self._prune_packs()
         except Exception:

@@ -261,9 +261,8 @@ def _open_cache(settings: Settings, config: Config, options: RunOptions) -> Resu
     directory = config.cache_dir or options.cache_dir or Path.cwd() / DEFAULT_DIR
     try:
         ruleset = ruleset_for(settings.rule_paths)
-        helps = {rule.code: rule.help for rule in ruleset.rules}
         return ResultCache.for_run(Path(directory), settings, ruleset.digest, encoding=config.encoding,
-                                   max_bytes=config.max_file_size, helps=helps)
+                                   max_bytes=config.max_file_size)
     except CacheRefused as exc:  # planted or foreign: lint everything, touch nothing
         if "no user cache key" not in str(exc):
             print(f"kepulint: cache not used: {exc}", file=sys.stderr)

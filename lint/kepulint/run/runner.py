@@ -161,7 +161,7 @@ def _codes_for(config: Config, codes: list[str]) -> Callable[[str], tuple[str, .
 
 def _report(results: list[FileResult], ruleset: RuleSet, config: Config, settings: Settings,
             options: RunOptions) -> ExitCode:
-    from ..report import get
+    from ..report import ReportOptions, RuleTable, render
 
     baseline_info = None
     if options.write_baseline:
@@ -184,32 +184,21 @@ def _report(results: list[FileResult], ruleset: RuleSet, config: Config, setting
                   f"run --write-baseline again to prune", file=sys.stderr)
     enabled = [r for r in ruleset if r.code in set(config.selected_codes(ruleset.codes, None))]
     fmt = options.fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    output: str | list[bytes]
-    if options.statistics:
-        from ..report import statistics
-
-        output = statistics.render(results, enabled, version=_version(), profile=config.profile)
-    elif fmt == "text":
-        from ..report import text
-
-        output = text.render(results, enabled, version=_version(), profile=config.profile,
-                             color=_color(options))
-    elif fmt == "concise":
-        from ..report import concise
-
-        output = concise.render(results, enabled, version=_version(), profile=config.profile)
-    elif fmt == "json":
-        output = _json_report(results, enabled, config.profile, baseline_info, options.output_file)
-    elif fmt == "html":
-        from ..report import html
+    name = "statistics" if options.statistics else fmt
+    sources: dict[str, str] = {}
+    if name == "html":
+        from ..report.html import read_sources
 
         stdin_name = options.stdin_filename or "<stdin>"
-        sources = html.read_sources([r for r in results if r.path != stdin_name], config.encoding)
-        output = html.render(results, enabled, version=_version(), profile=config.profile,
-                             fail_on=config.fail_on, sources=sources)
-    else:
-        output = get(fmt)(results, enabled, version=_version(), profile=config.profile)
-    _write(output, options.output_file, json_text=fmt in ("json", "sarif") and not options.statistics)
+        sources = read_sources([r for r in results if r.path != stdin_name], config.encoding)
+    report_options = ReportOptions(version=_version(), profile=config.profile, color=_color(options),
+                                   fail_on=config.fail_on, baseline=baseline_info, sources=sources)
+    from ..report.helpstore import HelpStore
+
+    table = RuleTable(enabled, HelpStore.for_rules(ruleset.digest))
+    output = render(name, results, table, report_options)
+    table.save()
+    _write(output, options.output_file, json_text=name in ("json", "sarif"))
     return exit_code(results, config.fail_on)
 
 
@@ -235,33 +224,6 @@ def _color(options: RunOptions) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(not options.output_file and sys.stdout is not None and sys.stdout.isatty())
-
-
-def _json_report(results: list[FileResult], enabled: list[Any], profile: str, baseline: dict[str, Any] | None,
-                 target: Path | None) -> str | list[bytes]:
-    """The JSON report, as UTF-8 parts when that is what ``target`` (or stdout) gets anyway:
-    23 MB of text for N=1000, so skipping the str and its encoding pays."""
-    from ..report import json_report
-
-    options: dict[str, Any] = {"version": _version(), "profile": profile, "baseline": baseline}
-    if target or _stdout_is_utf8():
-        try:
-            return json_report.render_parts(results, enabled, **options)
-        except UnicodeEncodeError:  # a lone surrogate: let the text path report it as before
-            pass
-    return json_report.render(results, enabled, **options)
-
-
-def _stdout_is_utf8() -> bool:
-    """True when text written to stdout reaches it as UTF-8 with no newline translation."""
-    import codecs
-
-    if not _plain_stdout():
-        return False
-    try:
-        return codecs.lookup(sys.stdout.encoding).name == "utf-8"
-    except (LookupError, TypeError, AttributeError):
-        return False
 
 
 def _write(output: str | list[bytes], target: Path | None, *, json_text: bool = False) -> None:

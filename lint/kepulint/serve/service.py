@@ -163,17 +163,14 @@ class Reviewer:
 
     def report(self, req: LintRequest, fmt: str = "json") -> tuple[bytes, bool]:
         """The report of the request in ``fmt`` (json, sarif, html) and whether it fails at fail-on."""
-        from ..report import get, html, json_report
+        from ..report import ReportOptions, RuleTable, render
+        from ..report.html import fails
 
         result, config = self.lint(req)
-        rules, options = self.enabled(config), {"version": __version__, "profile": config.profile}
-        if fmt == "json":
-            body = json_report.render([result], rules, **options)
-        elif fmt == "html":
-            body = html.render([result], rules, **options, fail_on=config.fail_on, sources={req.filename: req.text})
-        else:
-            body = get(fmt)([result], rules, **options)
-        return body.encode("utf-8", "backslashreplace"), html.fails([result], config.fail_on)
+        options = ReportOptions(version=__version__, profile=config.profile, fail_on=config.fail_on,
+                                sources={req.filename: req.text})
+        body = render(fmt, [result], RuleTable(self.enabled(config)), options)
+        return body.encode("utf-8", "backslashreplace"), fails([result], config.fail_on)
 
     def rules(self, profile: str) -> list[dict[str, Any]]:
         """Every rule with what the page shows beside a finding: summary, advice, legal basis."""

@@ -198,7 +198,8 @@
       for (const code of codes) {
         const items = group.filter(([d]) => d.code === code);
         const section = el("section", { className: "code-group" });
-        section.append(el("h4", { textContent: code + " " + items[0][0].name + " (" + items.length + ")" }));
+        const rule = ((state.report && state.report.rules) || {})[code] || state.rules[code] || {};  // report format 2
+        section.append(el("h4", { textContent: code + " " + (rule.name || "") + " (" + items.length + ")" }));
         const basis = basisOf(state.rules[code] || {});
         if (basis) section.append(basis);
         section.append(el("ol", {}, items.map(([d, i]) => findingItem(d, i, marked))));

@@ -1,4 +1,4 @@
-"""The fast SARIF log is byte for byte ``json.dumps(build(...), ensure_ascii=False, indent=2)
+"""report/sarif.py: the fast SARIF log is byte for byte ``json.dumps(build(...), ensure_ascii=False, indent=2)
 + "\\n"`` (the rendering it replaced): on real lint results (active and suppressed findings,
 notes, unreadable files, notices), on odd paths and rule tables, on arbitrary field values
 (hypothesis: control characters, quotes, backslashes, U+2028, non-BMP characters, lone
@@ -22,12 +22,12 @@ from jsonschema.validators import validator_for
 
 from kepulint.api import ruleset_for
 from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppression
-from kepulint.report import sarif
+from kepulint.report import ReportOptions, RuleTable, sarif
 from kepulint.rules.ruleset import Rule
 from kepulint.run import runner
 from kepulint.run.options import RunOptions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RULES = ruleset_for(()).rules
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,13 +36,18 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def reference(results: list[FileResult], rules: Sequence[Rule] = RULES, *, version: str = "0.1.0",
               profile: str = "cn") -> str:
     """The straightforward rendering: the log dict through json's indenting encoder."""
-    log = sarif.build(results, rules, version=version, profile=profile)
+    log = sarif.build(results, RuleTable(rules), ReportOptions(version=version, profile=profile))
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def fast(results: list[FileResult], rules: Sequence[Rule] = RULES, **options: Any) -> str:
+    """The rendering under test, through the Reporter interface."""
+    return sarif.render(results, RuleTable(rules), ReportOptions(**{"version": "0.1.0", **options}))
 
 
 def assert_same(results: list[FileResult], rules: Sequence[Rule] = RULES, **options: Any) -> str:
     expected = reference(results, rules, version="0.1.0", **options)
-    assert sarif.render(results, rules, version="0.1.0", **options) == expected
+    assert fast(results, rules, **options) == expected
     return expected
 
 
@@ -56,7 +61,7 @@ def outcome(render: Callable[[], str]) -> str | type[BaseException]:
 
 def diagnostic(path: str = "a.md", code: str = "CLM002", **fields: Any) -> Diagnostic:
     base: dict[str, Any] = dict(name="n", severity=Severity.ERROR, message="m", line=1, column=2, end_line=3,
-                                end_column=4, match="x", help="h", fingerprint="f")
+                                end_column=4, match="x", fingerprint="f")
     return Diagnostic(path=path, code=code, **{**base, **fields})
 
 
@@ -99,7 +104,7 @@ def test_integer_subclasses_and_bools_are_written_as_json_dumps_writes_them() ->
 
 def test_an_unknown_severity_fails_as_before() -> None:
     results = [FileResult(path="a.md", diagnostics=[diagnostic(severity="fatal")])]
-    assert outcome(lambda: sarif.render(results, RULES, version="0.1.0")) is KeyError
+    assert outcome(lambda: fast(results)) is KeyError
     assert outcome(lambda: reference(results)) is KeyError
 
 
@@ -127,7 +132,7 @@ def diagnostics(draw: st.DrawFn, odd_types: bool = False) -> Diagnostic:
 
     return Diagnostic(path=text(), code=text(), name=text(), severity=draw(st.sampled_from(Severity)),
                       message=text(), line=number(), column=number(), end_line=number(),
-                      end_column=number(), match=text(), help=text(), fingerprint=text(),
+                      end_column=number(), match=text(), fingerprint=text(),
                       suppression=draw(SUPPRESSIONS), notes=tuple(draw(st.lists(TEXT, max_size=3))))
 
 
@@ -137,7 +142,7 @@ def test_any_field_values_give_the_same_text(active: list[Diagnostic], suppresse
                                             notice: str) -> None:
     results = three_files(active, suppressed, notice)
     expected = outcome(lambda: reference(results))  # a lone surrogate in a path: quote() refuses it
-    assert outcome(lambda: sarif.render(results, RULES, version="0.1.0")) == expected
+    assert outcome(lambda: fast(results)) == expected
 
 
 @PROPERTY
@@ -145,7 +150,7 @@ def test_any_field_values_give_the_same_text(active: list[Diagnostic], suppresse
 def test_fields_of_other_types_fall_back_to_json_dumps(active: list[Diagnostic]) -> None:
     results = three_files(active, [], "")
     expected = outcome(lambda: reference(results))
-    assert outcome(lambda: sarif.render(results, RULES, version="0.1.0")) == expected
+    assert outcome(lambda: fast(results)) == expected
 
 
 # -- through the CLI -----------------------------------------------------------------------------
@@ -170,8 +175,8 @@ def test_cli_output_is_the_reference(tmp_path: Path, monkeypatch: pytest.MonkeyP
         return (tmp_path / output).read_bytes() if output else capsys.readouterr().out.encode("utf-8")
 
     fast = [run("fast.sarif"), run(None)]
-    monkeypatch.setattr(sarif, "render", lambda results, rules, *, version, profile="cn":
-                        reference(results, rules, version=version, profile=profile))
+    monkeypatch.setattr(sarif, "render", lambda results, rules, options:
+                        reference(results, list(rules), version=options.version, profile=options.profile))
     slow = [run("slow.sarif"), run(None)]
     assert fast == slow
     assert json.loads(fast[0])["runs"][0]["results"]
