@@ -1,0 +1,234 @@
+r"""Rule regexes as written, searched in a faster form: the lookbehind anchoring pass.
+
+A regex that starts with a lookbehind, ``(?<![\d.])\d+%``, gives ``re`` no first character
+to look for: it is tried at every position of a draft. The same test written after the first
+character, ``\d(?<![\d.]\d)\d*%``, lets ``re`` jump from digit to digit. Rule files hold the
+plain form; :func:`fast_form` derives the fast one when a rule loads, and the plain form
+stays the reference (``tests/rules/test_anchoring.py`` checks on random text that both find
+the same spans).
+
+The rewrite: ``(?<!L)A…`` becomes ``A(?<!LA)…`` where ``A`` is what every match starts with,
+one character wide (a literal, a class, an escape such as ``\d``: ``A+`` leaves ``A*``,
+``A{1,3}`` leaves ``A{0,2}``) or a run of literal characters (``(?<![A-Za-z])CUMS`` becomes
+``CUMS(?<![A-Za-z]CUMS)``). A group of alternatives right after the lookbehind is rewritten
+alternative by alternative, or, when they all start with the same character, with that
+character taken out in front: ``(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)`` becomes
+``\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+|\d*)``. Both read the same characters before the
+match's first one, so they accept the same matches at the same positions. Anything else
+(no lookbehind first, a quantifier that allows zero, a capturing group inside the
+lookbehind…) is left as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_SPECIAL = set(".^$*+?{}[]\\|()")
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(?:(,)(\d*))?\})[?+]?")
+
+
+def fast_form(source: str) -> str:
+    """``source`` with a leading lookbehind moved after the match's first character (see the
+    module docstring), or ``source`` itself when the rewrite does not apply."""
+    return _fast_form(source)
+
+
+@lru_cache(maxsize=1024)
+def _fast_form(source: str) -> str:
+    if not source.startswith(("(?<!", "(?<=")):
+        return source
+    end = _group_end(source, 0)
+    if end is None or _QUANTIFIER.match(source, end):
+        return source
+    behind = source[4 : end - 1]
+    if not _plain_lookbehind(behind):
+        return source
+    rewritten = _anchor(source[2:4], behind, source[end:])
+    if rewritten is None:
+        return source
+    try:
+        re.compile(rewritten)
+    except re.error:  # e.g. a lookbehind that would no longer be of fixed width
+        return source
+    return rewritten
+
+
+def _plain_lookbehind(behind: str) -> bool:
+    """A lookbehind body that can be repeated and extended: no groups, no alternation at its top."""
+    i = 0
+    while i < len(behind):
+        ch = behind[i]
+        if ch in "(|":
+            return False
+        if ch == "[":
+            end = _class_end(behind, i)
+            if end is None:
+                return False
+            i = end
+            continue
+        i += 2 if ch == "\\" else 1
+    return True
+
+
+def _anchor(sign: str, behind: str, rest: str) -> str | None:
+    """``rest`` (what follows the lookbehind ``(?<sign behind)``) with the lookbehind moved after
+    its first character or literal run, or None."""
+    if rest.startswith("(?:") or (rest.startswith("(") and not rest.startswith("(?")):
+        end = _group_end(rest, 0)
+        if end is None or _QUANTIFIER.match(rest, end):
+            return None
+        opening = "(?:" if rest.startswith("(?:") else "("
+        alternatives = _split_alternatives(rest[len(opening) : end - 1])
+        if alternatives is None:
+            return None
+        heads = [_lead(alt, runs=False) for alt in alternatives]
+        if opening == "(?:" and all(h is not None for h in heads) and len({h[0] for h in heads}) == 1:  # type: ignore[index]
+            head = heads[0][0]  # type: ignore[index]
+            tails = "|".join(h[1] for h in heads)  # type: ignore[index]
+            return f"{head}(?{sign}{behind}{head})(?:{tails}){rest[end:]}"
+        out = []
+        for alt in alternatives:
+            lead = _lead(alt, runs=True)
+            if lead is None:
+                return None
+            head, tail = lead
+            out.append(f"{head}(?{sign}{behind}{head}){tail}")
+        return opening + "|".join(out) + ")" + rest[end:]
+    lead = _lead(rest, runs=True)
+    if lead is None:
+        return None
+    head, tail = lead
+    return f"{head}(?{sign}{behind}{head}){tail}"
+
+
+def _lead(text: str, *, runs: bool) -> tuple[str, str] | None:
+    """(what every match of ``text`` starts with, the rest): one character-wide item, or with
+    ``runs`` a run of literal characters; None when ``text`` may start otherwise."""
+    if runs:
+        i = 0
+        while i < len(text) and text[i] not in _SPECIAL:
+            i += 1
+        if i < len(text) and _QUANTIFIER.match(text, i):
+            i -= 1  # the last character belongs to the quantifier
+        if i >= 1:
+            return text[:i], text[i:]
+    end = _item_end(text, 0)
+    if end is None:
+        return None
+    item = text[:end]
+    quantifier = _QUANTIFIER.match(text, end)
+    if quantifier is None:
+        return item, text[end:]
+    q, after = quantifier.group(), text[quantifier.end() :]
+    suffix = q[1:] if q[0] in "*+?" else q[q.index("}") + 1 :]
+    if q[0] == "+":
+        return item, f"{item}*{suffix}{after}"
+    if q[0] != "{":
+        return None  # * and ? allow no character at all
+    lo_text, comma, hi_text = quantifier.group(1), quantifier.group(2), quantifier.group(3)
+    if not lo_text or int(lo_text) < 1:
+        return None
+    lo = int(lo_text) - 1
+    if not comma:
+        rest = f"{item}{{{lo}}}{suffix}" if lo else ""
+    elif not hi_text:
+        rest = f"{item}{{{lo},}}{suffix}"
+    else:
+        rest = f"{item}{{{lo},{int(hi_text) - 1}}}{suffix}"
+    return item, rest + after
+
+
+def _item_end(text: str, i: int) -> int | None:
+    """End of the one-character-wide item at ``i`` (a literal, ``.``, a class, an escape), or None."""
+    if i >= len(text):
+        return None
+    ch = text[i]
+    if ch == "[":
+        return _class_end(text, i)
+    if ch == "\\":
+        return _escape_end(text, i)
+    if ch in _SPECIAL - {"."}:
+        return None
+    return i + 1
+
+
+_WIDE_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_ONE_CHARACTER = set("dDsSwW") | set("tnrfv0.\\/-[]{}()*+?|^$ ")
+
+
+def _escape_end(text: str, i: int) -> int | None:
+    if i + 1 >= len(text):
+        return None
+    ch = text[i + 1]
+    if ch in _WIDE_ESCAPES:
+        return i + 2 + _WIDE_ESCAPES[ch]
+    if ch == "N" and text.startswith("{", i + 2):
+        close = text.find("}", i + 2)
+        return close + 1 if close > 0 else None
+    if ch in _ONE_CHARACTER or not ch.isascii():
+        return i + 2
+    return None  # \b, \A, \Z, back-references: not one character
+
+
+def _class_end(text: str, i: int) -> int | None:
+    """End of the character class opening at ``i``."""
+    j = i + 1
+    if j < len(text) and text[j] == "^":
+        j += 1
+    if j < len(text) and text[j] == "]":
+        j += 1
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    return None
+
+
+def _group_end(text: str, i: int) -> int | None:
+    """End of the group opening at ``i`` (its closing parenthesis included)."""
+    depth, j = 0, i
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            end = _class_end(text, j)
+            if end is None:
+                return None
+            j = end
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return None
+
+
+def _split_alternatives(body: str) -> list[str] | None:
+    """``body`` split at its top-level ``|``, or None when it cannot be read."""
+    out, start, j = [], 0, 0
+    while j < len(body):
+        ch = body[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch in "[(":
+            end = _class_end(body, j) if ch == "[" else _group_end(body, j)
+            if end is None:
+                return None
+            j = end
+            continue
+        if ch == "|":
+            out.append(body[start:j])
+            start = j + 1
+        j += 1
+    out.append(body[start:])
+    return out
