@@ -55,10 +55,11 @@ def describe(error: Any) -> tuple[list[Any], str]:
     path = list(error.absolute_path)
     validator_name = error.validator
     if validator_name in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
-        known = list(error.schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in known]
+        properties = error.schema.get("properties", {})
+        extra = [k for k in error.instance if k not in properties]
+        current = [k for k, v in properties.items() if not (isinstance(v, dict) and v.get("deprecated"))]
         if extra:
-            return [*path, extra[0]], "unknown key" + _hint(str(extra[0]), known)
+            return [*path, extra[0]], "unknown key" + _hint(str(extra[0]), current)
     if validator_name == "required" and isinstance(error.instance, dict):
         missing = [k for k in error.validator_value if k not in error.instance]
         if missing:
@@ -69,6 +70,9 @@ def describe(error: Any) -> tuple[list[Any], str]:
     if validator_name == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return path, f"expected {' or '.join(_TYPES.get(t, t) for t in wanted)}, got {_shown(error.instance)}"
+    if validator_name == "minItems":
+        least = error.validator_value
+        return path, f"needs at least {least} item{'s' if least != 1 else ''}"
     if validator_name in ("anyOf", "oneOf") and error.context:
         return _branch(error, path)
     return path, error.message

@@ -39,6 +39,8 @@ def load_settings(opts: dict[str, Any]) -> tuple[Any, RuleSet]:
         raise UsageError(str(exc)) from None
     rule_paths = tuple(str(p) for p in (*config.rule_paths, *(opts.get("rule_paths") or ())))
     ruleset = ruleset_for(rule_paths) if rule_paths else builtin
+    for notice in ruleset.notices:  # deprecated spellings in rule packs, upgraded at load
+        print(f"kepulint: warning: {notice}", file=sys.stderr)
     overrides = {
         "select": _codes(opts.get("select")),
         "ignore": _codes(opts.get("ignore")),
