@@ -14,8 +14,10 @@ one character wide (a literal, a class, an escape such as ``\d``: ``A+`` leaves 
 alternative by alternative, or, when they all start with the same character, with that
 character taken out in front: ``(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)`` becomes
 ``\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+|\d*)``. Both read the same characters before the
-match's first one, so they accept the same matches at the same positions. Anything else
-(no lookbehind first, a quantifier that allows zero, a capturing group inside the
+match's first one, so they accept the same matches at the same positions. A negative
+lookbehind that begins an alternative is moved too (``…|(?<![A-Za-z])MDD|…`` becomes ``…|MDD(?<![A-Za-z]MDD)|…``:
+``re`` skips an alternative fast when it starts with a literal). Anything else (a lookbehind
+after other items, a quantifier that allows zero, a group or an alternation inside the
 lookbehind…) is left as written.
 """
 
@@ -25,33 +27,78 @@ import re
 from functools import lru_cache
 
 _SPECIAL = set(".^$*+?{}[]\\|()")
+_OPENER = re.compile(r"\((?:\?(?:[:>=!]|P<\w+>|<\w+>|[a-zA-Z-]+:))?")  # a group's opening, up to its content
 _QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(?:(,)(\d*))?\})[?+]?")
 
 
 def fast_form(source: str) -> str:
-    """``source`` with a leading lookbehind moved after the match's first character (see the
-    module docstring), or ``source`` itself when the rewrite does not apply."""
+    """``source`` with each lookbehind moved after the first character or literal run that
+    follows it (see the module docstring); ``source`` itself when no rewrite applies."""
     return _fast_form(source)
 
 
 @lru_cache(maxsize=1024)
 def _fast_form(source: str) -> str:
-    if not source.startswith(("(?<!", "(?<=")):
-        return source
-    end = _group_end(source, 0)
-    if end is None or _QUANTIFIER.match(source, end):
-        return source
-    behind = source[4 : end - 1]
-    if not _plain_lookbehind(behind):
-        return source
-    rewritten = _anchor(source[2:4], behind, source[end:])
-    if rewritten is None:
+    out, i = source, 0
+    while True:
+        i = _next_lookbehind(out, i)
+        if i is None:
+            break
+        end = _group_end(out, i)
+        if end is None:
+            break
+        rewritten = _rewritten_at(out, i, end)
+        if rewritten is None:
+            i = end
+            continue
+        text, done = rewritten
+        out = out[:i] + text
+        i += done  # on after what was just rewritten
+    if out == source:
         return source
     try:
-        re.compile(rewritten)
+        re.compile(out)
     except re.error:  # e.g. a lookbehind that would no longer be of fixed width
         return source
-    return rewritten
+    return out
+
+
+def _rewritten_at(text: str, i: int, end: int) -> tuple[str, int] | None:
+    """``text[i:]``, which starts with the lookbehind ``text[i:end]``, with that lookbehind moved
+    after what follows it (see the module docstring), and the length of the rewritten part; or None."""
+    if _QUANTIFIER.match(text, end):
+        return None
+    behind = text[i + 4 : end - 1]
+    if not _plain_lookbehind(behind):
+        return None
+    return _anchor(text[i + 2 : i + 4], behind, text[end:])
+
+
+def _next_lookbehind(text: str, i: int) -> int | None:
+    """Where the next lookbehind that begins the regex, or negative one that begins one of its
+    alternatives, opens at or after ``i``. (A lookbehind after other items is already where it
+    costs least; a positive one inside, ``[NC](?:(?<=N)CT|…)``, re-reads a character the regex
+    has already matched.)"""
+    at_start = i == 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i, at_start = i + 2, False
+        elif ch == "[":
+            end = _class_end(text, i)
+            if end is None:
+                return None
+            i, at_start = end, False
+        elif text.startswith(("(?<!", "(?<="), i):
+            if at_start and (i == 0 or text.startswith("(?<!", i)):
+                return i
+            i = _group_end(text, i) or len(text)
+        elif ch == "(":
+            opener = _OPENER.match(text, i)
+            i, at_start = (opener.end() if opener else i + 1), True
+        else:
+            i, at_start = i + 1, ch == "|"
+    return None
 
 
 def _plain_lookbehind(behind: str) -> bool:
@@ -71,9 +118,9 @@ def _plain_lookbehind(behind: str) -> bool:
     return True
 
 
-def _anchor(sign: str, behind: str, rest: str) -> str | None:
+def _anchor(sign: str, behind: str, rest: str) -> tuple[str, int] | None:
     """``rest`` (what follows the lookbehind ``(?<sign behind)``) with the lookbehind moved after
-    its first character or literal run, or None."""
+    its first character or literal run, and the length of the part rewritten; or None."""
     if rest.startswith("(?:") or (rest.startswith("(") and not rest.startswith("(?")):
         end = _group_end(rest, 0)
         if end is None or _QUANTIFIER.match(rest, end):
@@ -86,7 +133,8 @@ def _anchor(sign: str, behind: str, rest: str) -> str | None:
         if opening == "(?:" and all(h is not None for h in heads) and len({h[0] for h in heads}) == 1:  # type: ignore[index]
             head = heads[0][0]  # type: ignore[index]
             tails = "|".join(h[1] for h in heads)  # type: ignore[index]
-            return f"{head}(?{sign}{behind}{head})(?:{tails}){rest[end:]}"
+            done = f"{head}(?{sign}{behind}{head})"
+            return f"{done}(?:{tails}){rest[end:]}", len(done)
         out = []
         for alt in alternatives:
             lead = _lead(alt, runs=True)
@@ -94,12 +142,14 @@ def _anchor(sign: str, behind: str, rest: str) -> str | None:
                 return None
             head, tail = lead
             out.append(f"{head}(?{sign}{behind}{head}){tail}")
-        return opening + "|".join(out) + ")" + rest[end:]
+        done = opening + "|".join(out) + ")"
+        return done + rest[end:], len(done)
     lead = _lead(rest, runs=True)
     if lead is None:
         return None
     head, tail = lead
-    return f"{head}(?{sign}{behind}{head}){tail}"
+    done = f"{head}(?{sign}{behind}{head})"
+    return done + tail, len(done)
 
 
 def _lead(text: str, *, runs: bool) -> tuple[str, str] | None:
