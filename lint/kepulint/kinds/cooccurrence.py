@@ -22,6 +22,8 @@ params:
                              # drafts put every paragraph on its own line); a heading stops it
     message: 本段证据仅来自动物或体外实验，结尾却给出治疗结论
   context: {negation: suppress, question: suppress, debunk: suppress, hedge: ignore}
+
+The params are validated by ``schemas/params-cooccurrence.schema.json`` (``kepulint schema rule``).
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ Lines are counted in the body: front matter and blank lines do not count. ``requ
 fires once per unmet check at line 1 (an empty span at 1:1, each with its own message;
 the fingerprint is the check's id). ``placement`` fires at a satisfied
 check that stands only in the middle of the body (a front-matter key counts as the top).
+
+The params are validated by ``schemas/params-document.schema.json`` (``kepulint schema rule``).
 """
 
 from __future__ import annotations

@@ -27,7 +27,9 @@ class RuleError(Exception):
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule's metadata and parameters, exactly as its YAML file says."""
+    """One rule's metadata and parameters as its YAML file says them, except that the loader
+    (:func:`rule_from_data`) upgrades deprecated param spellings (``notices`` says which) and
+    puts each regex in the form the kinds search (:mod:`kepulint.rules.anchoring`)."""
 
     code: str
     name: str
