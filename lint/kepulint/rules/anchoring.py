@@ -15,10 +15,10 @@ alternative by alternative, or, when they all start with the same character, wit
 character taken out in front: ``(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)`` becomes
 ``\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+|\d*)``. Both read the same characters before the
 match's first one, so they accept the same matches at the same positions. A negative
-lookbehind that begins an alternative is moved too (``…|(?<![A-Za-z])MDD|…`` becomes ``…|MDD(?<![A-Za-z]MDD)|…``:
-``re`` skips an alternative fast when it starts with a literal). Anything else (a lookbehind
-after other items, a quantifier that allows zero, a group or an alternation inside the
-lookbehind…) is left as written.
+lookbehind that begins an alternative is moved too (``…|(?<![A-Za-z])MDD|…`` becomes
+``…|MDD(?<![A-Za-z]MDD)|…``: ``re`` skips an alternative fast when it starts with a literal).
+Anything else (a lookbehind after other items, a quantifier that allows zero, a group or an
+alternation inside the lookbehind…) is left as written.
 """
 
 from __future__ import annotations
