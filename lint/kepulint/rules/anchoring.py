@@ -19,6 +19,14 @@ lookbehind that begins an alternative is moved too (``…|(?<![A-Za-z])MDD|…``
 ``…|MDD(?<![A-Za-z]MDD)|…``: ``re`` skips an alternative fast when it starts with a literal).
 Anything else (a lookbehind after other items, a quantifier that allows zero, a group or an
 alternation inside the lookbehind…) is left as written.
+
+A regex that starts with a choice of first characters, ``(?:[一二三]|\d+)分之`` or
+``[数上]?[一二三]+万``, is written in the dispatch form: the class of every first character,
+then each alternative checks with a lookbehind which one it was,
+``[一二三\d](?:(?<=[一二三])|(?<=\d)\d*)分之`` (an optional first item counts as an
+alternative: ``O?A+`` is ``(?:OA+|A+)``); a leading lookbehind tests the class too. Not for
+case-insensitive regexes, whose class would need every case variant, nor for choices of
+literal characters only (``re`` finds those by itself).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from functools import lru_cache
 
 _SPECIAL = set(".^$*+?{}[]\\|()")
 _OPENER = re.compile(r"\((?:\?(?:[:>=!]|P<\w+>|<\w+>|[a-zA-Z-]+:))?")  # a group's opening, up to its content
+_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
 _QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(?:(,)(\d*))?\})[?+]?")
 
 
@@ -39,7 +48,7 @@ def fast_form(source: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _fast_form(source: str) -> str:
-    out, i = source, 0
+    out, i = _dispatched(source) or source, 0
     while True:
         i = _next_lookbehind(out, i)
         if i is None:
@@ -61,6 +70,89 @@ def _fast_form(source: str) -> str:
     except re.error:  # e.g. a lookbehind that would no longer be of fixed width
         return source
     return out
+
+
+def _dispatched(source: str) -> str | None:
+    """``source`` starting with the class of its first characters (the dispatch form, see the
+    module docstring), or None when it does not start with a choice that needs one."""
+    if _FLAGS.search(source):
+        return None  # (?i): the class would need every case variant
+    behind, sign, start = "", "", 0
+    if source.startswith(("(?<!", "(?<=")):
+        end = _group_end(source, 0)
+        if end is None or _QUANTIFIER.match(source, end) or not _plain_lookbehind(source[4 : end - 1]):
+            return None
+        behind, sign, start = source[4 : end - 1], source[2:4], end
+    choice = _choice(source[start:])
+    if choice is None:
+        return None
+    leads, after = choice
+    heads = list(dict.fromkeys(head for head, _ in leads))
+    if len(heads) < 2 or all(_is_literal(head) for head in heads):
+        return None  # one first character: the anchoring pass takes it out in front; literals: re finds them
+    members = [_class_members(head) for head in heads]
+    if any(m is None for m in members):
+        return None
+    first = "[" + "".join(m for m in members if m is not None) + "]"
+    guard = f"(?{sign}{behind}{first})" if behind else ""
+    body = "|".join(f"(?<={head}){tail}" for head, tail in leads)
+    return f"{first}{guard}(?:{body}){after}"
+
+
+def _choice(text: str) -> tuple[list[tuple[str, str]], str] | None:
+    """The alternatives ``text`` starts with, as (first item, rest) each, and what follows them:
+    a group ``(?:a|b)`` whose alternatives do not all start with a literal run (those the
+    anchoring pass handles), or an optional item then an item, ``O?A+`` (``(?:OA+|A+)``)."""
+    if text.startswith("(?:"):
+        end = _group_end(text, 0)
+        if end is None or _QUANTIFIER.match(text, end):
+            return None
+        alternatives = _split_alternatives(text[3 : end - 1])
+        if alternatives is None or all(_literal_run(alt) >= 2 for alt in alternatives):
+            return None
+        leads = [_lead(alt, runs=False) for alt in alternatives]
+        if any(lead is None for lead in leads):
+            return None
+        return [lead for lead in leads if lead is not None], text[end:]
+    end = _item_end(text, 0)
+    if end is None or not text.startswith("?", end) or text.startswith(("??", "?+"), end):
+        return None
+    optional = text[:end]
+    second = _item_end(text, end + 1)
+    if second is None:
+        return None
+    quantifier = _QUANTIFIER.match(text, second)
+    after = quantifier.end() if quantifier else second
+    item = text[end + 1 : after]  # the second item with its quantifier
+    lead = _lead(item, runs=False)
+    if lead is None:
+        return None
+    return [(optional, item), lead], text[after:]
+
+
+def _is_literal(item: str) -> bool:
+    """A literal character (``\\+`` included), not a class or a category such as ``\\d``."""
+    return not item.startswith("[") and not (item.startswith("\\") and item[1:2].isalpha())
+
+
+def _literal_run(text: str) -> int:
+    """How many literal characters ``text`` starts with (not counting one a quantifier takes)."""
+    i = 0
+    while i < len(text) and text[i] not in _SPECIAL:
+        i += 1
+    return i - 1 if i and _QUANTIFIER.match(text, i) else i
+
+
+def _class_members(item: str) -> str | None:
+    """What one character-wide item contributes inside a character class, or None (``.``,
+    ``[^…]``)."""
+    if item.startswith("[^") or item == ".":
+        return None
+    if item.startswith("["):
+        return item[1:-1]
+    if item.startswith("\\"):
+        return item
+    return "\\" + item if item in "]\\^-" else item
 
 
 def _rewritten_at(text: str, i: int, end: int) -> tuple[str, int] | None:
