@@ -185,3 +185,24 @@ def test_a_broken_pack_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytes
     assert out == ""
     assert err == ("kepulint: error: packs/x/ABC001.yaml: /params/context/negaton: unknown key; "
                    "did you mean 'negation'?\n")
+
+
+def test_a_deprecated_spelling_is_a_warning_line_and_the_run_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from kepulint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KEPULINT_RULE_CACHE", str(tmp_path / "rule-cache"))
+    pack = tmp_path / "packs" / "x"
+    pack.mkdir(parents=True)
+    rule = {**_rule("phrase", {"terms": ["有效率"], "requires": {"pattern": r"\d", "window": 4}}),
+            "examples": {"fire": ["有效率达95%。"], "pass": ["有效率很高，达到了很多人期望的水平。"]}}
+    (pack / "ABC001.yaml").write_text(yaml.safe_dump(rule, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "a.md").write_text("有效率达95%。\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["check", "--no-config", "--no-cache", "--rule-path", "packs/x", "--select", "ABC001",
+              "--fail-on", "warning", "a.md"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 1 and "a.md:1:1: ABC001" in out
+    assert err == ("kepulint: warning: packs/x/ABC001.yaml: /params/requires: deprecated in phrase rules; write "
+                   "near: {pattern: …, before: 4, after: 4} (requires lists evidence kinds in proximity rules)\n")
