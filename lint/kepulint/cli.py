@@ -119,10 +119,10 @@ def rule_cmd(code: str, profile: str, fmt: str, rule_paths: tuple[Path, ...]) ->
 @cli.command("schema")
 @click.argument("which", type=click.Choice(["report", "config", "rule"]), default="report")
 def schema_cmd(which: str) -> None:
-    """Print a JSON Schema: the JSON report (default), the config or a rule file."""
-    from importlib import resources
+    """Print a JSON Schema: the JSON report (default), the config or a rule file (with every kind's params)."""
+    from .schemas import text
 
-    click.echo(resources.files("kepulint.schemas").joinpath(f"{which}.schema.json").read_text("utf-8"), nl=False)
+    click.echo(text(which), nl=False)
 
 
 @cli.command("serve")

@@ -2,7 +2,9 @@
 
 A kind turns one rule's ``params`` into findings. It does no I/O and reads no
 configuration; the engine gives it the document, the rule's lexicon hits and the shared
-:class:`~kepulint.reading.context.Context`.
+:class:`~kepulint.reading.context.Context`. Its params are what ``schemas/params-<kind>.schema.json``
+allows, checked when the rule loads (:mod:`kepulint.rules.validation`); :mod:`.compiled`
+builds every rule's kind and the one automaton over their lexicons.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.ruleset import Rule
     from .base import Kind
 
 KINDS = ("phrase", "document", "proximity", "cooccurrence", "registry", "tool")  # one module each
@@ -24,9 +25,3 @@ def kind_class(name: str) -> type[Kind]:
         raise ValueError(f"unknown rule kind {name!r}")
     module = importlib.import_module(f"{__name__}.{name}")
     return module.KIND  # type: ignore[no-any-return]
-
-
-def validate_params(rule: Rule) -> str | None:
-    """Check a rule's params against its kind; return ``"/key: problem"`` or None."""
-    cls = kind_class(rule.kind)
-    return cls.validate(rule.params)

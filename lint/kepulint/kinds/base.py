@@ -1,4 +1,8 @@
-"""What every kind shares: the params contract and the context judgement."""
+"""What every kind shares: term groups, rule regexes and the context judgement.
+
+A kind reads its params as ``schemas/params-<kind>.schema.json`` says they are: the rule
+loader has validated them (:mod:`kepulint.rules.validation`).
+"""
 
 from __future__ import annotations
 
@@ -50,27 +54,6 @@ def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def check_group(spec: Mapping[str, Any], where: str = "") -> str | None:
-    """``/key: problem`` when a term group's words or regexes have the wrong type or do not compile."""
-    for key in ("terms", "terms_traditional", "exceptions"):
-        if key in spec:
-            value = spec[key]
-            if not isinstance(value, list):
-                return f"{where}/{key}: must be a list of words"
-            for i, term in enumerate(value):
-                if not isinstance(term, str) or not term:
-                    return f"{where}/{key}/{i}: must be a non-empty string, got {term!r}"
-    for key, value in spec.items():
-        if key.endswith("patterns"):
-            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-                return f"{where}/{key}: must be a list of regular expressions"
-            try:
-                compile_patterns(value, f"{where.lstrip('/')}/{key}".lstrip("/"))
-            except ValueError as exc:
-                return str(exc)
-    return None
-
-
 def compile_patterns(patterns: list[str], where: str) -> list[re.Pattern[str]]:
     """Compile regexes from a rule file; a bad one raises ValueError naming ``where``."""
     out = []
@@ -98,11 +81,6 @@ class Kind:
         self.rule = rule
         self.params = rule.params
         self.context_opts = {**CONTEXT_DEFAULTS, **self.params.get("context", {})}
-
-    @classmethod
-    def validate(cls, params: Mapping[str, Any]) -> str | None:
-        """Return ``/key: problem`` for bad params, else None."""
-        return check_group(params)
 
     def lexicon(self) -> dict[str, list[str]]:
         """Terms to find with the shared automaton, by role (none by default)."""
@@ -292,20 +270,10 @@ class TermGroup:
         # regex sources with their literal prefilters; compiled on first use (see prefilter.py)
         self.patterns = [RulePattern.of(p) for p in spec.get("patterns", [])]
         self.exception_patterns = [RulePattern.of(p) for p in spec.get("exception_patterns", [])]
-        self.word_boundary = spec.get("word_boundary")
-        if self.word_boundary not in (None, "jieba"):
-            raise ValueError(f"/{role}/word_boundary: must be 'jieba'")
+        self.word_boundary = spec.get("word_boundary")  # None or "jieba" (the params schemas)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns)
-
-    @classmethod
-    def checked(cls, spec: Mapping[str, Any] | None, role: str) -> TermGroup:
-        """A group whose regexes are known to compile (for validation at rule-load time)."""
-        group = cls(spec, role)
-        compile_patterns([p.source for p in group.patterns], f"{role}/patterns")
-        compile_patterns([p.source for p in group.exception_patterns], f"{role}/exception_patterns")
-        return group
 
     def literals(self) -> set[str]:
         """Prefilter literals of this group's regexes (scanned by the engine's automaton)."""

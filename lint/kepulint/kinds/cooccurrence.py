@@ -22,6 +22,8 @@ params:
                              # drafts put every paragraph on its own line); a heading stops it
     message: 本段证据仅来自动物或体外实验，结尾却给出治疗结论
   context: {negation: suppress, question: suppress, debunk: suppress, hedge: ignore}
+
+The params are validated by ``schemas/params-cooccurrence.schema.json`` (``kepulint schema rule``).
 """
 
 from __future__ import annotations
@@ -63,52 +65,6 @@ def _group_list(spec: Any) -> list[Mapping[str, Any]]:
 
 
 class Cooccurrence(Kind):
-    @classmethod
-    def validate(cls, params: Mapping[str, Any]) -> str | None:
-        for key in ("left", "right"):
-            group = params.get(key)
-            if not isinstance(group, dict) or not (group.get("terms") or group.get("patterns")):
-                return f"/{key}: needs terms or patterns"
-        if params.get("scope", "sentence") not in ("sentence", "paragraph"):
-            return "/scope: must be 'sentence' or 'paragraph'"
-        if params.get("order", "any") not in ("any", "left_first"):
-            return "/order: must be 'any' or 'left_first'"
-        if params.get("report", "right") not in ("left", "right"):
-            return "/report: must be 'left' or 'right'"
-        paragraph = params.get("paragraph")
-        if paragraph is not None:
-            if not isinstance(paragraph, dict):
-                return "/paragraph: must be a mapping"
-            lookback = paragraph.get("lookback", 0)
-            if not isinstance(lookback, int) or lookback < 0:
-                return "/paragraph/lookback: must be a whole number ≥ 0"
-        try:
-            for key in ("left", "right"):
-                TermGroup.checked(params.get(key), key)
-            TermGroup.checked((paragraph or {}).get("blockers"), "paragraph/blockers")
-            TermGroup.checked((paragraph or {}).get("claims"), "paragraph/claims")
-            for key in ("qualifiers", "downgraders"):
-                spec = params.get(key)
-                if spec is not None and not isinstance(spec, (dict, list)):
-                    return f"/{key}: must be a group or a list of groups"
-                for i, group in enumerate(_group_list(spec)):
-                    where = f"{key}/{i}" if isinstance(spec, list) else key
-                    if not isinstance(group, dict):
-                        return f"/{where}: must be a mapping"
-                    if not (group.get("terms") or group.get("patterns")):
-                        return f"/{where}: needs terms or patterns"
-                    if group.get("reach", "scope") not in ("scope", "sentence"):
-                        return f"/{where}/reach: must be 'scope' or 'sentence'"
-                    bad = [p for p in group.get("profiles", []) if p not in PROFILES]
-                    if bad:
-                        return f"/{where}/profiles: '{bad[0]}' is not one of {list(PROFILES)}"
-                    TermGroup.checked(group, where)
-                    if group.get("unless") is not None:
-                        TermGroup.checked(group["unless"], f"{where}/unless")
-        except ValueError as exc:
-            return str(exc)
-        return None
-
     @cached_property
     def groups(self) -> dict[str, TermGroup]:
         g = {key: TermGroup(self.params.get(key), key) for key in ("left", "right")}

@@ -29,13 +29,15 @@ Lines are counted in the body: front matter and blank lines do not count. ``requ
 fires once per unmet check at line 1 (an empty span at 1:1, each with its own message;
 the fingerprint is the check's id). ``placement`` fires at a satisfied
 check that stands only in the middle of the body (a front-matter key counts as the top).
+
+The params are validated by ``schemas/params-document.schema.json`` (``kepulint schema rule``).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import cached_property
 from typing import Any
@@ -51,39 +53,6 @@ _LINE = re.compile(r"[^\r\n]*")  # one line (its end: the next CR or LF)
 
 
 class DocumentRule(Kind):
-    @classmethod
-    def validate(cls, params: Mapping[str, Any]) -> str | None:
-        if params.get("mode", "required") not in ("required", "placement"):
-            return "/mode: must be 'required' or 'placement'"
-        for key in ("opening", "closing"):
-            if key in params and (not isinstance(params[key], int) or params[key] < 0):
-                return f"/{key}: must be a non-negative number of paragraphs"
-        try:
-            compile_patterns(_as_list(params.get("back_matter")), "back_matter")
-        except ValueError as exc:
-            return str(exc)
-        checks = params.get("checks")
-        if not isinstance(checks, list) or not checks:
-            return "/checks: a document rule needs a non-empty list of checks"
-        for i, check in enumerate(checks):
-            if not isinstance(check, dict) or "id" not in check:
-                return f"/checks/{i}: each check needs an id"
-            try:
-                compile_patterns(check.get("patterns", []), f"checks/{i}/patterns")
-            except ValueError as exc:
-                return str(exc)
-            for scope in _SCOPES:
-                spec = check.get(scope)
-                if spec is None:
-                    continue
-                if not isinstance(spec, dict) or not isinstance(spec.get("lines"), int) or spec["lines"] < 1:
-                    return f"/checks/{i}/{scope}: needs 'lines' (a positive number) and terms or patterns"
-                try:
-                    compile_patterns(spec.get("patterns", []), f"checks/{i}/{scope}/patterns")
-                except ValueError as exc:
-                    return str(exc)
-        return None
-
     @cached_property
     def checks(self) -> list[dict[str, Any]]:
         """The checks with their regexes analysed (built with the rule set, kept in its cache)."""

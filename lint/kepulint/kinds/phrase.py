@@ -7,53 +7,32 @@ params:
   exceptions: [治愈率, …]            # a hit inside one of these is not a hit (longest match)
   exception_patterns: ['第一[型次步]']
   word_boundary: jieba               # optional: keep only hits on jieba word boundaries
-  requires: {pattern: '\\d', window: 12}   # only fire when this regex is within N chars (same sentence)
+  near: {pattern: '\\d', before: 12, after: 0}   # only fire with this regex within `before`/`after`
+                                     # characters of the hit, same sentence (kinds/nearby.py;
+                                     # kepulint 0.1's `requires: {pattern, window}` is read as near)
   suggestions: {治愈: 改善症状}        # shown with the diagnostic
   context: {negation: suppress, question: suppress, debunk: suppress, hedge: downgrade, …}
   cited_window: {before: 0, after: 1}   # sentences searched for a citation (context.citation)
+  offer_only: {terms: [疗程, 费用]}     # commerce words that count only when offered (voice.py)
+  scan_references: false             # true: also report hits inside the reference list
+
+The params are validated by ``schemas/params-phrase.schema.json`` (``kepulint schema rule``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
 
 from ..model import Finding
 from ..reading.context import Context
 from ..reading.evidence import evidence
 from ..text.document import Document
-from ..text.matchindex import index_of
-from .base import Hits, Kind, TermGroup, check_group
+from . import nearby
+from .base import Hits, Kind, TermGroup
 
 
 class Phrase(Kind):
-    @classmethod
-    def validate(cls, params: Mapping[str, Any]) -> str | None:
-        if not params.get("terms") and not params.get("patterns"):
-            return ": a phrase rule needs terms or patterns"
-        problem = check_group(params)
-        if problem:
-            return problem
-        try:
-            TermGroup.checked(params, "trigger")
-        except ValueError as exc:
-            return str(exc)
-        req = params.get("requires")
-        if req is not None:
-            try:
-                re.compile(req["pattern"])
-            except (re.error, KeyError, TypeError) as exc:
-                return f"/requires/pattern: {exc}"
-            if not isinstance(req.get("window", 12), int):
-                return "/requires/window: must be a whole number of characters"
-        window = params.get("cited_window")
-        if window is not None and (not isinstance(window, dict)
-                                   or not all(isinstance(window.get(k, 0), int) for k in ("before", "after"))):
-            return "/cited_window: must be a mapping {before: N, after: N} of whole numbers of sentences"
-        return super().validate(params)
-
     @cached_property
     def trigger(self) -> TermGroup:
         return TermGroup(self.params, "trigger")
@@ -62,28 +41,21 @@ class Phrase(Kind):
         return self.trigger.lexicon()
 
     @cached_property
-    def requires(self) -> tuple[re.Pattern[str], int] | None:
-        req = self.params.get("requires")
-        return (re.compile(req["pattern"]), int(req.get("window", 12))) if req else None
+    def near(self) -> nearby.Condition | None:
+        return nearby.condition(self.params.get("near"), nearby.NEAR_BEFORE, nearby.NEAR_AFTER)
 
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         wants_citation = self.context_opts["citation"] != "ignore"
         window = self.params.get("cited_window", {"before": 0, "after": 1})
-        for start, end, _term in self.trigger.find(doc, hits):
-            if self.requires and not self._has_required(doc, start, end):
+        for hit in self.trigger.find(doc, hits):
+            start, end, _term = hit
+            if self.near and not nearby.near(doc, hit, self.near):
                 continue
             cited = (lambda s=start: evidence(doc).cited_near(s, **window)) if wants_citation else False
             verdict = self.judge(doc, start, end, ctx, cited=cited)
             if verdict.severity is None:
                 continue
             yield self.finding(doc, start, end, verdict.severity, notes=verdict.notes)
-
-    def _has_required(self, doc: Document, start: int, end: int) -> bool:
-        assert self.requires is not None
-        pat, width = self.requires
-        s_start, s_end = doc.sentence_at(start)
-        lo, hi = max(s_start, start - width), min(s_end, end + width)
-        return index_of(doc._cache, pat, doc.norm).first(lo, hi) is not None
 
 
 KIND = Phrase

@@ -20,6 +20,8 @@ params:
   once_per_sentence: true    # report only the first trigger of a sentence
   context: {negation: suppress, question: suppress, …}
 
+The params are validated by ``schemas/params-proximity.schema.json``.
+
 Evidence kinds: ``citation`` (a citation marker, named source or registry ID in the
 window, or a trial record around the trigger), ``named_source`` (a named source only),
 ``study_block`` (the trigger lies in a study block or trial record; the window does not
@@ -30,8 +32,7 @@ window or the trial record around the trigger), ``date`` (an as-of date in the w
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -41,10 +42,9 @@ from ..model import Finding
 from ..reading.context import Context
 from ..reading.evidence import Evidence, evidence
 from ..text.document import Document
-from ..text.matchindex import index_of
-from .base import Hit, Hits, Kind, TermGroup, compile_patterns, drop_covered
+from . import nearby
+from .base import Hit, Hits, Kind, TermGroup, drop_covered
 
-EVIDENCE_KINDS = ("citation", "named_source", "study_block", "attributed", "registry_id", "date")
 GROUP_KEYS = ("terms", "terms_traditional", "patterns", "exceptions", "exception_patterns")
 WINDOW_DEFAULT = {"before": 0, "after": 1, "scope": "sentence"}
 
@@ -52,75 +52,14 @@ WINDOW_DEFAULT = {"before": 0, "after": 1, "scope": "sentence"}
 @dataclass
 class _Group:
     terms: TermGroup
-    near: tuple[re.Pattern[str], int, int] | None
-    unless: tuple[re.Pattern[str], int, int] | None
+    near: nearby.Condition | None
+    unless: nearby.Condition | None
     windows: dict[str, dict[str, Any]]
     needs: list[str]
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)  # evidence kind -> full window
 
 
-def _check_condition(spec: Any, where: str) -> str | None:
-    if spec is None:
-        return None
-    if not isinstance(spec, Mapping) or "pattern" not in spec:
-        return f"/{where}: give a mapping with a 'pattern'"
-    try:
-        re.compile(spec["pattern"])
-    except (re.error, TypeError) as exc:
-        return f"/{where}/pattern: {exc}"
-    for key in ("before", "after"):
-        if not isinstance(spec.get(key, 0), int) or spec.get(key, 0) < 0:
-            return f"/{where}/{key}: a non-negative integer"
-    return None
-
-
-def _check_windows(spec: Any, where: str) -> str | None:
-    if spec is None:
-        return None
-    if not isinstance(spec, Mapping):
-        return f"/{where}: a mapping from evidence kind to window"
-    for kind in spec:
-        if kind not in EVIDENCE_KINDS:
-            return f"/{where}/{kind}: '{kind}' is not one of {list(EVIDENCE_KINDS)}"
-    return None
-
-
 class Proximity(Kind):
-    @classmethod
-    def validate(cls, params: Mapping[str, Any]) -> str | None:
-        if not params.get("terms") and not params.get("patterns"):
-            return ": a proximity rule needs terms or patterns"
-        for key in ("needs", "requires"):
-            for item in params.get(key, []):
-                if item not in EVIDENCE_KINDS:
-                    return f"/{key}: '{item}' is not one of {list(EVIDENCE_KINDS)}"
-        if not params.get("needs"):
-            return f"/needs: list the evidence the trigger needs, from {list(EVIDENCE_KINDS)}"
-        specs = [("", params)] + [(f"groups/{i}/", g) for i, g in enumerate(params.get("groups", []))]
-        for prefix, spec in specs:
-            if not isinstance(spec, Mapping):
-                return f"/{prefix.rstrip('/')}: a trigger group is a mapping"
-            for key in ("near", "unless"):
-                problem = _check_condition(spec.get(key), prefix + key)
-                if problem:
-                    return problem
-            problem = _check_windows(spec.get("windows"), prefix + "windows")
-            if problem:
-                return problem
-            if prefix:
-                for item in spec.get("needs", []):
-                    if item not in EVIDENCE_KINDS:
-                        return f"/{prefix}needs: '{item}' is not one of {list(EVIDENCE_KINDS)}"
-            if prefix and not spec.get("terms") and not spec.get("patterns"):
-                return f"/{prefix}terms: a trigger group needs terms or patterns"
-            for key, value in spec.items():
-                if prefix and key.endswith("patterns") and isinstance(value, list):
-                    try:
-                        compile_patterns(value, prefix + key)
-                    except ValueError as exc:
-                        return str(exc)
-        return super().validate(params)
-
     @cached_property
     def groups(self) -> list[_Group]:
         base_windows = self.params.get("windows", {})
@@ -130,8 +69,9 @@ class Proximity(Kind):
         for role, spec in specs:
             terms = TermGroup({k: spec[k] for k in GROUP_KEYS if k in spec}, role)
             windows = {**base_windows, **spec.get("windows", {})} if spec is not self.params else dict(base_windows)
-            out.append(_Group(terms, _condition(spec.get("near"), 12, 0), _condition(spec.get("unless"), 0, 0),
-                              windows, list(spec.get("needs") or self.params["needs"])))
+            out.append(_Group(terms, nearby.condition(spec.get("near"), nearby.NEAR_BEFORE, nearby.NEAR_AFTER),
+                              nearby.condition(spec.get("unless"), 0, 0), windows,
+                              list(spec.get("needs") or self.params["needs"])))
         return out
 
     def lexicon(self) -> dict[str, list[str]]:
@@ -147,9 +87,9 @@ class Proximity(Kind):
         for g in self.groups:
             mine = []
             for h in drop_covered(g.terms.find(doc, hits), taken):
-                if g.near and not _near(doc, h, g.near):
+                if g.near and not nearby.near(doc, h, g.near):
                     continue
-                if g.unless and _unless(doc, h, g.unless):
+                if g.unless and nearby.unless(doc, h, g.unless):
                     continue
                 mine.append(h)
             taken.extend(mine)
@@ -216,33 +156,6 @@ class Proximity(Kind):
         template = self.params.get("stale_message_by_profile", {}).get(doc.profile) \
             or self.params.get("stale_message", "状态日期 {date} 距今 {months} 个月，已过时")
         return template.replace("{date}", newest.isoformat()[:7]).replace("{months}", str(age))
-
-
-def _condition(spec: Mapping[str, Any] | None, before: int, after: int) -> tuple[re.Pattern[str], int, int] | None:
-    if not spec:
-        return None
-    return re.compile(spec["pattern"]), int(spec.get("before", before)), int(spec.get("after", after))
-
-
-def _near(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bool:
-    """The regex occurs within ``before``/``after`` characters of the hit, same sentence."""
-    pat, before, after = cond
-    s_start, s_end = doc.sentence_at(hit[0])
-    lo, hi = max(s_start, hit[0] - before), min(s_end, hit[1] + after)
-    index = index_of(doc._cache, pat, doc.norm)  # a pack's wide window is not scanned per trigger
-    if not index.usable:  # may match empty, or depends on the text around
-        return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
-    m = index.first(lo, hi)
-    while m is not None and hit[0] <= m[0] and m[1] <= hit[1]:  # finditer's chain: never empty here
-        m = index.first(m[1], hi)
-    return m is not None
-
-
-def _unless(doc: Document, hit: Hit, cond: tuple[re.Pattern[str], int, int]) -> bool:
-    """The regex occurs in the hit's sentence or ``before``/``after`` sentences around it."""
-    pat, before, after = cond
-    lo, hi = doc.sentence_window(hit[0], before, after)
-    return index_of(doc._cache, pat, doc.norm).first(lo, hi) is not None
 
 
 KIND = Proximity

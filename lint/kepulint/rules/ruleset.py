@@ -1,18 +1,17 @@
 """Rules as data: load ``rules/*.yaml``, validate them, and build their kinds.
 
-A rule file is validated against ``schemas/rule.schema.json``; a broken one raises
-:class:`RuleError` naming the file and the key path. Codes must be unique and equal to
-the file stem.
+A rule file is validated against ``kepulint schema rule`` (``schemas/rule.schema.json`` and
+the params schema of its kind) and its regexes are checked (:mod:`kepulint.rules.validation`);
+a broken one raises :class:`RuleError` naming the file and the key path. Codes must be
+unique and equal to the file stem.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,9 @@ class RuleError(Exception):
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule's metadata and parameters, exactly as its YAML file says."""
+    """One rule's metadata and parameters as its YAML file says them, except that the loader
+    (:func:`rule_from_data`) upgrades deprecated param spellings (``notices`` says which) and
+    puts each regex in the form the kinds search (:mod:`kepulint.rules.anchoring`)."""
 
     code: str
     name: str
@@ -45,6 +46,7 @@ class Rule:
     status: str = "stable"
     since: str = "0.1.0"
     source: str = ""
+    notices: tuple[str, ...] = field(default=(), compare=False)  # deprecated spellings upgraded at load
 
     @property
     def help_uri(self) -> str:
@@ -104,6 +106,11 @@ class RuleSet:
     def codes(self) -> list[str]:
         return [r.code for r in self.rules]
 
+    @property
+    def notices(self) -> list[str]:
+        """One line per deprecated spelling the rule files use (upgraded at load), to show the user."""
+        return [n for r in self.rules for n in r.notices]
+
     def select(self, select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[Rule]:
         """Rules whose code starts with a selected prefix and with no ignored prefix."""
         sel = tuple(select) if select else ("",)
@@ -129,7 +136,7 @@ class RuleSet:
                 from . import ruleset_cache
 
                 ruleset_cache.forget(self.digest)
-        from ..check.engine import CompiledRules
+        from ..kinds.compiled import CompiledRules
 
         return CompiledRules(self.rules)
 
@@ -147,18 +154,7 @@ def builtin_rule_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules"
 
 
-def _schema_validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(resources.files("kepulint.schemas").joinpath("rule.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
-
-
-def _format_path(parts: Iterable[Any]) -> str:
-    return "/" + "/".join(str(p) for p in parts) if parts else "/"
-
-
-def parse_rule_file(path: Path, validator: Any = None) -> Rule:
+def parse_rule_file(path: Path) -> Rule:
     """Parse and validate one rule file; raise :class:`RuleError` on any problem."""
     import yaml
 
@@ -179,22 +175,34 @@ def parse_rule_file(path: Path, validator: Any = None) -> Rule:
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. since: 2024-13-01
         problem = "nested too deeply" if isinstance(exc, RecursionError) else exc
         raise RuleError(f"{path}: invalid YAML value: {problem} (quote it to make it a string)") from None
-    if not isinstance(data, dict):
-        raise RuleError(f"{path}: a rule file must be a mapping with code, name, kind, …")
-    validator = validator or _schema_validator()
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        raise RuleError(f"{path}: {_format_path(err.absolute_path)}: {err.message}")
-    if data["code"] != path.stem:
+    if isinstance(data, dict) and "code" in data and data["code"] != path.stem:
         raise RuleError(f"{path}: /code: '{data['code']}' must equal the file name '{path.stem}'")
-    rule = Rule.from_data(data, source=str(path))
-    from ..kinds import validate_params
-    from . import regex_safety
+    return rule_from_data(data, str(path))
 
-    problem = validate_params(rule) or regex_safety.params_problem(rule.params)
+
+def rule_from_data(data: Any, source: str = "<rule>") -> Rule:
+    """A rule from its parsed YAML (a mapping), validated as a rule file is: the schema of its
+    kind, its regexes, deprecated spellings upgraded (their notices kept on the rule) and each
+    regex put in the form the kinds search. Raise :class:`RuleError` naming ``source`` and the
+    key path."""
+    from . import validation
+
+    if not isinstance(data, dict):
+        raise RuleError(f"{source}: a rule file must be a mapping with code, name, kind, …")
+    problem = validation.schema_problem(data)
     if problem:
-        raise RuleError(f"{path}: /params{problem}")
+        raise RuleError(f"{source}: {problem}")
+    params = data.get("params", {})
+    problem = validation.regex_problem(params)
+    if problem:
+        raise RuleError(f"{source}: /params{problem}")
+    try:
+        params, notices = validation.upgraded(data["kind"], params)
+    except ValueError as exc:
+        raise RuleError(f"{source}: {exc}") from None
+    rule = Rule.from_data({**data, "params": validation.searched_forms(params)}, source=source)
+    if notices:
+        rule = replace(rule, notices=tuple(f"{source}: {n}" for n in notices))
     return rule
 
 
@@ -257,11 +265,10 @@ def _read_cached(key: str) -> RuleSet | None:
 
 
 def _parse_and_validate(files: list[Path], key: str) -> RuleSet:
-    validator = _schema_validator()
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for f in files:
-        rule = parse_rule_file(f, validator)
+        rule = parse_rule_file(f)
         if rule.code in seen:
             raise RuleError(f"{f}: /code: '{rule.code}' is already defined in {seen[rule.code]}")
         seen[rule.code] = str(f)

@@ -43,6 +43,8 @@ def load_settings(options: RunOptions) -> tuple[Config, RuleSet]:
         raise UsageError(str(exc)) from None
     rule_paths = tuple(str(p) for p in (*config.rule_paths, *options.rule_paths))
     ruleset = ruleset_for(rule_paths) if rule_paths else builtin
+    for notice in ruleset.notices:  # deprecated spellings in rule packs, upgraded at load
+        print(f"kepulint: warning: {notice}", file=sys.stderr)
     overrides = {
         "select": _codes(options.select),
         "ignore": _codes(options.ignore),
