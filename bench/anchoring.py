@@ -24,18 +24,19 @@ def main() -> None:
     from make_corpus import load_seeds, make_draft
 
     from kepulint.api import Settings, lint_source
+    from kepulint.kinds.compiled import CompiledRules
     from kepulint.rules.ruleset import RuleSet, load_rules
     from kepulint.rules.validation import upgraded
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     seeds = load_seeds()
     texts = [make_draft(seeds, 20251125, i) for i in range(count)]
-    fast = load_rules(use_cache=False)
+    fast = load_rules(use_cache=False, build=CompiledRules)
     as_written = []
     for rule in fast:
         params = yaml.safe_load(Path(rule.source).read_text(encoding="utf-8")).get("params", {})
         as_written.append(replace(rule, params=upgraded(rule.kind, params)[0]))
-    plain = RuleSet(as_written)
+    plain = RuleSet(as_written, build=CompiledRules)
     settings = Settings(today="2026-11-25")
 
     def cpu(ruleset: RuleSet) -> tuple[float, list[tuple[str, int, int]]]:

@@ -60,8 +60,6 @@ PLACED = {"kepulint.run.chunks": "check"}
 #: (importer, imported) pairs that close a cycle someone is removing: the rule set names the engine's
 #: CompiledRules and the kinds' validate_params; genre and voice read each other.
 KNOWN_CYCLES: frozenset[tuple[str, str]] = frozenset({
-    ("kepulint.rules.ruleset", "kepulint.check.engine"),
-    ("kepulint.rules.ruleset", "kepulint.kinds"),
     ("kepulint.reading.voice", "kepulint.reading.genre"),
 })
 

@@ -35,6 +35,13 @@ class Settings:
     rule_paths: tuple[str, ...] = ()
 
 
+def _compile_kinds(rules: list[Rule]) -> Any:
+    """The rules' kinds and automaton (imported only when a file needs linting, not on a warm run)."""
+    from .kinds.compiled import CompiledRules
+
+    return CompiledRules(rules)
+
+
 @lru_cache(maxsize=4)
 def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
     """The built-in rules plus rule packs, loaded once per process.
@@ -42,7 +49,7 @@ def ruleset_for(rule_paths: tuple[str, ...] = ()) -> RuleSet:
     A pack's rules must pass their own examples: a pack that does not is refused
     (:class:`~kepulint.rules.ruleset.RuleError` naming the file and the example).
     """
-    ruleset = load_rules([Path(p) for p in rule_paths])
+    ruleset = load_rules([Path(p) for p in rule_paths], build=_compile_kinds)
     if rule_paths:
         verify_pack_examples(ruleset)
     return ruleset

@@ -19,6 +19,7 @@ import pytest
 from attack_kit import CLAIM, check, last_stats, victim
 
 from kepulint import stamp, userkey
+from kepulint.kinds.compiled import CompiledRules
 from kepulint.model import Diagnostic, FileResult, Severity
 from kepulint.rules import ruleset, ruleset_cache
 from kepulint.run import cache
@@ -152,16 +153,16 @@ class _Evil:
 
 def test_a_replaced_rule_cache_runs_no_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     victim(tmp_path, monkeypatch)
-    built = ruleset.load_rules()
+    built = ruleset.load_rules(build=CompiledRules)
     path = ruleset_cache.path_for(built.digest)
     assert path.exists()
     marker = tmp_path / "pwned"
     path.write_bytes(pickle.dumps(_Evil(marker)))  # a plain pickle, as the old cache was
-    loaded = ruleset.load_rules()
+    loaded = ruleset.load_rules(build=CompiledRules)
     assert not marker.exists() and loaded.rules == built.rules
     sealed = userkey.seal(userkey.user_key() or b"", ruleset_cache._label(path), pickle.dumps(_Evil(marker)))
     path.write_bytes(sealed)  # even sealed with the right key: only kepulint's classes load
-    loaded = ruleset.load_rules()
+    loaded = ruleset.load_rules(build=CompiledRules)
     assert not marker.exists() and loaded.rules == built.rules
 
 

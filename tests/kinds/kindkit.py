@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kepulint.api import Settings, lint_source
+from kepulint.kinds.compiled import CompiledRules
 from kepulint.model import Diagnostic
 from kepulint.rules.ruleset import Rule, RuleSet, rule_from_data
 
@@ -26,7 +27,7 @@ def make_rule(kind: str, params: dict[str, Any] | None = None, *, code: str = "X
 def lint(text: str, *rules: Rule, profile: str = "cn", path: str = "draft.md",
          today: str = "2026-12-01") -> list[Diagnostic]:
     """The active diagnostics of ``rules`` (and only them) on ``text``."""
-    ruleset = RuleSet(list(rules))
+    ruleset = RuleSet(list(rules), build=CompiledRules)
     result = lint_source(text, path, Settings(profile=profile, today=today), ruleset=ruleset)
     return result.diagnostics
 

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from kepulint import stamp, userkey
 from kepulint.api import Settings, ruleset_for
+from kepulint.kinds.compiled import CompiledRules
 from kepulint.model import FileResult
 from kepulint.rules import ruleset, ruleset_cache
 from kepulint.run import cache, discover, parallel, runner
@@ -328,9 +329,9 @@ def test_a_warm_run_does_not_import_the_linting_machinery(tmp_path: Path) -> Non
 
 
 def test_cached_rule_set_loads_its_kinds_on_first_use(tmp_path: Path) -> None:
-    built = ruleset.load_rules()  # writes the rule cache
+    built = ruleset.load_rules(build=CompiledRules)  # writes the rule cache
     assert "compiled" in built.__dict__
-    loaded = ruleset.load_rules()
+    loaded = ruleset.load_rules(build=CompiledRules)
     assert loaded is not built and "compiled" not in loaded.__dict__
     assert loaded.rules == built.rules
     kinds = loaded.compiled.kinds
@@ -340,22 +341,22 @@ def test_cached_rule_set_loads_its_kinds_on_first_use(tmp_path: Path) -> None:
 
 
 def test_rule_cache_without_its_kinds_builds_them(tmp_path: Path) -> None:
-    built = ruleset.load_rules()
+    built = ruleset.load_rules(build=CompiledRules)
     path = ruleset_cache.path_for(built.digest)
     head = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)  # the rules only: no second pickle
     assert b"CompiledRules" not in head
     path.write_bytes(userkey.seal(userkey.user_key() or b"", ruleset_cache._label(path), head))
-    loaded = ruleset.load_rules()
+    loaded = ruleset.load_rules(build=CompiledRules)
     assert loaded.rules == built.rules
     assert set(loaded.compiled.kinds) == set(built.compiled.kinds)
     assert not path.exists(), "the broken file goes, so that the next run writes it anew"
-    ruleset.load_rules()
+    ruleset.load_rules(build=CompiledRules)
     assert path.exists()
-    assert set(ruleset.load_rules().compiled.kinds) == set(built.compiled.kinds)
+    assert set(ruleset.load_rules(build=CompiledRules).compiled.kinds) == set(built.compiled.kinds)
 
 
 def test_pickled_rule_set_leaves_its_kinds_out() -> None:
-    loaded = ruleset.load_rules(use_cache=False)
+    loaded = ruleset.load_rules(use_cache=False, build=CompiledRules)
     assert loaded.compiled is not None
     copy = pickle.loads(pickle.dumps(loaded))
     assert "compiled" not in copy.__dict__ and copy.rules == loaded.rules and copy.by_code == loaded.by_code

@@ -9,7 +9,7 @@ unique and equal to the file stem.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -91,6 +91,9 @@ class RuleSet:
 
     rules: list[Rule]
     digest: str = ""
+    #: builds the kinds and automaton from the rules (``kinds.compiled.CompiledRules``), given by
+    #: the layer above kinds so that rules never import kinds; None: a rule set for reading only
+    build: Callable[[list[Rule]], Any] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.rules.sort(key=lambda r: r.code)
@@ -122,6 +125,7 @@ class RuleSet:
         state = dict(self.__dict__)
         state.pop("compiled", None)
         state.pop("_stored_compiled", None)
+        state.pop("build", None)
         return state
 
     @cached_property
@@ -136,9 +140,9 @@ class RuleSet:
                 from . import ruleset_cache
 
                 ruleset_cache.forget(self.digest)
-        from ..kinds.compiled import CompiledRules
-
-        return CompiledRules(self.rules)
+        if self.build is None:
+            raise RuleError("rule set loaded without its kinds: load it with build= (api.ruleset_for does)")
+        return self.build(self.rules)
 
 
 def builtin_rule_dir() -> Path:
@@ -206,12 +210,14 @@ def rule_from_data(data: Any, source: str = "<rule>") -> Rule:
     return rule
 
 
-def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) -> RuleSet:
+def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True,
+               build: Callable[[list[Rule]], Any] | None = None) -> RuleSet:
     """Load the built-in rules plus any extra rule directories (rule packs).
 
     Parsing YAML and validating against the schema happens only when the rule files (or
     kepulint) changed: the validated, compiled rule set is kept in the user cache folder,
     keyed by a digest of every rule file's content (see :mod:`kepulint.rules.ruleset_cache`).
+    ``build`` compiles the kinds (see :attr:`RuleSet.build`); without it nothing is cached.
     """
     paths = [builtin_rule_dir()] + [Path(d) for d in (dirs or [])]
     files: list[Path] = []
@@ -232,9 +238,11 @@ def load_rules(dirs: Iterable[Path] | None = None, *, use_cache: bool = True) ->
     if use_cache:
         cached = _read_cached(key)
         if cached is not None:
+            cached.build = build
             return cached
     ruleset = _parse_and_validate(files, key)
-    if use_cache:
+    ruleset.build = build
+    if use_cache and build is not None:
         from . import ruleset_cache
 
         ruleset_cache.write(key, ruleset)
