@@ -125,3 +125,25 @@ def test_quality_misses_lists_what_was_not_found() -> None:
     listed = list(misses([record], lambda r: [Mark("CLM002", 1, (5, 7))]))
     assert len(listed) == 1
     assert listed[0].startswith("cn-promo-other-00:2: ADV001 «扫码添加微信»")
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("我们采用脐带间充质干细胞。该疗法可显著改善糖尿病患者的血糖控制。", True),
+    ("我們採用臍帶間充質幹細胞。因此已廣泛應用於多種疾病的治療。", True),
+    ("我们采用脐带间充质干细胞。糖尿病患者应控制饮食，可显著改善血糖。", False),  # no carrying word
+    ("我們採用臍帶間充質幹細胞。\n\n因此，規律運動可顯著改善中風患者的肢體功能。", False),  # another paragraph
+    ("幹細胞治療糖尿病仍處於臨床試驗階段。因此可顯著改善患者血糖。", False),  # research stage before
+])
+def test_a_carried_subject_counts_only_where_it_is_carried(text: str, fires: bool) -> None:
+    """``carry_subject`` (cooccurrence): a sentence opening with 因此/该疗法… takes the therapy from the
+    sentence before, in the same paragraph, with that sentence's qualifiers."""
+    head = "本院健康管理中心\n欢迎来电预约，名额有限。\n"  # sells, but names no therapy a line could inherit
+    assert ("EVD003" in {c for c, _ in findings(head + text)}) is fires
+
+
+@pytest.mark.parametrize("spec", [["因此"], {"note": "x"}])
+def test_carry_subject_must_be_a_word_group(spec: object) -> None:
+    from kepulint.kinds.cooccurrence import Cooccurrence
+
+    params = {"left": {"terms": ["干细胞"]}, "right": {"terms": ["疗程"]}, "carry_subject": spec}
+    assert Cooccurrence.validate(params) == "/carry_subject: must be a group with terms or patterns"
