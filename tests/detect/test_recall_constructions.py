@@ -147,3 +147,19 @@ def test_carry_subject_must_be_a_word_group(spec: object) -> None:
 
     params = {"left": {"terms": ["干细胞"]}, "right": {"terms": ["疗程"]}, "carry_subject": spec}
     assert Cooccurrence.validate(params) == "/carry_subject: must be a group with terms or patterns"
+
+
+@pytest.mark.parametrize("text", [
+    "中央社記者台北1日電，衛福部近日公布違規廣告案例。\n"
+    "業者宣稱幹細胞可顯著改善中風患者的肢體功能，並標榜「三天改善便秘」。\n"
+    "廣告中號稱本品能有效改善睡眠，好評率高達99%。\n"
+    "衛生局表示，業者稱「一個月瘦10斤」，已依法處以罰款。",
+    "辟谣：网传干细胞“包治百病”是骗局\n"
+    "网传“喝了两周，我的湿疹就好了”的说法不实。\n"
+    "所谓“抗衰界的天花板”的面霜，其实是智商税。\n"
+    "有商家宣称干细胞治疗已经帮助上千名自闭症儿童改善症状，这是虚假宣传。",
+])
+def test_reported_constructions_stay_silent_in_news_and_fact_checks(text: str) -> None:
+    """The new constructions are judged by genre and voice like every phrase: a news report or a
+    fact-check that reports the claims does not make them."""
+    assert findings(text) == []
