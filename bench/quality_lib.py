@@ -299,6 +299,24 @@ def evaluate(records: list[dict[str, Any]], checker: Callable[[dict[str, Any]], 
     return report
 
 
+def misses(records: list[dict[str, Any]], checker: Callable[[dict[str, Any]], list[Mark]],
+           codes: frozenset[str] = frozenset()) -> Iterator[str]:
+    """One line per clear line-level finding the checker missed (of ``codes``, or all):
+    ``id:line: CODE «quote» [genre script] what was said on that line | the line``."""
+    for record in records:
+        marks = checker(record)
+        lines = record["lines"]
+        for f in record["findings"]:
+            if f["grade"] != "clear" or (codes and f["code"] not in codes):
+                continue
+            span = _quote_span(lines[f["line"] - 1], f["quote"])
+            if any(m.code == f["code"] and m.line == f["line"] and _overlaps(span, m.span) for m in marks):
+                continue
+            said = ",".join(sorted({m.code for m in marks if m.line == f["line"]})) or "-"
+            yield (f"{record['id']}:{f['line']}: {f['code']} «{f['quote']}» [{record['genre']} {record['script']}] "
+                   f"said {said} | {lines[f['line'] - 1]}")
+
+
 def select_part(records: list[dict[str, Any]], part: str) -> list[dict[str, Any]]:
     return records if part == "all" else [r for r in records if part_of(r["id"]) == part]
 

@@ -14,6 +14,9 @@ params:
   order: any                 # or left_first: the left wording must come before the right
   report: right              # or left: which span the diagnostic points at
   inherit_heading: false     # true: a line under a heading that holds the left wording counts as holding it
+  carry_subject:             # optional: a sentence with no left wording of its own that opens with one
+    terms: [因此, 它, 该疗法]  # of these words takes it from the sentence before, in the same paragraph
+                             # (干细胞…。因此已广泛应用于…); sentence scope, report: right
   paragraph:                 # optional: also judge whole paragraphs
     blockers: {terms: [患者, 受试者, 随机对照, …]}   # the paragraph has other evidence: skip it
     claims: {patterns: [...]}  # the wording that counts as the paragraph's conclusion (default: right)
@@ -44,6 +47,7 @@ PROFILES = ("cn", "tw", "hk")
 # a plain-text line that reads as a heading: one short sentence with no closing punctuation
 _CLOSING = re.compile(r"[。.!?;…:：”’」』)\]]$")
 HEADING_MAX = 40
+OPENER_PUNCT = " \t\n-*•·、,，:：\"“「『(（"  # what may stand before a carrying word at a sentence's start
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Cooccurrence(Kind):
         g = {key: TermGroup(self.params.get(key), key) for key in ("left", "right")}
         g["blockers"] = TermGroup((self.params.get("paragraph") or {}).get("blockers"), "blockers")
         g["claims"] = TermGroup((self.params.get("paragraph") or {}).get("claims"), "claims")
+        g["carry"] = TermGroup(self.params.get("carry_subject"), "carry")
         for q in (*self.qualifiers, *self.downgraders):
             g[q.key] = q.group
             if q.unless is not None:
@@ -126,6 +131,22 @@ class Cooccurrence(Kind):
         span = heading_above(doc, pos)
         return span is not None and any_within(left_starts, *span)
 
+    def _carried_from(self, doc: Document, lo: int, starts: dict[str, list[int]]) -> int | None:
+        """With ``carry_subject``, the start of the sentence before the one at ``lo`` when this one
+        opens with a carrying word (因此, 它, 该疗法…) and that one, in the same paragraph, holds the
+        left wording: the subject carried over (干细胞…。因此已广泛应用于…)."""
+        carry = starts["carry"]
+        if not carry or lo == 0 or self.params.get("report", "right") != "right":
+            return None
+        k = bisect_left(carry, lo)
+        if k == len(carry) or doc.norm[lo:carry[k]].strip(OPENER_PUNCT):
+            return None
+        p_lo, _ = doc.paragraph_at(lo)
+        prev_lo, prev_hi = doc.sentence_at(lo - 1)
+        if prev_lo < p_lo or prev_hi > lo or not any_within(starts["left"], prev_lo, prev_hi):
+            return None
+        return prev_lo
+
     def _is_heading(self, doc: Document, lo: int, hi: int) -> bool:
         text = doc.norm[lo:hi].strip()
         if doc.markdown:
@@ -158,8 +179,13 @@ class Cooccurrence(Kind):
             if (lo, hi) in scopes:
                 continue
             left_hi = hit[0] if left_first else hi
-            if not (any_within(starts["left"], lo, left_hi) or self._heading_subject(doc, lo, starts["left"])) \
-                    or self._holding(doc, self.qualifiers, starts, lo, hi):
+            q_lo = lo  # where qualifiers count: the sentence, and the one a carried subject came from
+            if not (any_within(starts["left"], lo, left_hi) or self._heading_subject(doc, lo, starts["left"])):
+                carried = self._carried_from(doc, lo, starts)
+                if carried is None:
+                    continue
+                q_lo = carried
+            if self._holding(doc, self.qualifiers, starts, q_lo, hi):
                 continue
             target = hit if report_right else _first_in(found["left"], lo, hi)
             if target[0] in done:
