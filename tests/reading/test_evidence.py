@@ -322,7 +322,7 @@ def test_no_attribution_after_a_topic_shift() -> None:
 
 # -- the fast paths find what a plain search finds ------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = sorted(ROOT.glob("tests/drafts/*")) + sorted(ROOT.glob("tests/adversarial/**/*.md")) \
     + sorted(ROOT.glob("seeds/*")) + sorted(ROOT.glob("bench/corpus/n1000/*"))[::25]
 PIECES = [

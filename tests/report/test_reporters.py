@@ -17,7 +17,7 @@ from kepulint.model import Diagnostic, FileError, FileResult, Severity, Suppress
 from kepulint.report import Reporter, ReportOptions, RuleTable, concise, github, sarif, statistics
 from kepulint.rules.ruleset import Rule
 
-SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
 VERSION = "9.8.7"
 
 # --- helpers -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from kepulint.reading.context import Context
 from kepulint.rules.ruleset import Rule
 from kepulint.text.document import Document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _rule(**params: object) -> Rule:

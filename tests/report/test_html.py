@@ -19,7 +19,7 @@ from kepulint.report import ReportOptions, RuleTable, html  # noqa: E402
 from kepulint.run.options import RunOptions  # noqa: E402
 from kepulint.run.runner import run_check  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OPTS = {"no_config": True, "jobs": 1, "cache": False, "today": "2025-11-25"}
 
 

@@ -33,9 +33,9 @@ from kepulint.text.decode import InputError
 from kepulint.text.readers.html import read_html
 from kepulint.text.source import LineIndex
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPORT_SCHEMA = ROOT / "lint" / "kepulint" / "schemas" / "report.schema.json"
-SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
 MARKDOWN = "# 干细胞\n\n干细胞可以根治糖尿病。\n"
 
 

@@ -20,7 +20,7 @@ from kepulint.run.fixer import allowed, apply_once, fix_text
 from kepulint.run.options import RunOptions
 from kepulint.run.runner import run_check
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 RULESET = ruleset_for(())
 TODAY = "2026-11-25"

@@ -24,7 +24,7 @@ from kepulint.run.runner import load_settings, run_check  # noqa: E402
 from kepulint.serve.app import create_app  # noqa: E402
 from kepulint.serve.service import Reviewer  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = "seeds/000_ca1cae812c9e3ff5.txt"
 BASE = "http://127.0.0.1:8765"
 CURE = "干细胞可以根治糖尿病。"
@@ -310,7 +310,7 @@ def test_static_files_are_packaged() -> None:
 
     static = resources.files("kepulint.serve").joinpath("static")
     assert {p.name for p in static.iterdir()} >= {"review.css", "review.js"}
-    assert shutil.which  # the browser test (tests/test_serve_browser.py) drives these in Chromium
+    assert shutil.which  # the browser test (tests/serve/test_browser.py) drives these in Chromium
 
 
 def test_read_opens_word_and_html_drafts(client: TestClient) -> None:

@@ -12,7 +12,7 @@ from kepulint.model import Diagnostic, Severity
 from kepulint.rules.ruleset import Rule
 from kepulint.text.document import Document
 
-RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 KNOWN = ("CLM001", "CLM002", "CLM006", "CIT001", "DSC001", "META001", "KPL001", "KPL002", "KPL003")
 
 

@@ -9,7 +9,7 @@ import pytest
 from kepulint.api import Settings, lint_source
 from kepulint.run import chunks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = Settings(today="2026-11-25")
 
 

@@ -10,7 +10,7 @@ from kepulint.api import Settings, lint_source
 from kepulint.text.normalize import fold
 from kepulint.text.source import LineIndex
 
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 SETTINGS = Settings(today="2026-11-25")
 
 

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(
     reason="Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
 )
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SIMPLIFIED = SEEDS / "001_7dbb625b8a7c7b17.txt"
 TRADITIONAL = SEEDS / "000_ca1cae812c9e3ff5.txt"
 WAIT = 20.0
