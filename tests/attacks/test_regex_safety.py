@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from kepulint.cli import main
-from kepulint.rules.regex_safety import UnsafeRegex, check, params_problem
+from kepulint.rules.regex_safety import UnsafeRegex, check
 from kepulint.rules.ruleset import RuleError, load_rules
+from kepulint.rules.validation import regex_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_PACK = ROOT / "tests" / "data" / "rule_packs" / "valid" / "QXW001.yaml"
@@ -50,14 +51,14 @@ def test_every_builtin_rule_passes() -> None:
     ruleset = load_rules(use_cache=False)
     assert len(ruleset) >= 22
     for rule in ruleset:
-        assert params_problem(rule.params) is None, rule.code
+        assert regex_problem(rule.params) is None, rule.code
 
 
 def test_params_problem_names_the_key() -> None:
     params = {"terms": ["神水"], "groups": [{"terms": ["x"], "unless": {"pattern": "(a+)+$"}}]}
-    problem = params_problem(params)
+    problem = regex_problem(params)
     assert problem is not None and problem.startswith("/groups/0/unless/pattern: regex may backtrack")
-    problem = params_problem({"patterns": ["ok", "(.*)*"]})
+    problem = regex_problem({"patterns": ["ok", "(.*)*"]})
     assert problem is not None and problem.startswith("/patterns/1: ")
 
 

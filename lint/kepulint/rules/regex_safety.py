@@ -26,7 +26,7 @@ added. The check is heuristic in both directions; it is not a proof of linear ti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 try:  # Python 3.11+
@@ -59,32 +59,6 @@ _CATEGORIES: dict[Any, Pred] = {
 
 class UnsafeRegex(ValueError):
     """A regex refused by :func:`check`; the message says what and how to fix it."""
-
-
-def params_problem(params: Mapping[str, Any]) -> str | None:
-    """``/key/path: problem`` for the first unsafe regex in a rule's ``params``, else None."""
-    for where, source in _regexes(params, ""):
-        try:
-            check(source)
-        except UnsafeRegex as exc:
-            return f"{where}: {exc}"
-    return None
-
-
-def _regexes(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """(key path, regex source) of every ``pattern`` string and ``*patterns`` list item."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            path = f"{where}/{key}"
-            if key == "pattern" and isinstance(item, str):
-                yield path, item
-            elif isinstance(key, str) and key.endswith("patterns") and isinstance(item, list):
-                yield from ((f"{path}/{i}", p) for i, p in enumerate(item) if isinstance(p, str))
-            else:
-                yield from _regexes(item, path)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _regexes(item, f"{where}/{i}")
 
 
 def check(source: str) -> None:
