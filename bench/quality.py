@@ -3,6 +3,7 @@
     python bench/quality.py                       # development part, Markdown tables
     python bench/quality.py --part test           # the held-out part (report only, never tune on it)
     python bench/quality.py --part all --json     # every text, one JSON object
+    python bench/quality.py --false-positives     # every dev-part diagnostic that matches no finding
 
 Format, split and scoring: tests/corpus/README.md. A broken corpus file is one line on stderr
 and is skipped; the others are scored (exit 2 when any file was skipped).
@@ -18,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lint"))
 
-from quality_lib import ROOT, NaiveBaseline, evaluate, kepulint_marks, load_corpus, markdown, select_part
+from quality_lib import (ROOT, NaiveBaseline, evaluate, false_positives, kepulint_marks, load_corpus, markdown,
+                         select_part)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("dev", "test", "all"), default="dev")
     parser.add_argument("--profile", default=None, help="force a profile (default: kepulint's own default)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of Markdown")
+    parser.add_argument("--false-positives", action="store_true",
+                        help="list every diagnostic that matches no annotated finding, one a line")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"{args.corpus}: error: not a directory", file=sys.stderr)
@@ -35,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"{problem} (skipped)", file=sys.stderr)
     records = select_part(records, args.part)
+    if args.false_positives:
+        for record in records:
+            for line in false_positives(record, kepulint_marks(record, args.profile)):
+                print(line)
+        return 2 if problems else 0
     kep = evaluate(records, lambda r: kepulint_marks(r, args.profile))
     base = evaluate(records, NaiveBaseline.from_rules().marks)
     if args.json:
