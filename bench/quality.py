@@ -19,8 +19,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lint"))
 
-from quality_lib import (ROOT, NaiveBaseline, evaluate, false_positives, kepulint_marks, load_corpus, markdown,
-                         select_part)
+from quality_lib import (
+    ROOT,
+    NaiveBaseline,
+    evaluate,
+    false_positives,
+    kepulint_marks,
+    load_corpus,
+    markdown,
+    select_part,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

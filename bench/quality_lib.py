@@ -23,7 +23,8 @@ SCHEMA_PATH = ROOT / "tests" / "corpus" / "corpus.schema.json"
 DOCUMENT_CODES = ("DSC001", "META001")
 UNSCORED_CODES = ("DSC002", "KPL001", "KPL002", "KPL003")  # not annotated in the corpus
 # which META001 part a message names, in the Simplified and the Traditional (tw, hk) messages
-META_PARTS = {"author": ("作者", "审核"), "date": ("日期", "时间"), "references": ("参考文献", "来源", "參考文獻", "來源")}
+META_PARTS = {"author": ("作者", "审核"), "date": ("日期", "时间"),
+              "references": ("参考文献", "来源", "參考文獻", "來源")}
 
 Span = tuple[int, int]  # 0-based code-point columns on a line, end exclusive
 
