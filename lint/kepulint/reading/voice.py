@@ -32,6 +32,21 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class Unasserted:
+    """A construction that names a claim without asserting it (``unasserted`` in voice.yaml)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    after: bool  # True: the pattern follows the span; False: the span lies inside a match
+    promotional: bool  # False: a promotional text's own claims are not affected
+
+    def covers(self, norm: str, start: int, end: int, sent_start: int, sent_end: int) -> bool:
+        if self.after:
+            return self.pattern.match(norm, end, sent_end) is not None
+        return any(m.start() <= start and end <= m.end() for m in self.pattern.finditer(norm, sent_start, sent_end))
+
+
+@dataclass(frozen=True)
 class VoiceVocabulary:
     reported: WordScan
     distancing: frozenset[str]
@@ -40,6 +55,7 @@ class VoiceVocabulary:
     regulated: WordScan
     furniture: re.Pattern[str]  # the line patterns as one alternation (one search per line)
     genre_codes: dict[str, frozenset[str]]
+    unasserted: tuple[Unasserted, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +71,8 @@ def vocabulary() -> VoiceVocabulary:
         regulated=WordScan(fold_term(w) for w in data["regulated"]["cues"]),
         furniture=re.compile("|".join(f"(?:{p})" for p in data["furniture"]["line_patterns"])),
         genre_codes={genre: frozenset(codes) for genre, codes in data["genre_codes"].items()},
+        unasserted=tuple(Unasserted(u["name"], re.compile(u.get("after") or u["inside"]), "after" in u,
+                                    bool(u.get("promotional", True))) for u in data.get("unasserted", [])),
     )
 
 
@@ -133,6 +151,17 @@ def _quoted(norm: str, quotes: tuple[tuple[str, str], ...], lo: int, start: int,
     return False
 
 
+def unasserted(doc: Document, start: int, end: int, *, promotional: bool) -> str | None:
+    """The construction of the span's sentence that names the claim without asserting it
+    (an alternative question, a refuted reading, what is lacking or sought…), or None."""
+    norm = doc.norm
+    sent_start, sent_end = doc.sentence_at(start)
+    for u in vocabulary().unasserted:
+        if (u.promotional or not promotional) and u.covers(norm, start, end, sent_start, sent_end):
+            return u.name
+    return None
+
+
 def regulated(doc: Document, start: int, *, clause: bool = False) -> str | None:
     """A cue in the span's sentence (or only its clause) saying a charge is regulated or
     condemned, or None."""
@@ -206,6 +235,9 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
         return "page furniture"
     if opts.get("reported") == "suppress":
         genre = genre_of(doc)
+        why = unasserted(doc, start, end, promotional=genre.name == "promotional")
+        if why:
+            return f"named, not asserted ({why})"
         allowed = vocabulary().genre_codes.get(genre.name)
         if allowed is not None and code not in allowed:
             return f"a {genre.name} text does not make {code} claims in its own voice"

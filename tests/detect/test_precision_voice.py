@@ -1,0 +1,65 @@
+"""Wording that names a claim without asserting it (voice.yaml ``unasserted``), issue #15.
+
+Each construction is shown silencing a claim and, with the construction taken away, the same
+claim firing; in Simplified and Traditional.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kepulint.api import lint_text
+
+
+def codes(text: str) -> set[str]:
+    return {d.code for d in lint_text(text, path="a.txt", today="2026-12-07")
+            if d.code not in ("DSC001", "DSC002", "META001")}
+
+
+UNASSERTED = [
+    # alternative question
+    ("干细胞疗法究竟是生命科学的重大突破，还是消费陷阱？", "干细胞疗法是生命科学的重大突破。", "CLM006"),
+    ("幹細胞療法，到底是醫學的重大突破，還是又一個消費陷阱？", "幹細胞療法是醫學的重大突破。", "CLM006"),
+    ("NMN究竟是确有奇效，还是年轻人付出的智商税？", "NMN确有奇效，年轻人都在买。", "CLM006"),
+    # refuted reading
+    ("它不等同于治愈，说这款新药治愈率75%是误读。", "这款新药的治愈率75%。", "CLM004"),
+    ("它不等同於治癒，說這款新藥治癒率75%純屬誤讀。", "這款新藥的治癒率75%。", "CLM004"),
+    # lacking
+    ("自闭症的核心症状至今缺乏根治手段。", "干细胞移植是自闭症的根治手段。", "CLM002"),
+    ("自閉症的核心症狀至今缺乏根治手段，傳統療法只能緩解部分症狀。", "幹細胞移植能根治自閉症。", "CLM002"),
+    ("糖尿病目前仍缺少能够彻底治愈的药物。", "这种药物能够彻底治愈糖尿病。", "CLM002"),
+    # sought
+    ("因此，探索能从根源逆转疾病进程的治疗手段，成为迫切需求。", "干细胞疗法能从根源逆转疾病进程。", "CLM002"),
+    ("因此，尋找能夠逆轉疾病進程的治療方法，成為醫學界的迫切需求。", "幹細胞療法能夠逆轉疾病進程。", "CLM002"),
+    # aim
+    ("偏瘫患者应坚持康复训练，辅以物理治疗，以期达到最佳的恢复效果。", "针灸是偏瘫康复最佳的治疗方法。", "CLM001"),
+    ("偏癱患者應持之以恆，輔以物理治療，以期達到最佳的恢復效果。", "針灸是偏癱康復最佳的治療方法。", "CLM001"),
+    # natural course
+    ("急性荨麻疹在停止接触过敏源后有可能会自己痊愈。", "服用本品后荨麻疹即可痊愈。", "CLM002"),
+    ("急性蕁麻疹在停止接觸過敏源後有可能會自己痊癒，慢性蕁麻疹則應盡早求醫。", "服用本品後蕁麻疹即可痊癒。", "CLM002"),
+    # simile about a reputation
+    ("讲来讲去，冬虫夏草就好似变成什么病也医得好的神药。", "冬虫夏草是什么病也医得好的神药。", "CLM006"),
+    ("慢慢講下講下，就好似變成什麼病也醫得好的神藥。", "冬蟲夏草是什麼病也醫得好的神藥。", "CLM006"),
+]
+
+
+@pytest.mark.parametrize(("silent", "fires", "code"), UNASSERTED)
+def test_a_claim_named_without_being_asserted_is_silent(silent: str, fires: str, code: str) -> None:
+    assert code not in codes(silent)
+    assert code in codes(fires)
+
+
+@pytest.mark.parametrize("text", [
+    "我院干细胞疗法旨在彻底根治糖尿病，欢迎来电预约。",
+    "本院幹細胞療法以期根治糖尿病，歡迎來電預約。",
+])
+def test_a_promotional_text_still_owns_its_aims(text: str) -> None:
+    assert "CLM002" in codes(text)
+
+
+@pytest.mark.parametrize("text", [
+    "本品能促进伤口自行愈合，彻底根治溃疡。",
+    "本品能根治糖尿病，究竟好在哪里？看完就知道。",
+])
+def test_the_constructions_do_not_reach_past_themselves(text: str) -> None:
+    assert "CLM002" in codes(text)
