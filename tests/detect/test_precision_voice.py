@@ -63,3 +63,33 @@ def test_a_promotional_text_still_owns_its_aims(text: str) -> None:
 ])
 def test_the_constructions_do_not_reach_past_themselves(text: str) -> None:
     assert "CLM002" in codes(text)
+
+
+# -- a reporting frame over clauses joined by semicolons ---------------------------------------
+
+@pytest.mark.parametrize(("silent", "fires"), [
+    ("辟谣：干细胞治疗乱象。号称能做干细胞的诊所多如牛毛；疗效从抗衰到抗癌，包治百病。这是骗局。",
+     "辟谣：干细胞治疗乱象。诊所多如牛毛；疗效从抗衰到抗癌，包治百病。这是骗局。"),
+    ("辟謠：幹細胞治療亂象。自稱能「做幹細胞」的診所多如牛毛；療效從抗衰到抗癌，包治百病。這是騙局。",
+     "辟謠：幹細胞治療亂象。診所多如牛毛；療效從抗衰到抗癌，包治百病。這是騙局。"),
+])
+def test_a_reporting_cue_frames_the_clauses_after_its_semicolon(silent: str, fires: str) -> None:
+    assert "CLM002" not in codes(silent)
+    assert "CLM002" in codes(fires)
+
+
+def test_the_frame_ends_at_a_full_stop() -> None:
+    text = "辟谣：干细胞治疗乱象。号称能做干细胞的诊所多如牛毛。疗效从抗衰到抗癌，包治百病。这是骗局。"
+    assert "CLM002" in codes(text)
+
+
+# -- 擅自: a behaviour the article condemns ---------------------------------------------------------
+
+@pytest.mark.parametrize(("silent", "fires"), [
+    ("很多慢性病患者迷信保健品。擅自用保健品替代药物的慢性病患者，并发症发生率更高。",
+     "很多慢性病患者迷信保健品。用保健品替代药物的慢性病患者，病情更稳定。"),
+    ("擅自停用胰島素、改用保健品替代藥物的患者，併發症更多。", "改用保健品替代藥物，病情更穩定。"),
+])
+def test_a_condemned_behaviour_is_not_recommended(silent: str, fires: str) -> None:
+    assert "CLM005" not in codes(silent)
+    assert "CLM005" in codes(fires)

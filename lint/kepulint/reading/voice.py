@@ -90,6 +90,8 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
     sent_start, sent_end = doc.sentence_at(start)
     if clause:
         sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
+    else:
+        sent_start = _frame_start(doc, sent_start)
     cue = None
     for _s, _e, word in within(_cues(doc, "reported", v.reported), sent_start, start):
         if not distancing_only or word in v.distancing:
@@ -106,6 +108,22 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
     if _quoted(norm, v.quotes, _line_start(norm, sent_start), start, end, sent_end):
         return "quoted"
     return None
+
+
+SEMICOLON_FRAME = 2  # sentences joined by semicolons that one reporting cue may frame
+
+
+def _frame_start(doc: Document, sent_start: int) -> int:
+    """Where the reporting frame of a sentence starts: clauses joined by semicolons share one
+    (自称能做干细胞的多如牛毛；疗效从抗衰到抗癌，包治百病), up to :data:`SEMICOLON_FRAME` back."""
+    for _ in range(SEMICOLON_FRAME):
+        if sent_start == 0:
+            break
+        prev_start, _end = doc.sentence_at(sent_start - 1)
+        if not doc.norm[prev_start:sent_start].rstrip().endswith((";", "；")):
+            break
+        sent_start = prev_start
+    return sent_start
 
 
 SCARE_QUOTE_SLACK = 4  # characters a scare-quoted term may carry besides the matched word (降糖神药)

@@ -1,0 +1,34 @@
+"""News earned from reporting constructions (genre.yaml), issue #15: a person the reporter met,
+a collective speaker in the third person, newspaper furniture; in Simplified and Traditional."""
+
+from __future__ import annotations
+
+import pytest
+
+from kepulint.reading.genre import genre_of
+from kepulint.text.document import Document
+
+
+def genre(text: str) -> str:
+    return genre_of(Document.from_text(text, "a.txt")).name
+
+
+@pytest.mark.parametrize("text", [
+    "从事美容业的林小姐，去年接受了外泌体注射。\n林小姐表示，是业内人士主动联系她。",
+    "從事美容業的林小姐，去年接受了外泌體注射。\n林小姐表示，是業內人士主動聯繫她。",
+    "北京的高玉(化名)在美容院注射了干细胞。\n主持人：整整两年了，她受尽了折磨。",
+    "12月11日，中醫醫院分階段投入服務。\n有市民表示，醫師解釋仔細。院方表示，首年會開展12個專病項目。",
+    "12月11日，中医医院分阶段投入服务。\n有市民表示，医师解释仔细。院方表示，首年会开展12个专病项目。",
+])
+def test_reporting_constructions_earn_news(text: str) -> None:
+    assert genre(text) == "news"
+
+
+@pytest.mark.parametrize("text", [
+    "林医师表示，干细胞治疗仍在研究阶段。什么是干细胞？本文为你介绍。",
+    "林醫師表示，幹細胞治療仍在研究階段。什麼是幹細胞？本文為你介紹。",
+    "本院提供干细胞疗程，欢迎来电预约。\n王先生表示，治疗后精神很好。",
+    "本院提供幹細胞療程，歡迎來電預約。\n王先生表示，治療後精神很好。",
+])
+def test_a_doctor_explaining_or_a_clinic_quoting_a_client_is_not_news(text: str) -> None:
+    assert genre(text) != "news"
