@@ -32,3 +32,13 @@ def test_reporting_constructions_earn_news(text: str) -> None:
 ])
 def test_a_doctor_explaining_or_a_clinic_quoting_a_client_is_not_news(text: str) -> None:
     assert genre(text) != "news"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("上证报讯(记者 孔子元)国际医学公告，公司参股的汉氏联合收到临床试验通知书。", "news"),
+    ("中央社記者報導，衛福部公告修正特管辦法，開放更多細胞治療項目。", "news"),
+    ("特此公告。经查，当事人发布违法广告，依法处以罚款，责令停止发布。", "notice"),
+    ("特此公告。經查，當事人違反《藥事法》，處罰鍰新臺幣20萬元，責令下架。", "notice"),
+])
+def test_a_report_of_a_notice_is_news_unless_the_regulator_outscores_the_reporter(text: str, expected: str) -> None:
+    assert genre(text) == expected

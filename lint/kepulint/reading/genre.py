@@ -19,7 +19,7 @@ from ..text.normalize import fold_term
 from ..text.wordscan import WordScan
 
 GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
-CRITICAL = ("notice", "factcheck", "news")  # tie order
+CRITICAL = ("news", "factcheck", "notice")  # tie order: a regulator's voice must outscore the reporter's
 
 
 @dataclass(frozen=True)
