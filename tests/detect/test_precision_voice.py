@@ -93,3 +93,20 @@ def test_the_frame_ends_at_a_full_stop() -> None:
 def test_a_condemned_behaviour_is_not_recommended(silent: str, fires: str) -> None:
     assert "CLM005" not in codes(silent)
     assert "CLM005" in codes(fires)
+
+
+# -- a reader counter closing a meta line is page furniture ----------------------------------------
+
+@pytest.mark.parametrize(("furniture", "prose"), [
+    ("| 2024-05-01 | 健康 | 1,203人已读", "全国已有1,203人接受治疗"),
+    ("| 2024-05-01 | 健康 | 1,203人已讀", "全台已有1,203人接受治療"),
+    ("已有 1,203 人閱讀", "已有 1,203 名患者接受治療"),
+    ("2024-05-01 · 3.2万人看过", "已有 1,203 名患者接受治疗"),
+])
+def test_a_reader_counter_is_furniture(furniture: str, prose: str) -> None:
+    from kepulint.reading.voice import in_furniture
+    from kepulint.text.document import Document
+
+    for line, expected in ((furniture, True), (prose, False)):
+        text = f"干细胞疗法介绍\n{line}\n干细胞疗法仍在研究阶段。"
+        assert in_furniture(Document.from_text(text, "a.txt"), text.index(line) + 1) is expected
