@@ -42,3 +42,13 @@ def test_a_doctor_explaining_or_a_clinic_quoting_a_client_is_not_news(text: str)
 ])
 def test_a_report_of_a_notice_is_news_unless_the_regulator_outscores_the_reporter(text: str, expected: str) -> None:
     assert genre(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("吃木耳能降血脂？\n网上有文章称，每天吃木耳可以清除血管垃圾。\n专家表示，这种说法不科学。", "factcheck"),
+    ("吃木耳能降血脂？\n網路上流傳文章稱，每天吃木耳可以清除血管垃圾。\n專家表示，這種說法沒有科學根據。", "factcheck"),
+    ("【部分错误】吃木耳能降血脂？\n专家表示，木耳富含膳食纤维，但不能代替药物。", "kepu"),
+    ("吃木耳能降血脂？\n專家表示，木耳富含膳食纖維，有助維持健康。", "kepu"),
+])
+def test_a_verdict_on_a_circulating_claim_earns_a_fact_check(text: str, expected: str) -> None:
+    assert genre(text) == expected

@@ -110,3 +110,16 @@ def test_a_reader_counter_is_furniture(furniture: str, prose: str) -> None:
     for line, expected in ((furniture, True), (prose, False)):
         text = f"干细胞疗法介绍\n{line}\n干细胞疗法仍在研究阶段。"
         assert in_furniture(Document.from_text(text, "a.txt"), text.index(line) + 1) is expected
+
+
+# -- a third party's words in a fact-check: source × verb without punctuation --------------------
+
+@pytest.mark.parametrize(("silent", "fires"), [
+    ("【事實查核】網傳喝檸檬水能治癌？\n社群流傳一段影片，片中男子說檸檬水能根治癌症。\n專家表示，此說法錯誤。",
+     "片中男子說檸檬水能根治癌症。本院提供療程，歡迎來電預約。"),
+    ("辟谣：吃木耳能降血脂？\n网上有文章称，每天吃木耳可以彻底清除血管垃圾。\n专家表示，这种说法不科学。",
+     "吃木耳能降血脂？\n每天吃木耳可以彻底清除血管垃圾。\n专家表示，木耳富含膳食纤维。"),
+])
+def test_a_named_third_party_reports_the_claim_in_a_fact_check(silent: str, fires: str) -> None:
+    assert "CLM002" not in codes(silent)
+    assert "CLM002" in codes(fires)
