@@ -123,3 +123,11 @@ def test_a_reader_counter_is_furniture(furniture: str, prose: str) -> None:
 def test_a_named_third_party_reports_the_claim_in_a_fact_check(silent: str, fires: str) -> None:
     assert "CLM002" not in codes(silent)
     assert "CLM002" in codes(fires)
+
+
+@pytest.mark.parametrize("text", [
+    "本品采用天然配方，使用后荨麻疹会自然痊愈，欢迎来电咨询。",
+    "本品採用天然配方，使用後蕁麻疹會自然痊癒，歡迎來電諮詢。",
+])
+def test_a_promotional_text_owns_the_natural_course_it_credits_to_its_product(text: str) -> None:
+    assert "CLM002" in codes(text)
