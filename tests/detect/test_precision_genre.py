@@ -52,3 +52,15 @@ def test_a_report_of_a_notice_is_news_unless_the_regulator_outscores_the_reporte
 ])
 def test_a_verdict_on_a_circulating_claim_earns_a_fact_check(text: str, expected: str) -> None:
     assert genre(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("记者暗访发现，一家美容院推销所谓“干细胞美容针”，称一针就能年轻十岁，每针收费2.8万元。\n市场监管部门表示，将依法查处。",
+     "news"),
+    ("記者暗訪發現，一家美容院推銷所謂「幹細胞美容針」，稱一針就能年輕十歲，每針收費2.8萬元。\n衛生局表示，將依法查處。",
+     "news"),
+    ("市面上干细胞价格混乱，本院每针收费2万元。\n干细胞可以根治糖尿病。", "promotional"),
+    ("市面上幹細胞價格混亂，每針僅需2萬元。\n幹細胞可以根治糖尿病。", "promotional"),
+])
+def test_a_price_in_a_relayed_pitch_is_reported_unless_worded_or_voiced_as_an_offer(text: str, expected: str) -> None:
+    assert genre(text) == expected

@@ -107,7 +107,11 @@ def evidence(doc: Document) -> Evidence:
     norm = doc.norm
     hook = ""
     for start, end, found in v.hooks.found(norm):
-        if not (reported(doc, start, end, clause=True) or regulated(doc, start, clause=True) or _asked(doc, start)):
+        # a booking call is judged in its clause (it stays the publisher's after a reported claim);
+        # a price, in its sentence, unless its clause speaks as a seller (推销…，称…，每针收费2万元
+        # is the pitch a report relays; 市面上价格混乱，本院每针仅需2万元 is an offer)
+        clause = not _PRICE.search(found) or _OFFERING.search(found) is not None or _sells(doc, v, start)
+        if not (reported(doc, start, end, clause=clause) or regulated(doc, start, clause=clause) or _asked(doc, start)):
             hook = found
             break
     return Evidence(hook, tuple((name, signals.keys(norm)) for name, signals in sorted(v.scored.items())))
@@ -125,6 +129,19 @@ def decide(ev: Evidence) -> Genre:
     else:
         name = "promotional" if scores["promotional"] >= v.threshold else "kepu"
     return Genre(name, tuple(sorted(scores.items())))
+
+
+_PRICE = re.compile(r"\d\s*万?元")
+_OFFERING = re.compile("仅需|只需|低至|特价|特惠|优惠|原价|现价|限时|体验价|起")  # a price worded as an offer
+_BREAKS = ",，;；:：。!?！？\n"
+
+
+def _sells(doc: Document, v: GenreVocabulary, pos: int) -> bool:
+    """True when the clause at ``pos`` carries a promotional signal (本院, 我们的产品, 热卖…)."""
+    norm = doc.norm
+    lo = max(norm.rfind(c, 0, pos) for c in _BREAKS) + 1
+    ends = [i for c in _BREAKS if (i := norm.find(c, pos)) >= 0]
+    return bool(v.scored["promotional"].words.distinct(norm[lo:min(ends, default=len(norm))]))
 
 
 def _asked(doc: Document, pos: int) -> bool:
