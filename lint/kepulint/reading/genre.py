@@ -53,6 +53,7 @@ class GenreVocabulary:
     critical_threshold: int
     hooks: Signals
     scored: dict[str, Signals]
+    offer_words: WordScan  # a price worded as an offer (仅需, 低至, 特价…)
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +64,8 @@ def vocabulary() -> GenreVocabulary:
     scored = {"promotional": Signals.of(data["promotional"]["signals"])}
     scored.update({g: Signals.of(data[g]) for g in ("kepu", "news", "notice", "factcheck")})
     return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]),
-                           Signals.of(data["promotional"]["hooks"]), scored)
+                           Signals.of(data["promotional"]["hooks"]), scored,
+                           WordScan(fold_term(w) for w in data["promotional"].get("offer_words", [])))
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def evidence(doc: Document) -> Evidence:
         # a booking call is judged in its clause (it stays the publisher's after a reported claim);
         # a price, in its sentence, unless its clause speaks as a seller (推销…，称…，每针收费2万元
         # is the pitch a report relays; 市面上价格混乱，本院每针仅需2万元 is an offer)
-        clause = not _PRICE.search(found) or _OFFERING.search(found) is not None or _sells(doc, v, start)
+        clause = not _PRICE.search(found) or bool(v.offer_words.distinct(found)) or _sells(doc, v, start)
         if not (reported(doc, start, end, clause=clause) or regulated(doc, start, clause=clause) or _asked(doc, start)):
             hook = found
             break
@@ -131,16 +133,16 @@ def decide(ev: Evidence) -> Genre:
     return Genre(name, tuple(sorted(scores.items())))
 
 
-_PRICE = re.compile(r"\d\s*万?元")
-_OFFERING = re.compile("仅需|只需|低至|特价|特惠|优惠|原价|现价|限时|体验价|起")  # a price worded as an offer
-_BREAKS = ",，;；:：。!?！？\n"
+_PRICE = re.compile(r"\d\s*万?元")  # a hook that is a price, not a booking call
 
 
 def _sells(doc: Document, v: GenreVocabulary, pos: int) -> bool:
     """True when the clause at ``pos`` carries a promotional signal (本院, 我们的产品, 热卖…)."""
+    from .voice import CLAUSE_BREAKS
+
     norm = doc.norm
-    lo = max(norm.rfind(c, 0, pos) for c in _BREAKS) + 1
-    ends = [i for c in _BREAKS if (i := norm.find(c, pos)) >= 0]
+    lo = max(norm.rfind(c, 0, pos) for c in CLAUSE_BREAKS) + 1
+    ends = [i for c in CLAUSE_BREAKS if (i := norm.find(c, pos)) >= 0]
     return bool(v.scored["promotional"].words.distinct(norm[lo:min(ends, default=len(norm))]))
 
 

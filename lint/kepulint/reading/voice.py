@@ -76,7 +76,7 @@ def vocabulary() -> VoiceVocabulary:
     )
 
 
-_CLAUSE_BREAKS = ",，;；:：。!?！？\n"
+CLAUSE_BREAKS = ",，;；:：。!?！？\n"
 
 
 def reported(doc: Document, start: int, end: int, *, distancing_only: bool = False,
@@ -89,7 +89,7 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
     if clause:
-        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
+        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in CLAUSE_BREAKS))
     else:
         sent_start = _frame_start(doc, sent_start)
     cue = None
@@ -186,8 +186,8 @@ def regulated(doc: Document, start: int, *, clause: bool = False) -> str | None:
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
     if clause:
-        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
-        ends = [i for c in _CLAUSE_BREAKS if (i := norm.find(c, start, sent_end)) >= 0]
+        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in CLAUSE_BREAKS))
+        ends = [i for c in CLAUSE_BREAKS if (i := norm.find(c, start, sent_end)) >= 0]
         sent_end = min(ends, default=sent_end)
     found = within(_cues(doc, "regulated", vocabulary().regulated), sent_start, sent_end)
     return found[0][2] if found else None
