@@ -131,3 +131,13 @@ def test_a_named_third_party_reports_the_claim_in_a_fact_check(silent: str, fire
 ])
 def test_a_promotional_text_owns_the_natural_course_it_credits_to_its_product(text: str) -> None:
     assert "CLM002" in codes(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我们找到了能够彻底根治糖尿病的方法。",
+    "我們研發出能夠徹底根治糖尿病的技術。",
+    "这种疗法旨在彻底根治糖尿病。",
+    "這種療法旨在徹底根治糖尿病。",
+])
+def test_found_developed_or_designed_to_cure_is_a_claim(text: str) -> None:
+    assert "CLM002" in codes(text)

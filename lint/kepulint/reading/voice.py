@@ -169,13 +169,18 @@ def _quoted(norm: str, quotes: tuple[tuple[str, str], ...], lo: int, start: int,
     return False
 
 
+UNASSERTED_REACH = 160  # characters read on each side of a span (the longest construction is ~130)
+
+
 def unasserted(doc: Document, start: int, end: int, *, promotional: bool) -> str | None:
     """The construction of the span's sentence that names the claim without asserting it
     (an alternative question, a refuted reading, what is lacking or sought…), or None."""
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
+    # the constructions are short: read only near the span (a sentence may be a whole hostile line)
+    lo, hi = max(sent_start, start - UNASSERTED_REACH), min(sent_end, end + UNASSERTED_REACH)
     for u in vocabulary().unasserted:
-        if (u.promotional or not promotional) and u.covers(norm, start, end, sent_start, sent_end):
+        if (u.promotional or not promotional) and u.covers(norm, start, end, lo, hi):
             return u.name
     return None
 
