@@ -64,3 +64,14 @@ def test_a_verdict_on_a_circulating_claim_earns_a_fact_check(text: str, expected
 ])
 def test_a_price_in_a_relayed_pitch_is_reported_unless_worded_or_voiced_as_an_offer(text: str, expected: str) -> None:
     assert genre(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("從事美容業的林小姐，一次「熟人推薦」的外泌體試用，竟成了毀容噩夢。\n林小姐表示，業內人士主動聯繫她。為什麼會這樣？",
+     "news"),
+    ("从事美容业的林小姐，一次“熟人推荐”的外泌体试用，竟成了毁容噩梦。\n林小姐表示，业内人士主动联系她。为什么会这样？",
+     "news"),
+])
+def test_sales_wording_in_quotation_marks_is_not_the_texts_own(text: str, expected: str) -> None:
+    assert genre(text) == expected
+    assert genre(text.replace("「熟人推薦」", "熟人推薦").replace("“熟人推荐”", "熟人推荐")) == "kepu"

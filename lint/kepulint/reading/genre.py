@@ -116,7 +116,18 @@ def evidence(doc: Document) -> Evidence:
         if not (reported(doc, start, end, clause=clause) or regulated(doc, start, clause=clause) or _asked(doc, start)):
             hook = found
             break
-    return Evidence(hook, tuple((name, signals.keys(norm)) for name, signals in sorted(v.scored.items())))
+    keys = {name: signals.keys(norm) for name, signals in v.scored.items()}
+    keys["promotional"] = _unquoted_keys(doc, v.scored["promotional"])
+    return Evidence(hook, tuple(sorted(keys.items())))
+
+
+def _unquoted_keys(doc: Document, signals: Signals) -> frozenset[str]:
+    """The distinct signals outside quotation marks: sales wording a text quotes (朋友「熟人推荐」的
+    外泌体) is someone else's."""
+    from .voice import quoted
+
+    words = {w for s, e, w in signals.words.find(doc.norm) if not quoted(doc, s, e)}
+    return frozenset(words) | {f"/{i}" for i, p in enumerate(signals.patterns) if p.search(doc.norm)}
 
 
 def decide(ev: Evidence) -> Genre:

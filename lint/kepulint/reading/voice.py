@@ -126,6 +126,13 @@ def _frame_start(doc: Document, sent_start: int) -> int:
     return sent_start
 
 
+def quoted(doc: Document, start: int, end: int) -> bool:
+    """True when [start, end) stands inside quotation marks on its line."""
+    norm = doc.norm
+    sent_start, sent_end = doc.sentence_at(start)
+    return _quoted(norm, vocabulary().quotes, _line_start(norm, sent_start), start, end, sent_end)
+
+
 SCARE_QUOTE_SLACK = 4  # characters a scare-quoted term may carry besides the matched word (降糖神药)
 
 
