@@ -141,3 +141,21 @@ def test_a_promotional_text_owns_the_natural_course_it_credits_to_its_product(te
 ])
 def test_found_developed_or_designed_to_cure_is_a_claim(text: str) -> None:
     assert "CLM002" in codes(text)
+
+
+# -- a subjectless sentence continues the reported pitch before it (critical genres) -------------
+
+@pytest.mark.parametrize(("silent", "fires"), [
+    ("记者调查发现，美容院老板声称这种干细胞产品是进口的抗衰老针剂。注射后可以逆转衰老，永葆青春。\n市场监管部门表示将依法查处。",
+     "记者调查发现，美容院老板推荐这种干细胞产品。注射后可以逆转衰老，永葆青春。\n市场监管部门表示将依法查处。"),
+    ("記者調查發現，美容院老闆聲稱這種幹細胞產品是進口的抗衰老針劑。注射後可以逆轉衰老，永保青春。\n衛生局表示將依法查處。",
+     "記者調查發現，美容院老闆推薦這種幹細胞產品。注射後可以逆轉衰老，永保青春。\n衛生局表示將依法查處。"),
+])
+def test_a_subjectless_sentence_continues_a_reported_pitch(silent: str, fires: str) -> None:
+    assert "CLM002" not in codes(silent)
+    assert "CLM002" in codes(fires)
+
+
+def test_a_promotional_text_owns_the_continuation() -> None:
+    text = "美容院老板声称这种干细胞产品是进口的。注射后可以逆转衰老。本院提供正规疗程，欢迎来电预约。"
+    assert "CLM002" in codes(text)

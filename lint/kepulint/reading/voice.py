@@ -52,6 +52,7 @@ class VoiceVocabulary:
     distancing: frozenset[str]
     speech: re.Pattern[str]
     quotes: tuple[tuple[str, str], ...]
+    continuation: re.Pattern[str] | None
     regulated: WordScan
     furniture: re.Pattern[str]  # the line patterns as one alternation (one search per line)
     genre_codes: dict[str, frozenset[str]]
@@ -68,6 +69,7 @@ def vocabulary() -> VoiceVocabulary:
         distancing=frozenset(fold_term(w) for w in data["reported"]["distancing"]),
         speech=re.compile(data["reported"]["speech"]),
         quotes=tuple((q[0], q[1]) for q in data["reported"]["quotes"]),
+        continuation=re.compile(data["reported"]["continuation"]) if data["reported"].get("continuation") else None,
         regulated=WordScan(fold_term(w) for w in data["regulated"]["cues"]),
         furniture=re.compile("|".join(f"(?:{p})" for p in data["furniture"]["line_patterns"])),
         genre_codes={genre: frozenset(codes) for genre, codes in data["genre_codes"].items()},
@@ -107,7 +109,22 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
         return "speech"
     if _quoted(norm, v.quotes, _line_start(norm, sent_start), start, end, sent_end):
         return "quoted"
+    if not clause and _continues_pitch(doc, v, sent_start):
+        return "continued pitch"
     return None
+
+
+def _continues_pitch(doc: Document, v: VoiceVocabulary, sent_start: int) -> bool:
+    """True when the sentence at ``sent_start`` has no subject of its own (it opens with 注射后,
+    只要, 可以…) and the sentence before it, on the same line, carries a distancing cue."""
+    norm = doc.norm
+    if v.continuation is None or sent_start == 0 or norm[sent_start - 1] == "\n":
+        return False
+    if not v.continuation.match(norm, sent_start):
+        return False
+    prev_start, _end = doc.sentence_at(sent_start - 1)
+    cues = within(_cues(doc, "reported", v.reported), prev_start, sent_start)
+    return any(word in v.distancing for _s, _e, word in cues)
 
 
 SEMICOLON_FRAME = 2  # sentences joined by semicolons that one reporting cue may frame
