@@ -116,6 +116,7 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
     found: dict[int, str | None] = doc.memo("framing-clause-cue", lambda d: {}).setdefault((cues, breaks), {})
     sent_start, _ = doc.sentence_at(clause_start)
     norm = doc.norm
+    positions = _break_positions(doc, breaks)
     strip = breaks + " "
     walked: list[tuple[int, str | None]] = []  # (clause end, its cue when it frames), nearest first
     answer: str | None = None
@@ -128,18 +129,23 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
         if hi in found:
             answer = found[hi]
             break
-        lo = hi - 1
-        while lo > sent_start and norm[lo - 1] not in breaks:
-            lo -= 1
-        clause = norm[lo:hi]
-        m = cues.search(clause)
-        walked.append((hi, m.group() if m and _FRAME_END.search(clause) else None))
+        # the clause runs back to the last break before its last character (found by bisect: a
+        # sentence with no breaks but many contrast words is not walked once per hit)
+        k = bisect_right(positions, hi - 2) - 1
+        lo = max(sent_start, positions[k] + 1 if k >= 0 else sent_start)
+        m = index_of(doc._cache, cues, norm).first(lo, hi)
+        walked.append((hi, m[2] if m and _FRAME_END.search(norm, max(lo, hi - 3), hi) else None))
         hi = lo
     for end, cue in reversed(walked):  # from the farthest clause to the nearest
         if cue is not None:
             answer = cue
         found[end] = answer
     return answer
+
+
+def _break_positions(doc: Document, breaks: str) -> list[int]:
+    """Where the characters of ``breaks`` stand in the document (found once per document)."""
+    return doc.memo(f"break-positions:{breaks}", lambda d: [i for i, c in enumerate(d.norm) if c in breaks])
 
 
 _HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试者|人们|民众|成人|儿童|老人")
