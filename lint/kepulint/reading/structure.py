@@ -145,7 +145,8 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
 
 def _break_positions(doc: Document, breaks: str) -> list[int]:
     """Where the characters of ``breaks`` stand in the document (found once per document)."""
-    return doc.memo(f"break-positions:{breaks}", lambda d: [i for i, c in enumerate(d.norm) if c in breaks])
+    pattern = re.compile(f"[{re.escape(breaks)}]")
+    return doc.memo(f"break-positions:{breaks}", lambda d: [m.start() for m in pattern.finditer(d.norm)])
 
 
 _HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试者|人们|民众|成人|儿童|老人")
