@@ -4,6 +4,7 @@
     python bench/quality.py --part test           # the held-out part (report only, never tune on it)
     python bench/quality.py --part all --json     # every text, one JSON object
     python bench/quality.py --misses [CODE ...]   # the clear findings kepulint missed, one a line
+    python bench/quality.py --false-positives     # every dev-part diagnostic that matches no finding
 
 Format, split and scoring: tests/corpus/README.md. A broken corpus file is one line on stderr
 and is skipped; the others are scored (exit 2 when any file was skipped).
@@ -23,6 +24,7 @@ from quality_lib import (
     ROOT,
     NaiveBaseline,
     evaluate,
+    false_positives,
     kepulint_marks,
     load_corpus,
     markdown,
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of Markdown")
     parser.add_argument("--misses", nargs="*", metavar="CODE",
                         help="list the clear findings kepulint missed (of these codes, or all) instead of scores")
+    parser.add_argument("--false-positives", action="store_true",
+                        help="list every diagnostic that matches no annotated finding, one a line")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"{args.corpus}: error: not a directory", file=sys.stderr)
@@ -47,9 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"{problem} (skipped)", file=sys.stderr)
     records = select_part(records, args.part)
-    if args.misses is not None:
-        for line in misses(records, lambda r: kepulint_marks(r, args.profile), frozenset(args.misses)):
-            print(line)
+    if args.misses is not None or args.false_positives:
+        if args.misses is not None:
+            for line in misses(records, lambda r: kepulint_marks(r, args.profile), frozenset(args.misses)):
+                print(line)
+        else:
+            for record in records:
+                for line in false_positives(record, kepulint_marks(record, args.profile)):
+                    print(line)
         return 2 if problems else 0
     kep = evaluate(records, lambda r: kepulint_marks(r, args.profile))
     base = evaluate(records, NaiveBaseline.from_rules().marks)

@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "tests" / "corpus" / "corpus.schema.json"
 DOCUMENT_CODES = ("DSC001", "META001")
 UNSCORED_CODES = ("DSC002", "KPL001", "KPL002", "KPL003")  # not annotated in the corpus
-META_PARTS = {"author": ("作者", "审核"), "date": ("日期", "时间"), "references": ("参考文献", "来源")}
+# which META001 part a message names, in the Simplified and the Traditional (tw, hk) messages
+META_PARTS = {"author": ("作者", "审核"), "date": ("日期", "时间"),
+              "references": ("参考文献", "来源", "參考文獻", "來源")}
 
 Span = tuple[int, int]  # 0-based code-point columns on a line, end exclusive
 
@@ -262,6 +264,32 @@ def score_record(record: dict[str, Any], marks: list[Mark]) -> dict[str, Tally]:
         tallies[key].traps += 1
         tallies[key].traps_hit += hit
     return tallies
+
+
+def false_positives(record: dict[str, Any], marks: list[Mark]) -> list[str]:
+    """One line per diagnostic that matches no annotated finding (what precision counts against):
+    ``id:line: CODE 'text'``, with the trap it hits when it hits one."""
+    lines = record["lines"]
+    out = []
+    for mark in marks:
+        if mark.code in UNSCORED_CODES:
+            continue
+        if mark.code in DOCUMENT_CODES:
+            doc = record["document"] or {}
+            if record["whole"] and not (doc.get("DSC001") if mark.code == "DSC001"
+                                        else mark.part in doc.get("META001", [])):
+                out.append(f"{record['id']}: {mark.code} {mark.part or 'document'}")
+            continue
+        line = lines[mark.line - 1] if mark.line <= len(lines) else ""
+        if any(f["code"] == mark.code and f["line"] == mark.line
+               and _overlaps(_quote_span(line, f["quote"]), mark.span) for f in record["findings"]):
+            continue
+        traps = [t for t in record["traps"] if t["line"] == mark.line
+                 and _overlaps(_quote_span(line, t["quote"]), mark.span)
+                 and ("*" in t["codes"] or mark.code in t["codes"])]
+        trap = f"  [trap: {traps[0].get('why', '')}]" if traps else ""
+        out.append(f"{record['id']}:{mark.line}: {mark.code} {line[mark.span[0]:mark.span[1]]!r} in {line!r}{trap}")
+    return out
 
 
 @dataclass

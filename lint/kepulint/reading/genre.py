@@ -19,7 +19,7 @@ from ..text.normalize import fold_term
 from ..text.wordscan import WordScan
 
 GENRES = ("promotional", "kepu", "news", "notice", "factcheck")
-CRITICAL = ("notice", "factcheck", "news")  # tie order
+CRITICAL = ("news", "factcheck", "notice")  # tie order: a regulator's voice must outscore the reporter's
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class GenreVocabulary:
     critical_threshold: int
     hooks: Signals
     scored: dict[str, Signals]
+    offer_words: WordScan  # a price worded as an offer (仅需, 低至, 特价…)
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +64,8 @@ def vocabulary() -> GenreVocabulary:
     scored = {"promotional": Signals.of(data["promotional"]["signals"])}
     scored.update({g: Signals.of(data[g]) for g in ("kepu", "news", "notice", "factcheck")})
     return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]),
-                           Signals.of(data["promotional"]["hooks"]), scored)
+                           Signals.of(data["promotional"]["hooks"]), scored,
+                           WordScan(fold_term(w) for w in data["promotional"].get("offer_words", [])))
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,25 @@ def evidence(doc: Document) -> Evidence:
     norm = doc.norm
     hook = ""
     for start, end, found in v.hooks.found(norm):
-        if not (reported(doc, start, end, clause=True) or regulated(doc, start, clause=True) or _asked(doc, start)):
+        # a booking call is judged in its clause (it stays the publisher's after a reported claim);
+        # a price, in its sentence, unless its clause speaks as a seller (推销…，称…，每针收费2万元
+        # is the pitch a report relays; 市面上价格混乱，本院每针仅需2万元 is an offer)
+        clause = not _PRICE.search(found) or bool(v.offer_words.distinct(found)) or _sells(doc, v, start)
+        if not (reported(doc, start, end, clause=clause) or regulated(doc, start, clause=clause) or _asked(doc, start)):
             hook = found
             break
-    return Evidence(hook, tuple((name, signals.keys(norm)) for name, signals in sorted(v.scored.items())))
+    keys = {name: signals.keys(norm) for name, signals in v.scored.items()}
+    keys["promotional"] = _unquoted_keys(doc, v.scored["promotional"])
+    return Evidence(hook, tuple(sorted(keys.items())))
+
+
+def _unquoted_keys(doc: Document, signals: Signals) -> frozenset[str]:
+    """The distinct signals outside quotation marks: sales wording a text quotes (朋友「熟人推荐」的
+    外泌体) is someone else's."""
+    from .voice import quoted
+
+    words = {w for s, e, w in signals.words.find(doc.norm) if not quoted(doc, s, e)}
+    return frozenset(words) | {f"/{i}" for i, p in enumerate(signals.patterns) if p.search(doc.norm)}
 
 
 def decide(ev: Evidence) -> Genre:
@@ -125,6 +142,19 @@ def decide(ev: Evidence) -> Genre:
     else:
         name = "promotional" if scores["promotional"] >= v.threshold else "kepu"
     return Genre(name, tuple(sorted(scores.items())))
+
+
+_PRICE = re.compile(r"\d\s*万?元")  # a hook that is a price, not a booking call
+
+
+def _sells(doc: Document, v: GenreVocabulary, pos: int) -> bool:
+    """True when the clause at ``pos`` carries a promotional signal (本院, 我们的产品, 热卖…)."""
+    from .voice import CLAUSE_BREAKS
+
+    norm = doc.norm
+    lo = max(norm.rfind(c, 0, pos) for c in CLAUSE_BREAKS) + 1
+    ends = [i for c in CLAUSE_BREAKS if (i := norm.find(c, pos)) >= 0]
+    return bool(v.scored["promotional"].words.distinct(norm[lo:min(ends, default=len(norm))]))
 
 
 def _asked(doc: Document, pos: int) -> bool:

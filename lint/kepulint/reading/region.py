@@ -25,6 +25,7 @@ class RegionVocabulary:
     cn: WordScan
     cn_raw: frozenset[str]
     cn_patterns: re.Pattern[str]
+    traditional: dict[str, tuple[str, ...]]  # per profile: glyphs and wording of Traditional texts
 
 
 def _words(words: list[str]) -> WordScan:
@@ -38,7 +39,8 @@ def vocabulary() -> RegionVocabulary:
     data = load_yaml("region.yaml")
     return RegionVocabulary(int(data["strong"]), _words(data["tw"]), _words(data["hk"]),
                             _words(data["cn"]), frozenset(data["cn_raw"]),
-                            re.compile("|".join(data["cn_patterns"])))
+                            re.compile("|".join(data["cn_patterns"])),
+                            {name: tuple(data.get("traditional", {}).get(name, ())) for name in PROFILES})
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +68,9 @@ def detect(text: str, folded: str | None = None) -> str:
     score["cn"] += sum(c in sample for c in v.cn_raw)
     score["cn"] += len(set(v.cn_patterns.findall(sample)))
     if traditional_share(sample) >= TRADITIONAL_SHARE:
+        # a place, an institution or a mainland term weighs two glyph or wording hints
+        for name in PROFILES:
+            score[name] = 2 * score[name] + sum(w in sample for w in v.traditional[name])
         return max(("tw", "hk", "cn"), key=lambda name: score[name])  # max keeps the first of equals
     best = max(("tw", "hk"), key=lambda name: score[name])
     return best if score[best] >= v.strong and score[best] > score["cn"] else "cn"

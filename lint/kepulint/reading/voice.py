@@ -32,14 +32,31 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class Unasserted:
+    """A construction that names a claim without asserting it (``unasserted`` in voice.yaml)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    after: bool  # True: the pattern follows the span; False: the span lies inside a match
+    promotional: bool  # False: a promotional text's own claims are not affected
+
+    def covers(self, norm: str, start: int, end: int, sent_start: int, sent_end: int) -> bool:
+        if self.after:
+            return self.pattern.match(norm, end, sent_end) is not None
+        return any(m.start() <= start and end <= m.end() for m in self.pattern.finditer(norm, sent_start, sent_end))
+
+
+@dataclass(frozen=True)
 class VoiceVocabulary:
     reported: WordScan
     distancing: frozenset[str]
     speech: re.Pattern[str]
     quotes: tuple[tuple[str, str], ...]
+    continuation: re.Pattern[str] | None
     regulated: WordScan
     furniture: re.Pattern[str]  # the line patterns as one alternation (one search per line)
     genre_codes: dict[str, frozenset[str]]
+    unasserted: tuple[Unasserted, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -52,13 +69,16 @@ def vocabulary() -> VoiceVocabulary:
         distancing=frozenset(fold_term(w) for w in data["reported"]["distancing"]),
         speech=re.compile(data["reported"]["speech"]),
         quotes=tuple((q[0], q[1]) for q in data["reported"]["quotes"]),
+        continuation=re.compile(data["reported"]["continuation"]) if data["reported"].get("continuation") else None,
         regulated=WordScan(fold_term(w) for w in data["regulated"]["cues"]),
         furniture=re.compile("|".join(f"(?:{p})" for p in data["furniture"]["line_patterns"])),
         genre_codes={genre: frozenset(codes) for genre, codes in data["genre_codes"].items()},
+        unasserted=tuple(Unasserted(u["name"], re.compile(u.get("after") or u["inside"]), "after" in u,
+                                    bool(u.get("promotional", True))) for u in data.get("unasserted", [])),
     )
 
 
-_CLAUSE_BREAKS = ",，;；:：。!?！？\n"
+CLAUSE_BREAKS = ",，;；:：。!?！？\n"
 
 
 def reported(doc: Document, start: int, end: int, *, distancing_only: bool = False,
@@ -71,7 +91,9 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
     if clause:
-        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
+        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in CLAUSE_BREAKS))
+    else:
+        sent_start = _frame_start(doc, sent_start)
     cue = None
     for _s, _e, word in within(_cues(doc, "reported", v.reported), sent_start, start):
         if not distancing_only or word in v.distancing:
@@ -87,7 +109,45 @@ def reported(doc: Document, start: int, end: int, *, distancing_only: bool = Fal
         return "speech"
     if _quoted(norm, v.quotes, _line_start(norm, sent_start), start, end, sent_end):
         return "quoted"
+    if not clause and _continues_pitch(doc, v, sent_start):
+        return "continued pitch"
     return None
+
+
+def _continues_pitch(doc: Document, v: VoiceVocabulary, sent_start: int) -> bool:
+    """True when the sentence at ``sent_start`` has no subject of its own (it opens with 注射后,
+    只要, 可以…) and the sentence before it, on the same line, carries a distancing cue."""
+    norm = doc.norm
+    if v.continuation is None or sent_start == 0 or norm[sent_start - 1] == "\n":
+        return False
+    if not v.continuation.match(norm, sent_start):
+        return False
+    prev_start, _end = doc.sentence_at(sent_start - 1)
+    cues = within(_cues(doc, "reported", v.reported), prev_start, sent_start)
+    return any(word in v.distancing for _s, _e, word in cues)
+
+
+SEMICOLON_FRAME = 2  # sentences joined by semicolons that one reporting cue may frame
+
+
+def _frame_start(doc: Document, sent_start: int) -> int:
+    """Where the reporting frame of a sentence starts: clauses joined by semicolons share one
+    (自称能做干细胞的多如牛毛；疗效从抗衰到抗癌，包治百病), up to :data:`SEMICOLON_FRAME` back."""
+    for _ in range(SEMICOLON_FRAME):
+        if sent_start == 0:
+            break
+        prev_start, _end = doc.sentence_at(sent_start - 1)
+        if not doc.norm[prev_start:sent_start].rstrip().endswith((";", "；")):
+            break
+        sent_start = prev_start
+    return sent_start
+
+
+def quoted(doc: Document, start: int, end: int) -> bool:
+    """True when [start, end) stands inside quotation marks on its line."""
+    norm = doc.norm
+    sent_start, sent_end = doc.sentence_at(start)
+    return _quoted(norm, vocabulary().quotes, _line_start(norm, sent_start), start, end, sent_end)
 
 
 SCARE_QUOTE_SLACK = 4  # characters a scare-quoted term may carry besides the matched word (降糖神药)
@@ -133,14 +193,30 @@ def _quoted(norm: str, quotes: tuple[tuple[str, str], ...], lo: int, start: int,
     return False
 
 
+UNASSERTED_REACH = 160  # characters read on each side of a span (the longest construction is ~130)
+
+
+def unasserted(doc: Document, start: int, end: int, *, promotional: bool) -> str | None:
+    """The construction of the span's sentence that names the claim without asserting it
+    (an alternative question, a refuted reading, what is lacking or sought…), or None."""
+    norm = doc.norm
+    sent_start, sent_end = doc.sentence_at(start)
+    # the constructions are short: read only near the span (a sentence may be a whole hostile line)
+    lo, hi = max(sent_start, start - UNASSERTED_REACH), min(sent_end, end + UNASSERTED_REACH)
+    for u in vocabulary().unasserted:
+        if (u.promotional or not promotional) and u.covers(norm, start, end, lo, hi):
+            return u.name
+    return None
+
+
 def regulated(doc: Document, start: int, *, clause: bool = False) -> str | None:
     """A cue in the span's sentence (or only its clause) saying a charge is regulated or
     condemned, or None."""
     norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
     if clause:
-        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in _CLAUSE_BREAKS))
-        ends = [i for c in _CLAUSE_BREAKS if (i := norm.find(c, start, sent_end)) >= 0]
+        sent_start = max(sent_start, *(norm.rfind(c, sent_start, start) + 1 for c in CLAUSE_BREAKS))
+        ends = [i for c in CLAUSE_BREAKS if (i := norm.find(c, start, sent_end)) >= 0]
         sent_end = min(ends, default=sent_end)
     found = within(_cues(doc, "regulated", vocabulary().regulated), sent_start, sent_end)
     return found[0][2] if found else None
@@ -206,6 +282,9 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
         return "page furniture"
     if opts.get("reported") == "suppress":
         genre = genre_of(doc)
+        why = unasserted(doc, start, end, promotional=genre.name == "promotional")
+        if why:
+            return f"named, not asserted ({why})"
         allowed = vocabulary().genre_codes.get(genre.name)
         if allowed is not None and code not in allowed:
             return f"a {genre.name} text does not make {code} claims in its own voice"
