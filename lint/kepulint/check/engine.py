@@ -132,6 +132,8 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
     """Place findings in the file: lines, columns, matched text, fingerprints."""
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, int, str]] = set()
+    advice_memo: dict[tuple[object, ...], str] = {}  # findings of one claim share advice and fixes
+    fixes_memo: dict[tuple[str, str, str], tuple[str, int, str] | None] = {}
     for f in findings:
         key = (f.code, f.start, f.end, f.message)
         if key in seen:
@@ -148,8 +150,8 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
             path=doc.path, code=f.code, name=rule.name, severity=f.severity, message=message,
             line=line, column=col, end_line=end_line, end_column=end_col, match=match,
             help=help_for(rule, doc.profile), fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
-            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm),
-            fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile),
+            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm, advice_memo),
+            fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile, fixes_memo),
         ))
     out.sort(key=lambda d: d.sort_key)
     return out

@@ -268,12 +268,16 @@ class Context:
         """A hedge (有望, 可能, 初步…) in the span's clause, or an uncertainty note (尚需验证…)
         in its sentence; None when there is neither."""
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
-        found = self._unblocked_hedge(doc, lo, hi)
-        if found:
-            return found
-        sent_start, sent_end = doc.sentence_at(start)
-        m = self._index(doc, "hedge_notes").first(sent_start, sent_end)
-        return m[2] if m else None
+        sentence = doc.sentence_at(start)
+        memo = doc.memo("context-hedges", lambda d: {})  # the answer is the clause's: once per clause
+        key = (lo, hi, sentence)
+        if key not in memo:
+            found = self._unblocked_hedge(doc, lo, hi)
+            if not found:
+                m = self._index(doc, "hedge_notes").first(*sentence)
+                found = m[2] if m else None
+            memo[key] = found
+        return memo[key]  # type: ignore[no-any-return]
 
     def _unblocked_hedge(self, doc: Document, lo: int, hi: int) -> str | None:
         """The first hedge in ``lo:hi`` that does not start inside a non-hedge (不可能)."""
@@ -299,15 +303,21 @@ class Context:
         from .structure import framing_clause_cue, names_humans  # clause scope (structure.py)
 
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
+        sentence = doc.sentence_at(start)
+        memo = doc.memo("context-preclinical", lambda d: {})  # the answer is the clause's: once per clause
+        key = (lo, hi, sentence)
+        if key in memo:
+            return memo[key]  # type: ignore[no-any-return]
         m = self._index(doc, "preclinical").first(lo, hi)  # by bisect: a long clause is not rescanned per hit
         if m:
-            return m[2]
-        cue = framing_clause_cue(doc, lo, self.v.preclinical, self.v.clause_breaks)
-        if cue or names_humans(doc, lo, hi):
-            return cue
-        sent_start, sent_end = doc.sentence_at(start)
-        m = self._index(doc, "preclinical").first(sent_start, sent_end)
-        return m[2] if m else None
+            found: str | None = m[2]
+        else:
+            found = framing_clause_cue(doc, lo, self.v.preclinical, self.v.clause_breaks)
+            if not found and not names_humans(doc, lo, hi):
+                m = self._index(doc, "preclinical").first(*sentence)
+                found = m[2] if m else None
+        memo[key] = found
+        return found
 
     def booster(self, doc: Document, start: int, end: int) -> str | None:
         """A certainty booster (必将, 彻底, 100%…) just before the span, in its clause.
