@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..rules.ruleset import Rule
-from ..text.normalize import fold_chars
 from ..text.matchindex import MatchIndex
+from ..text.normalize import fold_chars
 from ..text.source import LineIndex
 from ..text.wording import for_profile
 from . import advice_data as data

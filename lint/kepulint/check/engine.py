@@ -1,106 +1,41 @@
 """Run rules over a document and turn findings into diagnostics.
 
-One Aho-Corasick automaton holds every rule's lexicon, so a document is scanned once
-for all candidates; kinds then judge only around their own hits.
+One Aho-Corasick automaton holds every rule's lexicon, so a document is scanned once for all
+candidates (:class:`~kepulint.kinds.candidates.Candidates`); each kind then judges only around its
+own hits, and says itself what the engine must know of it (``skips_references``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
 
-from ..kinds import kind_class
-from ..kinds.base import Hit, Kind
+from ..kinds.candidates import CompiledRules
 from ..model import Diagnostic, Finding, Severity
 from ..reading.context import Context
 from ..reading.evidence import evidence
-from ..rules.prefilter import LITERALS_MEMO, LiteralIndex
 from ..rules.ruleset import Rule
 from ..text.document import Document
 from ..text.normalize import fold_term
 from .advice import advise, help_for
 from .fixes import fixes_for
 
-LINE_KINDS_SKIPPING_REFERENCES = {"phrase", "proximity", "cooccurrence"}
-
-
-class CompiledRules:
-    """Kinds built for each rule plus the shared automaton (built once per rule set)."""
-
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.kinds: dict[str, Kind] = {r.code: kind_class(r.kind)(r) for r in rules}
-        entries: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        literals: set[str] = set()
-        for code, kind in self.kinds.items():
-            for role, terms in kind.lexicon().items():
-                for term in terms:
-                    folded = fold_term(term)
-                    if folded and (code, role) not in entries[folded]:
-                        entries[folded].append((code, role))
-            literals.update(kind.literals())  # regex prefilters (see prefilter.py)
-        # one-character literals (digits, 人, 期…) are frequent: str.count/find answer for
-        # them faster than reporting every occurrence from the automaton
-        self.char_literals = frozenset(lit for lit in literals if len(lit) == 1)
-        for literal in literals - self.char_literals:
-            entries.setdefault(literal, [])
-        # the automaton reports indexes into self.terms: (term, (code, role) pairs, is literal)
-        self.terms = [(term, tuple(payload), term in literals) for term, payload in entries.items()]
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.pop("automaton", None)  # a Rust object, not picklable; rebuilt in ~2 ms
-        return state
-
-    @cached_property
-    def automaton(self) -> Any:
-        import ahocorasick_rs
-
-        return ahocorasick_rs.AhoCorasick([t[0] for t in self.terms], matchkind=ahocorasick_rs.MatchKind.Standard)
-
-    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], LiteralIndex]:
-        """All lexicon hits in ``text`` for the given rule codes (code -> role -> hits, in
-        the order of their ends, longest first), and where the regex prefilter literals occur."""
-        hits: dict[str, dict[str, list[Hit]]] = defaultdict(lambda: defaultdict(list))
-        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        if self.terms:
-            for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
-                spans[index].append((start, end))
-        found: dict[str, list[int]] = {}
-        touched: set[tuple[str, str]] = set()
-        for index, term_spans in spans.items():
-            term, payload, is_literal = self.terms[index]
-            if is_literal:
-                found[term] = [start for start, _ in term_spans]
-            for code, role in payload:
-                if code in codes:
-                    hits[code][role].extend((start, end, term) for start, end in term_spans)
-                    touched.add((code, role))
-        for code, role in touched:
-            hits[code][role].sort(key=_automaton_order)
-        return hits, LiteralIndex(text, found, self.char_literals)
-
-
-def _automaton_order(hit: Hit) -> tuple[int, int]:
-    return hit[1], hit[0]
+__all__ = ["CompiledRules", "apply_overrides", "fingerprint", "run_rules", "to_diagnostics"]
 
 
 def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
               ctx: Context | None = None) -> list[Finding]:
     """Findings of ``rules`` on ``doc`` (original offsets)."""
     ctx = ctx or Context()
-    codes = {r.code for r in rules}
-    hits, literals = compiled.scan(doc.norm, codes)
-    doc._cache[LITERALS_MEMO] = literals
+    candidates = compiled.candidates(doc, {r.code for r in rules})
     findings: list[Finding] = []
     refs: tuple[int, int] | None = None
     for rule in rules:
         kind = compiled.kinds[rule.code]
-        produced = list(kind.check(doc, hits.get(rule.code, {}), ctx))
-        if produced and rule.kind in LINE_KINDS_SKIPPING_REFERENCES and not rule.params.get("scan_references"):
+        produced = list(kind.check(doc, candidates.for_rule(rule.code), ctx))
+        if produced and kind.skips_references:
             if refs is None:
                 refs = _references_span(doc)
             produced = [f for f in produced if not refs[0] <= f.start < refs[1]]
@@ -152,6 +87,7 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
             help=help_for(rule, doc.profile), fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
             advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm, advice_memo),
             fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile, fixes_memo),
+            document_level=f.document_level,
         ))
     out.sort(key=lambda d: d.sort_key)
     return out

@@ -63,6 +63,8 @@ def _group_list(spec: Any) -> list[Mapping[str, Any]]:
 
 
 class Cooccurrence(Kind):
+    reads_sentences = True  # a claim in the references list is a cited title, not the article's
+
     @classmethod
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         for key in ("left", "right"):

@@ -29,6 +29,8 @@ from .base import Hits, Kind, TermGroup, check_group
 
 
 class Phrase(Kind):
+    reads_sentences = True  # a claim in the references list is a cited title, not the article's
+
     @classmethod
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         if not params.get("terms") and not params.get("patterns"):

@@ -86,6 +86,8 @@ def _check_windows(spec: Any, where: str) -> str | None:
 
 
 class Proximity(Kind):
+    reads_sentences = True  # a claim in the references list is a cited title, not the article's
+
     @classmethod
     def validate(cls, params: Mapping[str, Any]) -> str | None:
         if not params.get("terms") and not params.get("patterns"):

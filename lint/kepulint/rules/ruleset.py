@@ -129,7 +129,7 @@ class RuleSet:
                 from . import ruleset_cache
 
                 ruleset_cache.forget(self.digest)
-        from ..check.engine import CompiledRules
+        from ..kinds.candidates import CompiledRules
 
         return CompiledRules(self.rules)
 
