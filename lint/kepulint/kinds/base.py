@@ -17,6 +17,7 @@ from ..rules.regex_literals import (
     CaseInsensitive,
     fast_start,
     literal_gates,
+    max_width,
     required_literals,
     source_start_literals,
 )
@@ -380,6 +381,7 @@ class RulePattern:
     gates: tuple[frozenset[str], ...]
     fast: bool
     starts: frozenset[str] | None = None
+    width: int | None = None  # the widest match, when it is short and there are several gates
 
     @classmethod
     def of(cls, source: str) -> RulePattern:
@@ -389,7 +391,12 @@ class RulePattern:
         else:
             gates = tuple(dict.fromkeys((literals, *literal_gates(source)) if literals else literal_gates(source)))
         fast = fast_start(source)
-        return cls(source, literals, gates, fast, None if fast else source_start_literals(source))
+        try:
+            width = max_width(source) if len(gates) > 1 else None
+        except (OverflowError, re.error):
+            width = None
+        return cls(source, literals, gates, fast, None if fast else source_start_literals(source),
+                   width if width is not None and width <= MAX_GATED_WIDTH else None)
 
     @property
     def scanned(self) -> set[str]:
@@ -404,9 +411,11 @@ class RulePattern:
         for gate in self.gates:  # noqa: SIM110 - a loop, not a generator: ~180 calls per draft
             if present.isdisjoint(gate):
                 return False
-        return True
+        # a short match holds a literal of each gate: they must stand that close somewhere
+        return self.width is None or literals.near(self.gates, self.width)
 
 
+MAX_GATED_WIDTH = 2000  # patterns whose matches are at most this wide are gated on their literals' distance
 ANCHORED_SPACING = 100  # try a pattern at its start literals when they are at most 1 per 100 characters
 
 

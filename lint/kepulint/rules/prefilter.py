@@ -36,6 +36,7 @@ class LiteralIndex:
         self._char_positions: dict[str, list[int]] = {}
         self._counts: dict[str, int] = {}
         self._windows: dict[Any, list[tuple[int, int]]] = {}  # literal set -> windows; literal -> sentence runs
+        self._starts: dict[frozenset[str], list[int]] = {}  # literal set -> sorted starts (near)
         self.present = {*found, *(ch for ch in chars if ch in self._text)}  # every literal that occurs
 
     def any_of(self, literals: frozenset[str]) -> bool:
@@ -78,6 +79,26 @@ class LiteralIndex:
             runs.extend(memo[literal])
         return [(sentences[a][0], sentences[b][1]) for a, b in _merged(runs, touching=True)]
 
+    def near(self, gates: tuple[frozenset[str], ...], width: int) -> bool:
+        """False when no occurrence of the rarest gate's literals has a literal of every other gate
+        within ``width`` characters: then no match ``width`` characters wide holds one of each.
+        True (no proof) when the rarest gate occurs over :data:`NEAR_CHECKS` times."""
+        starts = [self._gate_starts(gate) for gate in gates]
+        rare = min(starts, key=len)
+        if len(rare) > NEAR_CHECKS:
+            return True
+        others = [s for s in starts if s is not rare]
+        for at in rare:
+            if all(_any_between(s, at - width, at + width) for s in others):
+                return True
+        return False
+
+    def _gate_starts(self, gate: frozenset[str]) -> list[int]:
+        found = self._starts.get(gate)
+        if found is None:
+            found = self._starts[gate] = self.starts_of(gate)
+        return found
+
     def count(self, literals: frozenset[str]) -> int:
         """Occurrences of all ``literals`` together."""
         counts = self._counts
@@ -104,6 +125,15 @@ class LiteralIndex:
         if out is None:
             out = self._char_positions[literal] = find_all(self._text, literal)
         return out
+
+
+NEAR_CHECKS = 64  # occurrences of a pattern's rarest literal set tried by LiteralIndex.near
+
+
+def _any_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Some sorted start lies in [lo, hi]."""
+    i = bisect_left(starts, lo)
+    return i < len(starts) and starts[i] <= hi
 
 
 def may_match_plain(regex: re.Pattern[str], text: str) -> bool:
