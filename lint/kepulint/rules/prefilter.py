@@ -88,10 +88,7 @@ class LiteralIndex:
         if len(rare) > NEAR_CHECKS:
             return True
         others = [s for s in starts if s is not rare]
-        for at in rare:
-            if all(_any_between(s, at - width, at + width) for s in others):
-                return True
-        return False
+        return any(all(_any_between(s, at - width, at + width) for s in others) for at in rare)
 
     def _gate_starts(self, gate: frozenset[str]) -> list[int]:
         found = self._starts.get(gate)
