@@ -79,9 +79,22 @@ class Names:
         self.folded, self.title = folded, title[:200]
         self.sentence_ends = MatchIndex(_SENTENCE_END, folded)
         self.indexes = {key: MatchIndex(pattern, folded) for key, pattern in _names().items()}
+        # where the full scans are usable, the (start, end) lists of every category's names
+        self._scans = [(index.starts, index.ends) for index in self.indexes.values() if index.full_scan(0, 0)]
+        self._all_scanned = len(self._scans) == len(self.indexes)
         self.in_title = {key: _first_named([self.title], pattern) for key, pattern in _names().items()}
 
         self.title_context = Context(self.in_title["diseases"], self.in_title["therapies"], self.in_title["animals"])
+
+    def none_near(self, lo: int, hi: int) -> bool:
+        """True when no name of any category can be found in any span within ``lo:hi``."""
+        if not self._all_scanned:
+            return False
+        for starts, ends in self._scans:
+            k = bisect_right(ends, lo)
+            if k < len(starts) and starts[k] < hi:
+                return False
+        return True
 
     def none_in(self, key: str, lo: int, hi: int) -> bool:
         """True when no name of category ``key`` can be found in any span within ``lo:hi``."""
@@ -125,7 +138,7 @@ def context_of(lines: LineIndex, start: int, end: int, norm: str = "") -> Contex
     else its line, else its paragraph (up to three lines each way, to a blank line), else the title.
     Each is read at most :data:`REACH` characters either side of the match (a draft may be one line)."""
     names = names_of(lines, norm)
-    if all(names.none_in(key, start - 2 * REACH, end + 2 * REACH) for key in names.indexes):  # every span is in there
+    if names.none_near(start - 2 * REACH, end + 2 * REACH):  # every span below lies in there
         return names.title_context
     number, _ = lines.position(start)
     line_start, line_end = lines.line_span(number)

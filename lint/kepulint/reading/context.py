@@ -112,6 +112,7 @@ class Context:
         self.v = vocab or vocabulary()
         self._indexed: Document | None = None
         self._indexes: dict[str, MatchIndex] = {}
+        self._last_clause: tuple[Document | None, int, int] = (None, -1, 0)  # doc, start, its clause start
 
     # -- indexes (built once per document, on demand) ----------------------------------
     def boundaries(self, doc: Document) -> Boundaries:
@@ -157,6 +158,8 @@ class Context:
     def clause_start(self, doc: Document, start: int) -> int:
         """Start of the clause holding ``start``: after the last break or contrast word
         (memoised per position: the checks of one candidate ask up to four times)."""
+        if self._last_clause[0] is doc and self._last_clause[1] == start:  # the candidate at hand
+            return self._last_clause[2]
         memo = doc._cache.get("context-clause-starts")
         if memo is None:
             memo = doc._cache["context-clause-starts"] = {}
@@ -165,6 +168,7 @@ class Context:
             clause = self.boundaries(doc).clause_start(start)
             last = self._index(doc, "contrast").last(clause, start)
             found = memo[start] = last[1] if last else clause
+        self._last_clause = (doc, start, found)
         return found  # type: ignore[no-any-return]
 
     def clause_end(self, doc: Document, end: int) -> int:
