@@ -12,11 +12,11 @@ Positions are offsets into ``Document.norm``; lines end at LF (the folded view).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from ..text.document import Document
 from ..text.markup import URL_FILL
-from ..text.matchindex import index_of
+from ..text.matchindex import index_of, indexable
 
 HEADING_MAX = 40  # a plain-text heading is one short line
 SECTION_LINES = 25  # a heading governs at most this many lines below it
@@ -112,11 +112,15 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
 
     The answer for a clause is the nearest earlier framing clause's cue, so it is the answer for
     the clause before unless that one frames: each clause is read once per document (a memo by
-    clause end), and a sentence of thousands of clauses costs one walk, not one per hit."""
+    clause end), and a sentence of thousands of clauses costs one walk, not one per hit. The
+    clause a query starts in (cut by a contrast word, not a break, it has no memo) is bounded by
+    bisect in the break positions and searched in the cue index: no hit rescans its sentence."""
     found: dict[int, str | None] = doc.memo("framing-clause-cue", lambda d: {}).setdefault((cues, breaks), {})
     sent_start, _ = doc.sentence_at(clause_start)
     norm = doc.norm
     strip = breaks + " "
+    positions = _break_positions(doc, breaks)
+    index = index_of(doc._cache, cues, norm) if indexable(cues) else None
     walked: list[tuple[int, str | None]] = []  # (clause end, its cue when it frames), nearest first
     answer: str | None = None
     hi = clause_start
@@ -128,18 +132,34 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
         if hi in found:
             answer = found[hi]
             break
-        lo = hi - 1
-        while lo > sent_start and norm[lo - 1] not in breaks:
-            lo -= 1
-        clause = norm[lo:hi]
-        m = cues.search(clause)
-        walked.append((hi, m.group() if m and _FRAME_END.search(clause) else None))
+        k = bisect_left(positions, hi - 1) - 1  # the last break before the clause's last character
+        lo = max(sent_start, positions[k] + 1) if k >= 0 else sent_start
+        if index is not None:
+            m = index.first(lo, hi)
+            cue = m[2] if m else None
+        else:
+            plain = cues.search(norm[lo:hi])
+            cue = plain.group() if plain else None
+        frames = cue is not None and _FRAME_END.search(norm, max(lo, hi - _FRAME_WIDTH), hi) is not None
+        walked.append((hi, cue if frames else None))
         hi = lo
     for end, cue in reversed(walked):  # from the farthest clause to the nearest
         if cue is not None:
             answer = cue
         found[end] = answer
     return answer
+
+
+_FRAME_WIDTH = 4  # the longest word _FRAME_END ends with, and a line break "$" may stand before
+
+
+def _break_positions(doc: Document, breaks: str) -> list[int]:
+    """Sorted offsets of the clause-break characters ``breaks`` in the folded text (found once)."""
+    memo: dict[str, list[int]] = doc.memo("structure-break-positions", lambda d: {})
+    found = memo.get(breaks)
+    if found is None:
+        found = memo[breaks] = [m.start() for m in re.finditer(f"[{re.escape(breaks)}]", doc.norm)] if breaks else []
+    return found
 
 
 _HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试者|人们|民众|成人|儿童|老人")
