@@ -17,6 +17,15 @@ from ..text.document import Document
 from ..text.matchindex import MatchIndex, index_of
 from ..text.normalize import fold_term
 from ..text.segment import Boundaries
+from .structure import framing_clause_cue, names_humans  # clause scope
+
+
+def _memo(doc: Document, key: str) -> dict[Any, Any]:
+    """The document's memo dict ``key`` (made on first use)."""
+    found = doc._cache.get(key)
+    if found is None:
+        found = doc._cache[key] = {}
+    return found  # type: ignore[no-any-return]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -113,6 +122,7 @@ class Context:
         self._indexed: Document | None = None
         self._indexes: dict[str, MatchIndex] = {}
         self._last_clause: tuple[Document | None, int, int] = (None, -1, 0)  # doc, start, its clause start
+        self._last_clause_end: tuple[Document | None, int, int] = (None, -1, 0)  # doc, end, its clause end
 
     # -- indexes (built once per document, on demand) ----------------------------------
     def boundaries(self, doc: Document) -> Boundaries:
@@ -173,12 +183,15 @@ class Context:
 
     def clause_end(self, doc: Document, end: int) -> int:
         """End of the clause holding ``end - 1``: the next break, or its sentence's end (memoised)."""
+        if self._last_clause_end[0] is doc and self._last_clause_end[1] == end:  # the candidate at hand
+            return self._last_clause_end[2]
         memo = doc._cache.get("context-clause-ends")
         if memo is None:
             memo = doc._cache["context-clause-ends"] = {}
         found = memo.get(end)
         if found is None:
             found = memo[end] = self.boundaries(doc).clause_end(end)
+        self._last_clause_end = (doc, end, found)
         return found  # type: ignore[no-any-return]
 
     # -- the five questions --------------------------------------------------
@@ -273,7 +286,7 @@ class Context:
         in its sentence; None when there is neither."""
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
         sentence = doc.sentence_at(start)
-        memo = doc.memo("context-hedges", lambda d: {})  # the answer is the clause's: once per clause
+        memo = _memo(doc, "context-hedges")  # the answer is the clause's: once per clause
         key = (lo, hi, sentence)
         if key not in memo:
             found = self._unblocked_hedge(doc, lo, hi)
@@ -304,11 +317,9 @@ class Context:
         span's clause brings in no human participant of its own (…逆转了小鼠的体重下降，且优于
         氟西汀). A clause that names people is a human claim: 这项实验治愈了小鼠，也为人类糖尿病的
         彻底根治铺平了道路."""
-        from .structure import framing_clause_cue, names_humans  # clause scope (structure.py)
-
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
         sentence = doc.sentence_at(start)
-        memo = doc.memo("context-preclinical", lambda d: {})  # the answer is the clause's: once per clause
+        memo = _memo(doc, "context-preclinical")  # the answer is the clause's: once per clause
         key = (lo, hi, sentence)
         if key in memo:
             return memo[key]  # type: ignore[no-any-return]
