@@ -67,9 +67,10 @@ def _first_named(texts: list[str], pattern: re.Pattern[str]) -> str:
 
 class Names:
     """One document folded once (same offsets as its text: ``norm``, the linted view, when it
-    has them), its title, and where its disease, therapy and animal names stand, so that the
-    names near a match are found by bisect (:class:`~kepulint.text.matchindex.MatchIndex`)
-    instead of by a search per finding."""
+    has them) and its title. Names near a match are searched span by span; once a document has
+    many findings for its size (thousands of one claim on a line), where the names and sentence
+    ends stand is indexed instead (:class:`~kepulint.text.matchindex.MatchIndex`), and each
+    finding is answered by bisect: the same names either way."""
 
     def __init__(self, lines: LineIndex, norm: str = "") -> None:
         self.lines = lines
@@ -77,14 +78,23 @@ class Names:
         title = next((folded[a:b] for a, b in (lines.line_span(i) for i in range(1, min(lines.line_count, 20) + 1))
                       if folded[a:b].strip() and not folded[a:b].startswith("---")), "")
         self.folded, self.title = folded, title[:200]
-        self.sentence_ends = MatchIndex(_SENTENCE_END, folded)
-        self.indexes = {key: MatchIndex(pattern, folded) for key, pattern in _names().items()}
-        # where the full scans are usable, the (start, end) lists of every category's names
-        self._scans = [(index.starts, index.ends) for index in self.indexes.values() if index.full_scan(0, 0)]
-        self._all_scanned = len(self._scans) == len(self.indexes)
         self.in_title = {key: _first_named([self.title], pattern) for key, pattern in _names().items()}
-
         self.title_context = Context(self.in_title["diseases"], self.in_title["therapies"], self.in_title["animals"])
+        self.calls = 0
+        self._indexed = False
+
+    def dense(self) -> bool:
+        """Whether findings are many for the text's size (then the indexes pay for themselves)."""
+        self.calls += 1
+        if not self._indexed and self.calls > max(DENSE_FINDINGS, len(self.folded) // DENSE_SPACING):
+            folded = self.folded
+            self.sentence_ends = MatchIndex(_SENTENCE_END, folded)
+            self.indexes = {key: MatchIndex(pattern, folded) for key, pattern in _names().items()}
+            # where the full scans are usable, the (start, end) lists of every category's names
+            self._scans = [(index.starts, index.ends) for index in self.indexes.values() if index.full_scan(0, 0)]
+            self._all_scanned = len(self._scans) == len(self.indexes)
+            self._indexed = True
+        return self._indexed
 
     def none_near(self, lo: int, hi: int) -> bool:
         """True when no name of any category can be found in any span within ``lo:hi``."""
@@ -116,6 +126,10 @@ class Names:
         return self.in_title[key]
 
 
+DENSE_FINDINGS = 64  # findings of a document answered by searching before its names are indexed…
+DENSE_SPACING = 100  # …and one per this many characters (ten times a normal draft's density)
+
+
 _LAST: list[Names] = []  # the last document's names (the language server lints in threads: one read)
 
 
@@ -138,21 +152,35 @@ def context_of(lines: LineIndex, start: int, end: int, norm: str = "") -> Contex
     else its line, else its paragraph (up to three lines each way, to a blank line), else the title.
     Each is read at most :data:`REACH` characters either side of the match (a draft may be one line)."""
     names = names_of(lines, norm)
-    if names.none_near(start - 2 * REACH, end + 2 * REACH):  # every span below lies in there
+    indexed = names.dense()
+    if indexed and names.none_near(start - 2 * REACH, end + 2 * REACH):  # every span below lies in there
         return names.title_context
     number, _ = lines.position(start)
     line_start, line_end = lines.line_span(number)
     near_start, near_end = max(line_start, start - REACH), min(line_end, end + REACH)
-    cut = names.sentence_ends.last(near_start, max(near_start, start))
-    nxt = names.sentence_ends.first(max(near_start, end), near_end)
+    if indexed:
+        last_end = names.sentence_ends.last(near_start, max(near_start, start))
+        cut = last_end[1] if last_end else None
+        found = names.sentence_ends.first(max(near_start, end), near_end)
+        nxt = found[1] if found else None
+    else:
+        ends = [m.end() for m in _SENTENCE_END.finditer(names.folded, near_start, max(near_start, start))]
+        cut = ends[-1] if ends else None
+        after = _SENTENCE_END.search(names.folded, max(near_start, end), near_end)
+        nxt = after.end() if after else None
     first = last = number
     while first > 1 and number - first < 3 and not _blank(lines, first - 1):
         first -= 1
     while last < lines.line_count and last - number < 3 and not _blank(lines, last + 1):
         last += 1
-    spans = [(cut[1] if cut else near_start, nxt[1] if nxt else near_end), (near_start, near_end),
+    spans = [(near_start if cut is None else cut, near_end if nxt is None else nxt), (near_start, near_end),
              (max(lines.line_span(first)[0], start - 2 * REACH), min(lines.line_span(last)[1], end + 2 * REACH))]
-    return Context(names.first("diseases", spans), names.first("therapies", spans), names.first("animals", spans))
+    if indexed:
+        return Context(names.first("diseases", spans), names.first("therapies", spans),
+                       names.first("animals", spans))
+    texts = [names.folded[a:b] for a, b in spans] + [names.title]
+    found_names = _names()
+    return Context(*(_first_named(texts, found_names[key]) for key in ("diseases", "therapies", "animals")))
 
 
 def _clean(text: str) -> str:

@@ -36,7 +36,6 @@ class LiteralIndex:
         self._char_positions: dict[str, list[int]] = {}
         self._counts: dict[str, int] = {}
         self._windows: dict[Any, list[tuple[int, int]]] = {}  # literal set -> windows; literal -> sentence runs
-        self._starts: dict[frozenset[str], list[int]] = {}  # literal set -> sorted starts (near)
         self.present = {*found, *(ch for ch in chars if ch in self._text)}  # every literal that occurs
 
     def any_of(self, literals: frozenset[str]) -> bool:
@@ -83,18 +82,18 @@ class LiteralIndex:
         """False when no occurrence of the rarest gate's literals has a literal of every other gate
         within ``width`` characters: then no match ``width`` characters wide holds one of each.
         True (no proof) when the rarest gate occurs over :data:`NEAR_CHECKS` times."""
-        starts = [self._gate_starts(gate) for gate in gates]
-        rare = min(starts, key=len)
-        if len(rare) > NEAR_CHECKS:
+        rare = min(gates, key=self.count)
+        if self.count(rare) > NEAR_CHECKS:
             return True
-        others = [s for s in starts if s is not rare]
-        return any(all(_any_between(s, at - width, at + width) for s in others) for at in rare)
+        others = [gate & self.present for gate in gates if gate is not rare]
+        return any(all(any(self._occurs_near(lit, at, width) for lit in gate) for gate in others)
+                   for lit in rare & self.present for at in self.positions(lit))
 
-    def _gate_starts(self, gate: frozenset[str]) -> list[int]:
-        found = self._starts.get(gate)
-        if found is None:
-            found = self._starts[gate] = self.starts_of(gate)
-        return found
+    def _occurs_near(self, literal: str, at: int, width: int) -> bool:
+        """``literal`` starts somewhere in [at - width, at + width]."""
+        if literal in self._chars:  # a frequent character: looked for, not listed
+            return self._text.find(literal, max(0, at - width), at + width + 1) >= 0
+        return _any_between(self._found.get(literal, []), at - width, at + width)
 
     def count(self, literals: frozenset[str]) -> int:
         """Occurrences of all ``literals`` together."""
