@@ -58,7 +58,7 @@ class Document:
     today: str = ""  # YYYY-MM-DD for date-relative rules
     profile: str = "cn"
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
-    _last_sentence: tuple[int, tuple[int, int]] = field(default=(-1, (0, 0)), repr=False, compare=False)
+    _last_sentence: tuple[int, tuple[int, int]] = field(default=(-1, (0, 0)), init=False, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", *, markdown: bool | None = None,
