@@ -121,6 +121,7 @@ class Context:
         self.v = vocab or vocabulary()
         self._indexed: Document | None = None
         self._indexes: dict[str, MatchIndex] = {}
+        self._absent: dict[tuple[str, int], bool] = {}  # (pattern name, sentence start) -> none there
         self._last_clause: tuple[Document | None, int, int] = (None, -1, 0)  # doc, start, its clause start
         self._last_clause_end: tuple[Document | None, int, int] = (None, -1, 0)  # doc, end, its clause end
 
@@ -136,11 +137,32 @@ class Context:
         """The :class:`~kepulint.text.matchindex.MatchIndex` of vocabulary pattern ``name`` in ``doc``
         (kept here too for the document at hand: a candidate's checks ask for nine)."""
         if self._indexed is not doc:
-            self._indexed, self._indexes = doc, {}
+            self._indexed, self._indexes, self._absent = doc, {}, {}
         index = self._indexes.get(name)
         if index is None:
             index = self._indexes[name] = index_of(doc._cache, getattr(self.v, name), doc.norm)
         return index
+
+    def _none_in(self, doc: Document, name: str, lo: int, hi: int) -> bool:
+        """True when the sentence holding ``lo:hi`` has no match of vocabulary pattern ``name``, so
+        that no query inside it can find one (answered once per sentence: its candidates share it).
+
+        A match found in a range overlaps one of the full scan's (see :mod:`~kepulint.text.matchindex`),
+        so a sentence that no full-scan match overlaps holds none. False when unsure."""
+        index = self._index(doc, name)
+        s_lo, s_hi = doc.sentence_at(hi)  # queries end at the candidate: its sentence is at hand
+        if not s_lo <= lo <= hi <= s_hi:
+            return False
+        key = (name, s_lo)
+        found = self._absent.get(key)
+        if found is None:
+            if index.full_scan(0, 0):
+                k = bisect_right(index.ends, s_lo)
+                found = k == len(index.starts) or index.starts[k] >= s_hi
+            else:
+                found = False
+            self._absent[key] = found
+        return found
 
     def _quote_positions(self, doc: Document) -> dict[str, list[int]]:
         """Sorted offsets of each quote character (quotes are one character each)."""
@@ -176,7 +198,8 @@ class Context:
         found = memo.get(start)
         if found is None:
             clause = self.boundaries(doc).clause_start(start)
-            last = self._index(doc, "contrast").last(clause, start)
+            last = None if self._none_in(doc, "contrast", clause, start) \
+                else self._index(doc, "contrast").last(clause, start)
             found = memo[start] = last[1] if last else clause
         self._last_clause = (doc, start, found)
         return found  # type: ignore[no-any-return]
@@ -206,9 +229,11 @@ class Context:
             return cues[-1]
         sent_start, _ = doc.sentence_at(start)
         # long-range evidential negation, not across a contrast word
-        contrast = self._index(doc, "contrast").last(sent_start, start)
+        contrast = None if self._none_in(doc, "contrast", sent_start, start) \
+            else self._index(doc, "contrast").last(sent_start, start)
         prefix_start = contrast[1] if contrast else sent_start
-        ev = self._index(doc, "evidential").first(prefix_start, start)
+        ev = None if self._none_in(doc, "evidential", prefix_start, start) \
+            else self._index(doc, "evidential").first(prefix_start, start)
         if ev:
             return ev[2]
         post = self._postfix(norm, end, self.clause_end(doc, end) + 1)
@@ -225,7 +250,8 @@ class Context:
     def question(self, doc: Document, start: int, end: int) -> bool:
         """True when the span is asked about, not asserted (…吗？, 能否…, 是否…)."""
         clause = self.clause_start(doc, start)
-        if self._index(doc, "question_openers").first(clause, start):
+        if not self._none_in(doc, "question_openers", clause, start) \
+                and self._index(doc, "question_openers").first(clause, start):
             return True
         sent_start, sent_end = doc.sentence_at(start)
         size, asked = self._sentence_tail(doc, sent_start, sent_end)
@@ -237,7 +263,8 @@ class Context:
         """A debunk frame (所谓, 号称, 谣言…) around the span, or None."""
         norm = doc.norm
         sent_start, _ = doc.sentence_at(start)
-        cue = self._index(doc, "debunk").last(sent_start, start)
+        cue = None if self._none_in(doc, "debunk", sent_start, start) \
+            else self._index(doc, "debunk").last(sent_start, start)
         if cue:
             return cue[2]
         if self._quoted(doc, sent_start, start, end):
