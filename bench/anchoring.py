@@ -24,7 +24,7 @@ def main() -> None:
     from make_corpus import load_seeds, make_draft
 
     from kepulint.api import Settings, lint_source
-    from kepulint.kinds.compiled import CompiledRules
+    from kepulint.kinds.candidates import CompiledRules
     from kepulint.rules.ruleset import RuleSet, load_rules
     from kepulint.rules.validation import upgraded
 

@@ -7,7 +7,6 @@ give the matches of ``regex.finditer(norm)`` on real drafts, for every rule rege
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kepulint.api import ruleset_for
-from kepulint.kinds.base import PATTERN_MEMO, RulePattern, _anchored, compiled, pattern_hits
-from kepulint.rules.prefilter import LITERALS_MEMO
+from kepulint.kinds.base import RulePattern, _anchored, compiled, pattern_hits, pattern_hits_plain
+from kepulint.kinds.hits import RuleHits
 from kepulint.rules.regex_literals import source_start_literals
 from kepulint.text.document import Document
 
@@ -24,25 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 DRAFTS = sorted([*ROOT.glob("seeds/*.md"), *ROOT.glob("tests/drafts/*.md")])
 
 
-def _rule_patterns() -> list[RulePattern]:
-    ruleset_for(()).compiled  # noqa: B018 - builds (or loads) every kind, hence every RulePattern
-    found = {p.source: p for p in gc.get_objects() if isinstance(p, RulePattern)}
-    return [found[k] for k in sorted(found)]
-
-
-PATTERNS = _rule_patterns()
+PATTERNS: list[RulePattern] = ruleset_for(()).compiled.patterns()
 ANCHORED = [p for p in PATTERNS if p.starts]
 
 
-def _doc(text: str) -> Document:
+def _doc(text: str) -> tuple[Document, RuleHits]:
+    """A draft and the candidates every rule sees in it (one scan, as the engine makes it)."""
     doc = Document.from_text(text, "x.md", today="2026-11-25", profile="cn")
-    _hits, index = ruleset_for(()).compiled.scan(doc.norm, set())
-    doc._cache[LITERALS_MEMO] = index
-    return doc
+    return doc, ruleset_for(()).compiled.candidates(doc, set()).for_rule("")
 
 
-def _plain(pattern: RulePattern, norm: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in compiled(pattern.source).finditer(norm) if m.end() > m.start()]
+def _plain(pattern: RulePattern, doc: Document) -> list[tuple[int, int, str]]:
+    return [h for h in pattern_hits_plain(doc, pattern) if h[1] > h[0]]
 
 
 def test_most_rule_regexes_have_start_literals() -> None:
@@ -60,19 +52,18 @@ def test_start_literals_of_a_source() -> None:
 
 @pytest.mark.parametrize("path", DRAFTS, ids=lambda p: p.name)
 def test_every_rule_regex_finds_what_finditer_finds(path: Path) -> None:
-    doc = _doc(path.read_text(encoding="utf-8"))
+    doc, hits = _doc(path.read_text(encoding="utf-8"))
     for pattern in PATTERNS:
-        got = [h for h in pattern_hits(doc, pattern) if h[1] > h[0]]
-        assert got == _plain(pattern, doc.norm), pattern.source
+        got = [h for h in pattern_hits(doc, pattern, hits) if h[1] > h[0]]
+        assert got == _plain(pattern, doc), pattern.source
 
 
 @pytest.mark.parametrize("path", DRAFTS, ids=lambda p: p.name)
 def test_anchored_search_is_finditer(path: Path) -> None:
-    doc = _doc(path.read_text(encoding="utf-8"))
-    index = doc._cache[LITERALS_MEMO]
+    doc, hits = _doc(path.read_text(encoding="utf-8"))
     for pattern in ANCHORED:
-        got = _anchored(compiled(pattern.source), doc.norm, index.starts_of(pattern.starts))
-        assert got == _plain(pattern, doc.norm), pattern.source
+        got = _anchored(compiled(pattern.source), doc.norm, hits.literals.starts_of(pattern.starts))
+        assert got == _plain(pattern, doc), pattern.source
 
 
 PIECES = [*sorted({lit for p in ANCHORED for lit in p.starts if len(lit) <= 4})[:400],
@@ -82,9 +73,7 @@ PIECES = [*sorted({lit for p in ANCHORED for lit in p.starts if len(lit) <= 4})[
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
 def test_anchored_search_on_generated_text(text: str) -> None:
-    doc = _doc(text)
-    index = doc._cache[LITERALS_MEMO]
-    doc._cache.pop(PATTERN_MEMO, None)
+    doc, hits = _doc(text)
     for pattern in ANCHORED:
-        got = _anchored(compiled(pattern.source), doc.norm, index.starts_of(pattern.starts))
-        assert got == _plain(pattern, doc.norm), pattern.source
+        got = _anchored(compiled(pattern.source), doc.norm, hits.literals.starts_of(pattern.starts))
+        assert got == _plain(pattern, doc), pattern.source

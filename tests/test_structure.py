@@ -43,6 +43,15 @@ def test_framing_clause_cue_equals_the_plain_walk(pieces: list[str], order: obje
         assert structure.framing_clause_cue(doc, start, CUES, BREAKS) == plain_framing_clause_cue(doc, start)
 
 
+@settings(max_examples=100, deadline=None)
+@given(pieces=st.lists(st.sampled_from([*PIECES, "但", "\n", "中"]), max_size=30))
+def test_framing_clause_cue_at_any_position_equals_the_plain_walk(pieces: list[str]) -> None:
+    """A clause may start anywhere (after a contrast word: 但可能根治但可能根治…), not only after a break."""
+    doc = Document.from_text("".join(pieces), "a.txt", markdown=False)
+    for start in range(len(doc.norm) + 1):
+        assert structure.framing_clause_cue(doc, start, CUES, BREAKS) == plain_framing_clause_cue(doc, start)
+
+
 def test_a_framing_clause_governs_the_clauses_after_it() -> None:
     text = "在小鼠模型中，该疗法根治了糖尿病，且优于药物。人类患者中，根治了。"
     doc = Document.from_text(text, "a.txt", markdown=False)

@@ -37,7 +37,7 @@ class Settings:
 
 def _compile_kinds(rules: list[Rule]) -> Any:
     """The rules' kinds and automaton (imported only when a file needs linting, not on a warm run)."""
-    from .kinds.compiled import CompiledRules
+    from .kinds.candidates import CompiledRules
 
     return CompiledRules(rules)
 
@@ -127,9 +127,10 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
 
     if chunked:
         whole = chunks.genre_of_chunks(text, path, markdown)  # one genre for the whole file
+        kinds = ruleset.compiled.kinds
 
         def one(chunk: str, first: bool, last: bool) -> FileResult:
-            wanted = [r.code for r in rules if first or last or r.params.get("mode") != "placement"]
+            wanted = [r.code for r in rules if first or last or not kinds[r.code].chunk_edges_only]
             return lint_source(chunk, path, settings, select=wanted, markdown=markdown, ruleset=ruleset, genre=whole)
 
         return chunks.lint_in_chunks(text, path, one)

@@ -57,6 +57,7 @@ class Finding:
     message: str
     notes: tuple[str, ...] = ()
     context: str = ""  # normalised sentence text, used for baseline fingerprints
+    document_level: bool = False  # about the document as a whole (a missing disclaimer), not a span of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class Diagnostic:
     crosses_markup: bool | None = None  # HTML only: a tag or comment lies inside the span
     advice: str = ""  # how to rewrite this match, in the profile's script (see advice.py)
     fixes: tuple[Fix, ...] = ()
+    document_level: bool = False  # its finding's (not reported: the position 1:1 says it)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -141,7 +143,7 @@ class Diagnostic:
         return (Diagnostic, (self.path, self.code, self.name, self.severity, self.message, self.line,
                              self.column, self.end_line, self.end_column, self.match,
                              self.fingerprint, self.suppression, self.notes, self.crosses_markup,
-                             self.advice, self.fixes))
+                             self.advice, self.fixes, self.document_level))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import pytest
 from attack_kit import CLAIM, check, last_stats, victim
 
 from kepulint import stamp, userkey
-from kepulint.kinds.compiled import CompiledRules
+from kepulint.kinds.candidates import CompiledRules
 from kepulint.model import Diagnostic, FileResult, Severity
 from kepulint.rules import ruleset, ruleset_cache
 from kepulint.run import cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kepulint.api import Settings, lint_source
-from kepulint.kinds.compiled import CompiledRules
+from kepulint.kinds.candidates import CompiledRules
 from kepulint.model import Diagnostic
 from kepulint.rules.ruleset import Rule, RuleSet, rule_from_data
 

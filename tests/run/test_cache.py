@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from kepulint import stamp, userkey
 from kepulint.api import Settings, ruleset_for
-from kepulint.kinds.compiled import CompiledRules
+from kepulint.kinds.candidates import CompiledRules
 from kepulint.model import FileResult
 from kepulint.rules import ruleset, ruleset_cache
 from kepulint.run import cache, discover, parallel, runner

@@ -11,10 +11,12 @@ Help texts follow the profile too (:func:`help_for`: 为什么 names the jurisdi
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..rules.ruleset import Rule
+from ..text.matchindex import MatchIndex
 from ..text.normalize import fold_chars
 from ..text.source import LineIndex
 from ..text.wording import for_profile
@@ -63,20 +65,81 @@ def _first_named(texts: list[str], pattern: re.Pattern[str]) -> str:
     return ""
 
 
-_FOLDED: list[tuple[LineIndex, str, str]] = []  # the last document: its lines, folded text and title
+class Names:
+    """One document folded once (same offsets as its text: ``norm``, the linted view, when it
+    has them) and its title. Names near a match are searched span by span; once a document has
+    many findings for its size (thousands of one claim on a line), where the names and sentence
+    ends stand is indexed instead (:class:`~kepulint.text.matchindex.MatchIndex`), and each
+    finding is answered by bisect: the same names either way."""
 
-
-def _folded(lines: LineIndex, norm: str = "") -> tuple[str, str]:
-    """The document folded once (same offsets as its text: ``norm``, the linted view, when it has
-    them), and its folded title."""
-    entry = _FOLDED[0] if _FOLDED else None  # one read: the language server lints in threads
-    if entry is None or entry[0] is not lines:
+    def __init__(self, lines: LineIndex, norm: str = "") -> None:
+        self.lines = lines
         folded = norm if len(norm) == len(lines.text) else fold_chars(lines.text)
         title = next((folded[a:b] for a, b in (lines.line_span(i) for i in range(1, min(lines.line_count, 20) + 1))
                       if folded[a:b].strip() and not folded[a:b].startswith("---")), "")
-        entry = (lines, folded, title[:200])
-        _FOLDED[:] = [entry]
-    return entry[1], entry[2]
+        self.folded, self.title = folded, title[:200]
+        self.in_title = {key: _first_named([self.title], pattern) for key, pattern in _names().items()}
+        self.title_context = Context(self.in_title["diseases"], self.in_title["therapies"], self.in_title["animals"])
+        self.calls = 0
+        self._indexed = False
+
+    def dense(self) -> bool:
+        """Whether findings are many for the text's size (then the indexes pay for themselves)."""
+        self.calls += 1
+        if not self._indexed and self.calls > max(DENSE_FINDINGS, len(self.folded) // DENSE_SPACING):
+            folded = self.folded
+            self.sentence_ends = MatchIndex(_SENTENCE_END, folded)
+            self.indexes = {key: MatchIndex(pattern, folded) for key, pattern in _names().items()}
+            # where the full scans are usable, the (start, end) lists of every category's names
+            self._scans = [(index.starts, index.ends) for index in self.indexes.values() if index.full_scan(0, 0)]
+            self._all_scanned = len(self._scans) == len(self.indexes)
+            self._indexed = True
+        return self._indexed
+
+    def none_near(self, lo: int, hi: int) -> bool:
+        """True when no name of any category can be found in any span within ``lo:hi``."""
+        if not self._all_scanned:
+            return False
+        for starts, ends in self._scans:
+            k = bisect_right(ends, lo)
+            if k < len(starts) and starts[k] < hi:
+                return False
+        return True
+
+    def none_in(self, key: str, lo: int, hi: int) -> bool:
+        """True when no name of category ``key`` can be found in any span within ``lo:hi``."""
+        index = self.indexes[key]
+        if not index.full_scan(0, 0):  # not indexable: no shortcut
+            return False
+        k = bisect_right(index.ends, lo)  # a name a search in lo:hi finds overlaps a full-scan name
+        return k == len(index.starts) or index.starts[k] >= hi
+
+    def first(self, key: str, spans: list[tuple[int, int]]) -> str:
+        """The first name of category ``key`` in the first of ``spans`` that has one, else in the title."""
+        index = self.indexes[key]
+        if self.none_in(key, min(a for a, _ in spans), max(b for _, b in spans)):
+            return self.in_title[key]
+        for a, b in spans:
+            m = index.first(a, b)
+            if m:
+                return m[2]
+        return self.in_title[key]
+
+
+DENSE_FINDINGS = 64  # findings of a document answered by searching before its names are indexed…
+DENSE_SPACING = 100  # …and one per this many characters (ten times a normal draft's density)
+
+
+_LAST: list[Names] = []  # the last document's names (the language server lints in threads: one read)
+
+
+def names_of(lines: LineIndex, norm: str = "") -> Names:
+    """The :class:`Names` of the document with ``lines`` (built once per document)."""
+    entry = _LAST[0] if _LAST else None
+    if entry is None or entry.lines is not lines:
+        entry = Names(lines, norm)
+        _LAST[:] = [entry]
+    return entry
 
 
 def _blank(lines: LineIndex, number: int) -> bool:
@@ -88,23 +151,36 @@ def context_of(lines: LineIndex, start: int, end: int, norm: str = "") -> Contex
     """The disease, therapy and animal model named near ``text[start:end]``: in its sentence,
     else its line, else its paragraph (up to three lines each way, to a blank line), else the title.
     Each is read at most :data:`REACH` characters either side of the match (a draft may be one line)."""
-    folded, title = _folded(lines, norm)
+    names = names_of(lines, norm)
+    indexed = names.dense()
+    if indexed and names.none_near(start - 2 * REACH, end + 2 * REACH):  # every span below lies in there
+        return names.title_context
     number, _ = lines.position(start)
     line_start, line_end = lines.line_span(number)
     near_start, near_end = max(line_start, start - REACH), min(line_end, end + REACH)
-    cut = [m.end() for m in _SENTENCE_END.finditer(folded, near_start, max(near_start, start))]
-    nxt = _SENTENCE_END.search(folded, max(near_start, end), near_end)
+    if indexed:
+        last_end = names.sentence_ends.last(near_start, max(near_start, start))
+        cut = last_end[1] if last_end else None
+        found = names.sentence_ends.first(max(near_start, end), near_end)
+        nxt = found[1] if found else None
+    else:
+        ends = [m.end() for m in _SENTENCE_END.finditer(names.folded, near_start, max(near_start, start))]
+        cut = ends[-1] if ends else None
+        after = _SENTENCE_END.search(names.folded, max(near_start, end), near_end)
+        nxt = after.end() if after else None
     first = last = number
     while first > 1 and number - first < 3 and not _blank(lines, first - 1):
         first -= 1
     while last < lines.line_count and last - number < 3 and not _blank(lines, last + 1):
         last += 1
-    spans = [(cut[-1] if cut else near_start, nxt.end() if nxt else near_end), (near_start, near_end),
+    spans = [(near_start if cut is None else cut, near_end if nxt is None else nxt), (near_start, near_end),
              (max(lines.line_span(first)[0], start - 2 * REACH), min(lines.line_span(last)[1], end + 2 * REACH))]
-    texts = [folded[a:b] for a, b in spans] + [title]
-    names = _names()
-    return Context(_first_named(texts, names["diseases"]), _first_named(texts, names["therapies"]),
-                   _first_named(texts, names["animals"]))
+    if indexed:
+        return Context(names.first("diseases", spans), names.first("therapies", spans),
+                       names.first("animals", spans))
+    texts = [names.folded[a:b] for a, b in spans] + [names.title]
+    found_names = _names()
+    return Context(*(_first_named(texts, found_names[key]) for key in ("diseases", "therapies", "animals")))
 
 
 def _clean(text: str) -> str:
@@ -149,17 +225,37 @@ def replacement_for(rule: Rule, match: str) -> tuple[str, str] | None:
     return None
 
 
-def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "", norm: str = "") -> str:
+def advise(rule: Rule, lines: LineIndex, start: int, end: int, profile: str, context: str = "", norm: str = "",
+           memo: dict[tuple[object, ...], str] | None = None) -> str:
     """Advice for the finding of ``rule`` on ``lines.text[start:end]``, in ``profile``'s script.
     ``context`` is the finding's context (for a document check ``CODE:id``, e.g. ``META001:author``);
-    ``norm`` the document's folded view, used for names when it has the text's offsets."""
+    ``norm`` the document's folded view, used for names when it has the text's offsets. ``memo``
+    (one dict per document) keeps the advice of each distinct match, names and check, so that
+    thousands of findings of one claim are written once."""
     templates = data.TEMPLATES.get(rule.code, {})
     if not templates:
+        key: tuple[object, ...] = (rule.code, profile)
+        names = None
+        match = check = ""
+    else:
+        match = lines.text[start:end]
+        names = context_of(lines, start, end, norm)
+        check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
+        key = (rule.code, profile, match, check, names)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _advice(rule, templates, match, names, check, profile)
+        if memo is not None:
+            memo[key] = found
+    return found
+
+
+def _advice(rule: Rule, templates: dict[str, str], match: str, names: Context | None, check: str,
+            profile: str) -> str:
+    """The advice itself (see :func:`advise`)."""
+    if names is None:
         return for_profile(rewrite_hint(rule.help), profile)
-    match = lines.text[start:end]
-    fields = {"match": _MATCH, **context_of(lines, start, end, norm).fields,
-              "disclaimer": data.DISCLAIMER.get(profile, data.DISCLAIMER["cn"])}
-    check = context.split(":", 1)[1] if context.startswith(f"{rule.code}:") else ""  # a document check's id
+    fields = {"match": _MATCH, **names.fields, "disclaimer": data.DISCLAIMER.get(profile, data.DISCLAIMER["cn"])}
     template = templates.get(check) if check else None
     replacement = replacement_for(rule, match) if match else None
     suggestion = suggestion_for(rule, match) if match else ""

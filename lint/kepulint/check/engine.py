@@ -1,7 +1,8 @@
 """Run rules over a document and turn findings into diagnostics.
 
-One Aho-Corasick automaton holds every rule's lexicon, so a document is scanned once
-for all candidates; kinds then judge only around their own hits.
+One Aho-Corasick automaton holds every rule's lexicon, so a document is scanned once for all
+candidates (:class:`~kepulint.kinds.candidates.Candidates`); each kind then judges only around its
+own hits, and says itself what the engine must know of it (``skips_references``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from ..kinds.compiled import CompiledRules
+from ..kinds.candidates import CompiledRules
 from ..model import Diagnostic, Finding, Severity
 from ..reading.context import Context
 from ..reading.evidence import evidence
-from ..rules.prefilter import LITERALS_MEMO
 from ..rules.ruleset import Rule
 from ..text.document import Document
 from ..text.normalize import fold_term
@@ -24,22 +24,18 @@ from .fixes import fixes_for
 
 __all__ = ["CompiledRules", "apply_overrides", "fingerprint", "run_rules", "to_diagnostics"]
 
-LINE_KINDS_SKIPPING_REFERENCES = {"phrase", "proximity", "cooccurrence"}
-
 
 def run_rules(doc: Document, rules: Sequence[Rule], compiled: CompiledRules,
               ctx: Context | None = None) -> list[Finding]:
     """Findings of ``rules`` on ``doc`` (original offsets)."""
     ctx = ctx or Context()
-    codes = {r.code for r in rules}
-    hits, literals = compiled.scan(doc.norm, codes)
-    doc._cache[LITERALS_MEMO] = literals
+    candidates = compiled.candidates(doc, {r.code for r in rules})
     findings: list[Finding] = []
     refs: tuple[int, int] | None = None
     for rule in rules:
         kind = compiled.kinds[rule.code]
-        produced = list(kind.check(doc, hits.get(rule.code, {}), ctx))
-        if produced and rule.kind in LINE_KINDS_SKIPPING_REFERENCES and not rule.params.get("scan_references"):
+        produced = list(kind.check(doc, candidates.for_rule(rule.code), ctx))
+        if produced and kind.skips_references:
             if refs is None:
                 refs = _references_span(doc)
             produced = [f for f in produced if not refs[0] <= f.start < refs[1]]
@@ -71,6 +67,8 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
     """Place findings in the file: lines, columns, matched text, fingerprints."""
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, int, str]] = set()
+    advice_memo: dict[tuple[object, ...], str] = {}  # findings of one claim share advice and fixes
+    fixes_memo: dict[tuple[str, str, str], tuple[str, int, str] | None] = {}
     for f in findings:
         key = (f.code, f.start, f.end, f.message)
         if key in seen:
@@ -87,8 +85,9 @@ def to_diagnostics(doc: Document, findings: Iterable[Finding], rules: dict[str, 
             path=doc.path, code=f.code, name=rule.name, severity=f.severity, message=message,
             line=line, column=col, end_line=end_line, end_column=end_col, match=match,
             fingerprint=fingerprint(f.code, match, f.context), notes=f.notes,
-            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm),
-            fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile),
+            advice=advise(rule, doc.lines, f.start, f.end, doc.profile, f.context, doc.norm, advice_memo),
+            fixes=fixes_for(rule, doc.lines, f.start, f.end, doc.profile, fixes_memo),
+            document_level=f.document_level,
         ))
     out.sort(key=lambda d: d.sort_key)
     return out

@@ -15,6 +15,7 @@ code-point columns of the original file, like the diagnostic's own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..model import Edit, Fix
 from ..rules.ruleset import Rule
@@ -41,8 +42,10 @@ def _edit(lines: LineIndex, start: int, end: int, replacement: str) -> Edit:
     return Edit(line, column, end_line, end_column, replacement)
 
 
-def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str) -> tuple[Fix, ...]:
-    """The fixes of ``rule``'s finding on ``lines.text[start:end]`` (original offsets)."""
+def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str,
+              memo: dict[tuple[str, str, str], tuple[str, int, str] | None] | None = None) -> tuple[Fix, ...]:
+    """The fixes of ``rule``'s finding on ``lines.text[start:end]`` (original offsets). ``memo``
+    (one dict per document) keeps each distinct match's rewrite, written once for all its findings."""
     code, text = rule.code, lines.text
     match = text[start:end]
     traditional = _traditional(lines)
@@ -67,13 +70,27 @@ def fixes_for(rule: Rule, lines: LineIndex, start: int, end: int, profile: str) 
             return (Fix(for_profile("写明理由", profile), "display-only", (_edit(lines, at, at, local(" -- 理由")),)),)
         return ()
     if match:
-        found = replacement_for(rule, match)
-        if found is not None:
-            old, new = found
-            new = local(new)
-            title = f"{for_profile('替换为', profile)}：{new}" if new else f"{for_profile('删除', profile)}“{old}”"
-            return (Fix(title, "unsafe", (_edit(lines, start, start + len(old), new),)),)
+        key = (code, match, profile)
+        rewrite = memo.get(key, False) if memo is not None else False
+        if rewrite is False:
+            rewrite = _rewrite(rule, match, profile, local)
+            if memo is not None:
+                memo[key] = rewrite
+        if rewrite is not None:
+            title, length, new = rewrite
+            return (Fix(title, "unsafe", (_edit(lines, start, start + length, new),)),)
     return ()
+
+
+def _rewrite(rule: Rule, match: str, profile: str, local: Callable[[str], str]) -> tuple[str, int, str] | None:
+    """The title, replaced length and replacement of the rewrite of ``match``, or None."""
+    found = replacement_for(rule, match)
+    if found is None:
+        return None
+    old, new = found
+    new = local(new)
+    title = f"{for_profile('替换为', profile)}：{new}" if new else f"{for_profile('删除', profile)}“{old}”"
+    return title, len(old), new
 
 
 _SCRIPT: list[tuple[LineIndex, bool]] = []  # the last document's script (fixes of one draft share it)

@@ -3,7 +3,7 @@
 A kind turns one rule's ``params`` into findings. It does no I/O and reads no
 configuration; the engine gives it the document, the rule's lexicon hits and the shared
 :class:`~kepulint.reading.context.Context`. Its params are what ``schemas/params-<kind>.schema.json``
-allows, checked when the rule loads (:mod:`kepulint.rules.validation`); :mod:`.compiled`
+allows, checked when the rule loads (:mod:`kepulint.rules.validation`); :mod:`.candidates`
 builds every rule's kind and the one automaton over their lexicons.
 """
 

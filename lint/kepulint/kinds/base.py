@@ -11,26 +11,25 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from ..model import Finding, Severity
 from ..reading.context import Context
 from ..reading.voice import Offer, silenced
-from ..rules.prefilter import LITERALS_MEMO, matches_at, may_match, search_windows
+from ..rules.prefilter import LiteralIndex, matches_at
 from ..rules.regex_literals import (
     CaseInsensitive,
     fast_start,
     literal_gates,
+    max_width,
     required_literals,
     source_start_literals,
 )
 from ..rules.ruleset import Rule
 from ..text.document import Document
+from .hits import Hit, RuleHits
 
-PATTERN_MEMO = "kinds-pattern-hits"  # Document memo key: regex source -> its matches
-
-Hit = tuple[int, int, str]  # start, end (folded offsets), term
-Hits = Mapping[str, list[Hit]]  # role -> hits
+Hits = RuleHits  # a rule's candidates: role -> hits, with the document's literal index
 
 CONTEXT_DEFAULTS = {
     "negation": "suppress",
@@ -77,6 +76,11 @@ class Verdict:
 class Kind:
     """Base class: subclasses implement :meth:`check` and, when they have terms, :meth:`lexicon`."""
 
+    #: Findings in the references list are dropped unless the rule says ``scan_references: true``:
+    #: a kind that judges sentences (a claim, a source) sets this; one that judges the whole
+    #: document (a required disclaimer) does not.
+    reads_sentences: ClassVar[bool] = False
+
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.params = rule.params
@@ -93,8 +97,28 @@ class Kind:
         """
         return {lit for group in _term_groups(vars(self)) for lit in group.literals()}
 
+    def rule_patterns(self) -> list[RulePattern]:
+        """Every rule regex this kind built (after :meth:`lexicon`), its term groups' included."""
+        found = {id(p): p for p in _reachable(vars(self), RulePattern, limit=6)}
+        for group in _term_groups(vars(self)):
+            found.update((id(p), p) for p in (*group.patterns, *group.exception_patterns))
+        return list(found.values())
+
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
+        """The rule's findings in ``doc``, from its candidates ``hits`` (the engine's, or
+        ``Candidates.build(doc, [rule]).for_rule(code)``) and the shared context judgement."""
         raise NotImplementedError
+
+    @property
+    def skips_references(self) -> bool:
+        """Whether the engine drops this rule's findings inside the references list."""
+        return self.reads_sentences and not self.params.get("scan_references")
+
+    @property
+    def chunk_edges_only(self) -> bool:
+        """Whether the rule is judged only on the first and last chunks of a file too big to lint
+        at once (where a document opens and closes); see :mod:`kepulint.run.chunks`."""
+        return False
 
     @cached_property
     def offer(self) -> Offer | None:
@@ -187,7 +211,9 @@ def fingerprint_context(doc: Document, pos: int) -> str:
     and last 500, so that thousands of findings in one long line do not each copy and hash it.
     One string per sentence, shared by its findings."""
     s_start, s_end = doc.sentence_at(pos)
-    memo = doc.memo("fingerprint-contexts", lambda d: {})
+    memo = doc._cache.get("fingerprint-contexts")
+    if memo is None:
+        memo = doc._cache["fingerprint-contexts"] = {}
     text = memo.get(s_start)
     if text is None:
         half = FINGERPRINT_CONTEXT // 2
@@ -198,11 +224,16 @@ def fingerprint_context(doc: Document, pos: int) -> str:
     return text  # type: ignore[no-any-return]
 
 
-def _term_groups(value: Any, depth: int = 0) -> Iterator[TermGroup]:
+def _term_groups(value: Any) -> Iterator[TermGroup]:
     """Every TermGroup reachable from ``value`` (attributes, dicts, lists), shallowly."""
-    if isinstance(value, TermGroup):
+    return _reachable(value, TermGroup)
+
+
+def _reachable(value: Any, cls: type[Any], depth: int = 0, limit: int = 4) -> Iterator[Any]:
+    """Every ``cls`` instance reachable from ``value`` (attributes, dicts, lists) within ``limit`` steps."""
+    if isinstance(value, cls):
         yield value
-    elif depth < 4:
+    elif depth < limit:
         if isinstance(value, Mapping):
             items: Any = value.values()
         elif isinstance(value, (list, tuple)):
@@ -212,7 +243,7 @@ def _term_groups(value: Any, depth: int = 0) -> Iterator[TermGroup]:
         else:
             return
         for item in items:
-            yield from _term_groups(item, depth + 1)
+            yield from _reachable(item, cls, depth + 1, limit)
 
 
 def drop_covered(hits: list[Hit], covers: list[Hit]) -> list[Hit]:
@@ -291,13 +322,13 @@ class TermGroup:
         """Hits of this group in ``doc``: longest match, exceptions removed, sorted."""
         found = list(hits.get(self.role, []))
         for pattern in self.patterns:
-            found.extend(h for h in pattern_hits(doc, pattern) if h[1] > h[0])
+            found.extend(h for h in pattern_hits(doc, pattern, hits) if h[1] > h[0])
         if not found:
             return []
         found = list(dict.fromkeys(found))  # windows may overlap at their edges
         covers = list(hits.get(self.role + "!x", []))
         for pattern in self.exception_patterns:
-            covers.extend(pattern_hits(doc, pattern))
+            covers.extend(pattern_hits(doc, pattern, hits))
         kept = dedupe_overlaps(drop_covered(found, covers))
         if self.word_boundary == "jieba" and kept:
             from ..text.wordseg import on_word_boundaries
@@ -320,6 +351,7 @@ class RulePattern:
     gates: tuple[frozenset[str], ...]
     fast: bool
     starts: frozenset[str] | None = None
+    width: int | None = None  # the widest match, when it is short and there are several gates
 
     @classmethod
     def of(cls, source: str) -> RulePattern:
@@ -329,50 +361,59 @@ class RulePattern:
         else:
             gates = tuple(dict.fromkeys((literals, *literal_gates(source)) if literals else literal_gates(source)))
         fast = fast_start(source)
-        return cls(source, literals, gates, fast, None if fast else source_start_literals(source))
+        try:
+            width = max_width(source) if len(gates) > 1 else None
+        except (OverflowError, re.error):
+            width = None
+        return cls(source, literals, gates, fast, None if fast else source_start_literals(source),
+                   width if width is not None and width <= MAX_GATED_WIDTH else None)
 
     @property
     def scanned(self) -> set[str]:
         """The literals the engine's automaton must report for this pattern."""
         return {lit for gate in self.gates for lit in gate} | (self.starts or set())
 
-    def possible(self, doc: Document) -> bool:
-        """False when the engine's scan proved a literal set every match needs is absent."""
-        index = doc._cache.get(LITERALS_MEMO)
-        if isinstance(self.literals, CaseInsensitive) or index is None:
-            return may_match(doc, self.literals)
-        present = index.present
-        for gate in self.gates:  # noqa: SIM110 - a loop, not a generator: ~180 calls per draft
+    def possible(self, literals: LiteralIndex) -> bool:
+        """False when the document's literal scan proved a literal set every match needs is absent."""
+        if isinstance(self.literals, CaseInsensitive):
+            return literals.may_match(self.literals)
+        present = literals.present
+        for gate in self.gates:  # a loop, not a generator: ~180 calls per draft
             if present.isdisjoint(gate):
                 return False
-        return True
+        # a short match holds a literal of each gate: they must stand that close somewhere
+        return self.width is None or literals.near(self.gates, self.width)
 
 
+MAX_GATED_WIDTH = 2000  # patterns whose matches are at most this wide are gated on their literals' distance
 ANCHORED_SPACING = 100  # try a pattern at its start literals when they are at most 1 per 100 characters
 
 
-def pattern_hits(doc: Document, pattern: RulePattern) -> list[Hit]:
+def pattern_hits(doc: Document, pattern: RulePattern, hits: RuleHits) -> list[Hit]:
     """Matches of a rule regex in ``doc.norm``, searched only where its literals make a
-    match possible (see :mod:`kepulint.rules.prefilter`); memoised per document, since rules
-    share patterns."""
-    memo = doc._cache.get(PATTERN_MEMO)
-    if memo is None:
-        memo = doc._cache[PATTERN_MEMO] = {}
+    match possible (see :mod:`kepulint.rules.prefilter`); kept with the document's candidates,
+    since rules share patterns. :func:`pattern_hits_plain` is the plain search it must equal."""
+    memo = hits.pattern_hits
     found = memo.get(pattern.source)
     if found is None:
         found = []
-        if pattern.possible(doc):
+        index = hits.literals
+        if pattern.possible(index):
             regex, norm = compiled(pattern.source), doc.norm
-            index = doc._cache.get(LITERALS_MEMO)
             if pattern.fast:
                 found = [(m.start(), m.end(), m.group()) for m in regex.finditer(norm)]
-            elif pattern.starts and index is not None and index.count(pattern.starts) * ANCHORED_SPACING <= len(norm):
+            elif pattern.starts and index.count(pattern.starts) * ANCHORED_SPACING <= len(norm):
                 found = _anchored(regex, norm, index.starts_of(pattern.starts))
             else:
-                for lo, hi in search_windows(doc, pattern.literals):
+                for lo, hi in index.search_windows(pattern.literals):
                     found.extend((m.start(), m.end(), m.group()) for m in regex.finditer(norm, lo, hi))
         memo[pattern.source] = found
     return found
+
+
+def pattern_hits_plain(doc: Document, pattern: RulePattern) -> list[Hit]:
+    """The reference for :func:`pattern_hits`: ``finditer`` over the whole folded text."""
+    return [(m.start(), m.end(), m.group()) for m in compiled(pattern.source).finditer(doc.norm)]
 
 
 def _anchored(regex: re.Pattern[str], norm: str, starts: list[int]) -> list[Hit]:

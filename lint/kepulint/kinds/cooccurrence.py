@@ -69,6 +69,8 @@ def _group_list(spec: Any) -> list[Mapping[str, Any]]:
 
 
 class Cooccurrence(Kind):
+    reads_sentences = True  # a claim in the references list is a cited title, not the article's
+
     @cached_property
     def groups(self) -> dict[str, TermGroup]:
         g = {key: TermGroup(self.params.get(key), key) for key in ("left", "right")}

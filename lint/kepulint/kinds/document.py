@@ -93,6 +93,11 @@ class DocumentRule(Kind):
     def back_matter(self) -> list[re.Pattern[str]]:
         return compile_patterns(_as_list(self.params.get("back_matter")), "back_matter")
 
+    @property
+    def chunk_edges_only(self) -> bool:
+        """A placement check looks at the opening and closing paragraphs: the first and last chunks."""
+        return self.params.get("mode", "required") == "placement"
+
     def check(self, doc: Document, hits: Hits, ctx: Context) -> Iterator[Finding]:
         if not _WORD.search(doc.norm):  # no letter or digit outside front matter, comments and
             return                      # code: no article yet, nothing to disclaim, sign or date
@@ -110,7 +115,7 @@ class DocumentRule(Kind):
             elif next(self._locations(doc, i, check, hits), None) is None:
                 found = self.finding(doc, 0, 0, self.rule.severity, message=message)
                 # a stable fingerprint: the rule's check, not whatever line 1 says
-                yield replace(found, context=f"{self.rule.code}:{check['id']}")
+                yield replace(found, context=f"{self.rule.code}:{check['id']}", document_level=True)
 
     def _locations(self, doc: Document, i: int, check: dict[str, Any], hits: Hits) -> Iterator[int]:
         """Folded offsets where check ``i`` is satisfied, cheapest evidence first (terms come
@@ -139,11 +144,11 @@ class DocumentRule(Kind):
                 if all(f is not None for f in firsts):
                     yield min(f for f in firsts if f is not None)
         for pat in check["_patterns"]:
-            if pat.possible(doc):
+            if pat.possible(hits.literals):
                 yield from (m.start() for m in compiled(pat.source).finditer(norm, lo, hi))
         for s_lo, s_hi, patterns in scopes:
             for pat in patterns:
-                if pat.possible(doc):
+                if pat.possible(hits.literals):
                     yield from (m.start() for m in compiled(pat.source).finditer(norm, s_lo, s_hi))
 
     def _in_open_or_close(self, doc: Document, pos: int) -> bool:

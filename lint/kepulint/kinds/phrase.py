@@ -33,6 +33,8 @@ from .base import Hits, Kind, TermGroup
 
 
 class Phrase(Kind):
+    reads_sentences = True  # a claim in the references list is a cited title, not the article's
+
     @cached_property
     def trigger(self) -> TermGroup:
         return TermGroup(self.params, "trigger")

@@ -60,6 +60,8 @@ class _Group:
 
 
 class Proximity(Kind):
+    reads_sentences = True  # a claim in the references list is a cited title, not the article's
+
     @cached_property
     def groups(self) -> list[_Group]:
         base_windows = self.params.get("windows", {})

@@ -17,6 +17,15 @@ from ..text.document import Document
 from ..text.matchindex import MatchIndex, index_of
 from ..text.normalize import fold_term
 from ..text.segment import Boundaries
+from .structure import framing_clause_cue, names_humans  # clause scope
+
+
+def _memo(doc: Document, key: str) -> dict[Any, Any]:
+    """The document's memo dict ``key`` (made on first use)."""
+    found = doc._cache.get(key)
+    if found is None:
+        found = doc._cache[key] = {}
+    return found  # type: ignore[no-any-return]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -112,6 +121,9 @@ class Context:
         self.v = vocab or vocabulary()
         self._indexed: Document | None = None
         self._indexes: dict[str, MatchIndex] = {}
+        self._absent: dict[tuple[str, int], bool] = {}  # (pattern name, sentence start) -> none there
+        self._last_clause: tuple[Document | None, int, int] = (None, -1, 0)  # doc, start, its clause start
+        self._last_clause_end: tuple[Document | None, int, int] = (None, -1, 0)  # doc, end, its clause end
 
     # -- indexes (built once per document, on demand) ----------------------------------
     def boundaries(self, doc: Document) -> Boundaries:
@@ -125,11 +137,32 @@ class Context:
         """The :class:`~kepulint.text.matchindex.MatchIndex` of vocabulary pattern ``name`` in ``doc``
         (kept here too for the document at hand: a candidate's checks ask for nine)."""
         if self._indexed is not doc:
-            self._indexed, self._indexes = doc, {}
+            self._indexed, self._indexes, self._absent = doc, {}, {}
         index = self._indexes.get(name)
         if index is None:
             index = self._indexes[name] = index_of(doc._cache, getattr(self.v, name), doc.norm)
         return index
+
+    def _none_in(self, doc: Document, name: str, lo: int, hi: int) -> bool:
+        """True when the sentence holding ``lo:hi`` has no match of vocabulary pattern ``name``, so
+        that no query inside it can find one (answered once per sentence: its candidates share it).
+
+        A match found in a range overlaps one of the full scan's (see :mod:`~kepulint.text.matchindex`),
+        so a sentence that no full-scan match overlaps holds none. False when unsure."""
+        index = self._index(doc, name)
+        s_lo, s_hi = doc.sentence_at(hi)  # queries end at the candidate: its sentence is at hand
+        if not s_lo <= lo <= hi <= s_hi:
+            return False
+        key = (name, s_lo)
+        found = self._absent.get(key)
+        if found is None:
+            if index.full_scan(0, 0):
+                k = bisect_right(index.ends, s_lo)
+                found = k == len(index.starts) or index.starts[k] >= s_hi
+            else:
+                found = False
+            self._absent[key] = found
+        return found
 
     def _quote_positions(self, doc: Document) -> dict[str, list[int]]:
         """Sorted offsets of each quote character (quotes are one character each)."""
@@ -157,24 +190,31 @@ class Context:
     def clause_start(self, doc: Document, start: int) -> int:
         """Start of the clause holding ``start``: after the last break or contrast word
         (memoised per position: the checks of one candidate ask up to four times)."""
+        if self._last_clause[0] is doc and self._last_clause[1] == start:  # the candidate at hand
+            return self._last_clause[2]
         memo = doc._cache.get("context-clause-starts")
         if memo is None:
             memo = doc._cache["context-clause-starts"] = {}
         found = memo.get(start)
         if found is None:
             clause = self.boundaries(doc).clause_start(start)
-            last = self._index(doc, "contrast").last(clause, start)
+            last = None if self._none_in(doc, "contrast", clause, start) \
+                else self._index(doc, "contrast").last(clause, start)
             found = memo[start] = last[1] if last else clause
+        self._last_clause = (doc, start, found)
         return found  # type: ignore[no-any-return]
 
     def clause_end(self, doc: Document, end: int) -> int:
         """End of the clause holding ``end - 1``: the next break, or its sentence's end (memoised)."""
+        if self._last_clause_end[0] is doc and self._last_clause_end[1] == end:  # the candidate at hand
+            return self._last_clause_end[2]
         memo = doc._cache.get("context-clause-ends")
         if memo is None:
             memo = doc._cache["context-clause-ends"] = {}
         found = memo.get(end)
         if found is None:
             found = memo[end] = self.boundaries(doc).clause_end(end)
+        self._last_clause_end = (doc, end, found)
         return found  # type: ignore[no-any-return]
 
     # -- the five questions --------------------------------------------------
@@ -189,9 +229,11 @@ class Context:
             return cues[-1]
         sent_start, _ = doc.sentence_at(start)
         # long-range evidential negation, not across a contrast word
-        contrast = self._index(doc, "contrast").last(sent_start, start)
+        contrast = None if self._none_in(doc, "contrast", sent_start, start) \
+            else self._index(doc, "contrast").last(sent_start, start)
         prefix_start = contrast[1] if contrast else sent_start
-        ev = self._index(doc, "evidential").first(prefix_start, start)
+        ev = None if self._none_in(doc, "evidential", prefix_start, start) \
+            else self._index(doc, "evidential").first(prefix_start, start)
         if ev:
             return ev[2]
         post = self._postfix(norm, end, self.clause_end(doc, end) + 1)
@@ -208,7 +250,8 @@ class Context:
     def question(self, doc: Document, start: int, end: int) -> bool:
         """True when the span is asked about, not asserted (…吗？, 能否…, 是否…)."""
         clause = self.clause_start(doc, start)
-        if self._index(doc, "question_openers").first(clause, start):
+        if not self._none_in(doc, "question_openers", clause, start) \
+                and self._index(doc, "question_openers").first(clause, start):
             return True
         sent_start, sent_end = doc.sentence_at(start)
         size, asked = self._sentence_tail(doc, sent_start, sent_end)
@@ -220,7 +263,8 @@ class Context:
         """A debunk frame (所谓, 号称, 谣言…) around the span, or None."""
         norm = doc.norm
         sent_start, _ = doc.sentence_at(start)
-        cue = self._index(doc, "debunk").last(sent_start, start)
+        cue = None if self._none_in(doc, "debunk", sent_start, start) \
+            else self._index(doc, "debunk").last(sent_start, start)
         if cue:
             return cue[2]
         if self._quoted(doc, sent_start, start, end):
@@ -268,12 +312,16 @@ class Context:
         """A hedge (有望, 可能, 初步…) in the span's clause, or an uncertainty note (尚需验证…)
         in its sentence; None when there is neither."""
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
-        found = self._unblocked_hedge(doc, lo, hi)
-        if found:
-            return found
-        sent_start, sent_end = doc.sentence_at(start)
-        m = self._index(doc, "hedge_notes").first(sent_start, sent_end)
-        return m[2] if m else None
+        sentence = doc.sentence_at(start)
+        memo = _memo(doc, "context-hedges")  # the answer is the clause's: once per clause
+        key = (lo, hi, sentence)
+        if key not in memo:
+            found = self._unblocked_hedge(doc, lo, hi)
+            if not found:
+                m = self._index(doc, "hedge_notes").first(*sentence)
+                found = m[2] if m else None
+            memo[key] = found
+        return memo[key]  # type: ignore[no-any-return]
 
     def _unblocked_hedge(self, doc: Document, lo: int, hi: int) -> str | None:
         """The first hedge in ``lo:hi`` that does not start inside a non-hedge (不可能)."""
@@ -296,18 +344,22 @@ class Context:
         span's clause brings in no human participant of its own (…逆转了小鼠的体重下降，且优于
         氟西汀). A clause that names people is a human claim: 这项实验治愈了小鼠，也为人类糖尿病的
         彻底根治铺平了道路."""
-        from .structure import framing_clause_cue, names_humans  # clause scope (structure.py)
-
         lo, hi = self.clause_start(doc, start), self.clause_end(doc, end)
+        sentence = doc.sentence_at(start)
+        memo = _memo(doc, "context-preclinical")  # the answer is the clause's: once per clause
+        key = (lo, hi, sentence)
+        if key in memo:
+            return memo[key]  # type: ignore[no-any-return]
         m = self._index(doc, "preclinical").first(lo, hi)  # by bisect: a long clause is not rescanned per hit
         if m:
-            return m[2]
-        cue = framing_clause_cue(doc, lo, self.v.preclinical, self.v.clause_breaks)
-        if cue or names_humans(doc, lo, hi):
-            return cue
-        sent_start, sent_end = doc.sentence_at(start)
-        m = self._index(doc, "preclinical").first(sent_start, sent_end)
-        return m[2] if m else None
+            found: str | None = m[2]
+        else:
+            found = framing_clause_cue(doc, lo, self.v.preclinical, self.v.clause_breaks)
+            if not found and not names_humans(doc, lo, hi):
+                m = self._index(doc, "preclinical").first(*sentence)
+                found = m[2] if m else None
+        memo[key] = found
+        return found
 
     def booster(self, doc: Document, start: int, end: int) -> str | None:
         """A certainty booster (必将, 彻底, 100%…) just before the span, in its clause.

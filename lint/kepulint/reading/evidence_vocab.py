@@ -8,6 +8,8 @@ Citation markers, registry formats, date patterns, named-source templates (``@IN
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -37,6 +39,40 @@ def _anchor(pattern: re.Pattern[str], starts: frozenset[str] | None) -> frozense
     if starts is None or (min(map(len, starts)) == 1 and has_prefix(pattern)):
         return None
     return starts
+
+
+class LazyRegex:
+    """A regex compiled when it is first searched (the evidence vocabulary holds about forty,
+    a draft needs a few): ``pattern`` and ``flags`` are there at once for the literal analysis
+    (:mod:`kepulint.rules.regex_literals` parses, it does not compile)."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos)
+
+    def __getstate__(self) -> tuple[str, int]:
+        return self.pattern, self.flags
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        self.pattern, self.flags = state
+        self._compiled = None
 
 
 # -- the vocabulary ---------------------------------------------------------------------
@@ -108,7 +144,7 @@ class EvidenceVocabulary:
     @cached_property
     def citation_markers(self) -> tuple[Marker, ...]:
         """The citation alternatives one by one."""
-        return tuple(Marker.of(re.compile(p)) for p in self.citation_sources)
+        return tuple(Marker.of(LazyRegex(p)) for p in self.citation_sources)  # type: ignore[arg-type]
 
     @cached_property
     def citation_firsts(self) -> dict[str, tuple[str, ...]] | None:
@@ -227,7 +263,7 @@ def _named_source(template: str, places: dict[str, str], ends: dict[str, frozens
             text = text.replace(place, places[place])
         return text
 
-    pattern = re.compile(filled(template))
+    pattern: Any = LazyRegex(filled(template))  # compiled when a draft holds its literals
     literals = required_literals(pattern.pattern)
     head = _HEAD.match(template)
     words = [ends[place] for place in _PLACES if head and place in head.group()]
@@ -235,7 +271,7 @@ def _named_source(template: str, places: dict[str, str], ends: dict[str, frozens
         return NamedSource(pattern, literals, _anchor(pattern, start_literals(pattern)))
     name_ends = frozenset(word for some in words for word in some or ())
     reach = max_width(filled(head.group()))
-    rest = re.compile(filled(template[head.end() :]))
+    rest: Any = LazyRegex(filled(template[head.end() :]))
     return NamedSource(pattern, literals, None, rest, name_ends, reach, context_free(rest))
 
 

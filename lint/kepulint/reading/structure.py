@@ -112,7 +112,9 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
 
     The answer for a clause is the nearest earlier framing clause's cue, so it is the answer for
     the clause before unless that one frames: each clause is read once per document (a memo by
-    clause end), and a sentence of thousands of clauses costs one walk, not one per hit."""
+    clause end), and a sentence of thousands of clauses costs one walk, not one per hit. The
+    clause a query starts in (cut by a contrast word, not a break, it has no memo) is bounded by
+    bisect in the break positions and searched in the cue index: no hit rescans its sentence."""
     found: dict[int, str | None] = doc.memo("framing-clause-cue", lambda d: {}).setdefault((cues, breaks), {})
     sent_start, _ = doc.sentence_at(clause_start)
     norm = doc.norm

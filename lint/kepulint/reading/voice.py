@@ -24,6 +24,7 @@ from typing import Any
 from ..text.document import Document
 from ..text.normalize import fold_term
 from ..text.wordscan import WordScan, within
+from .genre import genre_of  # genre.py reads voice cues only inside a function: no import cycle
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -276,12 +277,13 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
 
     ``opts`` are the rule's context options (``furniture``, ``reported``: suppress | ignore).
     """
-    from .genre import genre_of
-
     if opts.get("furniture") == "suppress" and in_furniture(doc, start):
         return "page furniture"
-    if opts.get("reported") == "suppress":
-        genre = genre_of(doc)
+    suppress_reported = opts.get("reported") == "suppress"
+    if not suppress_reported and offer is None:
+        return None
+    genre = genre_of(doc)
+    if suppress_reported:
         why = unasserted(doc, start, end, promotional=genre.name == "promotional")
         if why:
             return f"named, not asserted ({why})"
@@ -289,16 +291,13 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
         if allowed is not None and code not in allowed:
             return f"a {genre.name} text does not make {code} claims in its own voice"
     if offer is not None and offer.covers(doc.norm[start:end]):
-        genre = genre_of(doc)
         if genre.name != "promotional":
             return f"commerce word in a {genre.name} text: not offered by the publisher"
         why = reported(doc, start, end) or regulated(doc, start)
         if why:
             return f"commerce word reported or regulated ({why})"
-    if opts.get("reported") == "suppress":
-        genre = genre_of(doc)
-        if genre.name != "promotional":
-            why = reported(doc, start, end, distancing_only=not genre.critical)
-            if why:
-                return f"reported claim ({why}) in a {genre.name} text"
+    if suppress_reported and genre.name != "promotional":
+        why = reported(doc, start, end, distancing_only=not genre.critical)
+        if why:
+            return f"reported claim ({why}) in a {genre.name} text"
     return None

@@ -91,7 +91,7 @@ class RuleSet:
 
     rules: list[Rule]
     digest: str = ""
-    #: builds the kinds and automaton from the rules (``kinds.compiled.CompiledRules``), given by
+    #: builds the kinds and automaton from the rules (``kinds.candidates.CompiledRules``), given by
     #: the layer above kinds so that rules never import kinds; None: a rule set for reading only
     build: Callable[[list[Rule]], Any] | None = field(default=None, repr=False, compare=False)
 

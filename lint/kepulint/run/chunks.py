@@ -130,7 +130,7 @@ def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], F
         if k == 0:  # the jurisdiction and genre the start of the file earned
             result.profile, result.genre = part.profile, part.genre
         for d in part.diagnostics:
-            if d.match == "" and d.line == 1 and d.column == 1:  # a document-level requirement
+            if d.document_level:  # a requirement of the whole document
                 required[(d.code, d.message)] = required.get((d.code, d.message), 0) + 1
                 if k == 0:
                     result.diagnostics.append(d)
@@ -141,8 +141,7 @@ def lint_in_chunks(text: str, path: str, lint_one: Callable[[str, bool, bool], F
         lines_before += sum(1 for _ in _NEWLINE.finditer(chunk))
     # a requirement is unmet only when every chunk reported it
     result.diagnostics = [d for d in result.diagnostics
-                          if not (d.match == "" and d.line == 1 and d.column == 1)
-                          or required.get((d.code, d.message), 0) == count]
+                          if not d.document_level or required.get((d.code, d.message), 0) == count]
     result.diagnostics.sort(key=lambda d: d.sort_key)
     result.suppressed.sort(key=lambda d: d.sort_key)
     result.notice = (f"linted in {count} chunks of about {CHUNK_CHARS:,} characters: inline disable ranges "

@@ -58,6 +58,7 @@ class Document:
     today: str = ""  # YYYY-MM-DD for date-relative rules
     profile: str = "cn"
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _last_sentence: tuple[int, tuple[int, int]] = field(default=(-1, (0, 0)), init=False, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", *, markdown: bool | None = None,
@@ -123,9 +124,13 @@ class Document:
         return max(bisect_right(self._sentence_starts, pos) - 1, 0)
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
+        if pos == self._last_sentence[0]:  # the checks of one candidate ask about one position
+            return self._last_sentence[1]
         if not self.sentences:
             return (0, len(self.norm))
-        return self.sentences[self.sentence_index(pos)]
+        found = self.sentences[self.sentence_index(pos)]
+        self._last_sentence = (pos, found)
+        return found
 
     def sentence_window(self, pos: int, before: int = 0, after: int = 0) -> tuple[int, int]:
         """Span from ``before`` sentences before to ``after`` sentences after the one at ``pos``."""

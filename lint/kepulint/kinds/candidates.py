@@ -1,28 +1,54 @@
-"""Every rule's kind built once, and the one Aho-Corasick automaton over all their lexicons.
+"""Candidates: one scan of a document for every rule's lexicon and the regex prefilter literals.
 
-:class:`CompiledRules` is what a rule set compiles to (kept in the rule cache beside the
-rules): ``scan`` finds every rule's candidates in one pass, and the engine
-(:mod:`kepulint.check.engine`) hands each kind its own.
+The engine scans a document once (:meth:`CompiledRules.candidates`); each kind gets its rule's
+share (:class:`RuleHits`: its hits by role, and the :class:`~kepulint.rules.prefilter.LiteralIndex`
+its regexes are prefiltered with). A kind run on its own, in a unit test, gets the very same
+input from :meth:`Candidates.build`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..rules.prefilter import LiteralIndex
-from ..rules.ruleset import Rule
 from ..text.normalize import fold_term
-from . import kind_class
-from .base import Hit, Kind
+from .hits import Hit, RuleHits
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rules.ruleset import Rule
+    from ..text.document import Document
+    from .base import Kind, RulePattern
+
+@dataclass(frozen=True)
+class Candidates:
+    """What one scan of a document found: lexicon hits (code -> role -> hits, in the order of
+    their ends, longest first) and where the prefilter literals occur."""
+
+    hits: Mapping[str, Mapping[str, list[Hit]]]
+    literals: LiteralIndex
+    pattern_hits: dict[str, list[Hit]] = field(default_factory=dict, repr=False)  # rules share regexes
+
+    def for_rule(self, code: str) -> RuleHits:
+        """The candidates of rule ``code``."""
+        return RuleHits(self.hits.get(code, {}), self.literals, self.pattern_hits)
+
+    @classmethod
+    def build(cls, doc: Document, rules: Sequence[Rule]) -> Candidates:
+        """The candidates of ``rules`` in ``doc``, as the engine would find them (for a kind run
+        outside the engine)."""
+        return CompiledRules(rules).candidates(doc, {r.code for r in rules})
 
 
 class CompiledRules:
     """Kinds built for each rule plus the shared automaton (built once per rule set)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
+        from . import kind_class
+
         self.kinds: dict[str, Kind] = {r.code: kind_class(r.kind)(r) for r in rules}
         entries: dict[str, list[tuple[str, str]]] = defaultdict(list)
         literals: set[str] = set()
@@ -41,6 +67,11 @@ class CompiledRules:
         # the automaton reports indexes into self.terms: (term, (code, role) pairs, is literal)
         self.terms = [(term, tuple(payload), term in literals) for term, payload in entries.items()]
 
+    def patterns(self) -> list[RulePattern]:
+        """Every rule regex of the rule set, once per source, sorted by source."""
+        found = {p.source: p for kind in self.kinds.values() for p in kind.rule_patterns()}
+        return [found[k] for k in sorted(found)]
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("automaton", None)  # a Rust object, not picklable; rebuilt in ~2 ms
@@ -52,9 +83,10 @@ class CompiledRules:
 
         return ahocorasick_rs.AhoCorasick([t[0] for t in self.terms], matchkind=ahocorasick_rs.MatchKind.Standard)
 
-    def scan(self, text: str, codes: set[str]) -> tuple[dict[str, dict[str, list[Hit]]], LiteralIndex]:
-        """All lexicon hits in ``text`` for the given rule codes (code -> role -> hits, in
-        the order of their ends, longest first), and where the regex prefilter literals occur."""
+    def candidates(self, doc: Document, codes: set[str]) -> Candidates:
+        """All lexicon hits in ``doc.norm`` for the rule ``codes``, and where the regex prefilter
+        literals occur (one automaton pass)."""
+        text = doc.norm
         hits: dict[str, dict[str, list[Hit]]] = defaultdict(lambda: defaultdict(list))
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         if self.terms:
@@ -72,7 +104,8 @@ class CompiledRules:
                     touched.add((code, role))
         for code, role in touched:
             hits[code][role].sort(key=_automaton_order)
-        return hits, LiteralIndex(text, found, self.char_literals)
+        plain = {code: dict(roles) for code, roles in hits.items()}  # a missing role is absent, not created
+        return Candidates(plain, LiteralIndex(doc, found, self.char_literals))
 
 
 def _automaton_order(hit: Hit) -> tuple[int, int]:
