@@ -20,8 +20,8 @@ Two places where this differs from the order first proposed (``… < reading < r
 report < api``), because the code is clearly so: ``reading`` builds on ``rules``' regex helpers
 (the evidence vocabulary uses the literal prefilter), never the reverse; and ``run`` builds on
 ``api`` (the process pool, the fixer and the runner lint each text through ``api.lint_source``),
-while ``api`` needs nothing of ``run`` but ``run.chunks``, which cuts one text for that pipeline
-and so is placed with ``check`` (:data:`PLACED`). ``report`` needs neither.
+while ``api`` needs nothing of ``run`` (``check.chunks`` cuts one huge text for the pipeline).
+``report`` needs neither.
 
 Python loads the root package (``kepulint/__init__.py``) before any submodule, so reading one of
 the constants it assigns (``from .. import __version__``) is no dependency; its lazily re-exported
@@ -54,8 +54,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"run"}),
     frozenset({"explain", "cli", "lsp", "serve", "batch", "launch", "__main__", ""}),
 )
-#: Modules placed in another layer than their package's (see the module docstring).
-PLACED = {"kepulint.run.chunks": "check"}
+#: Modules placed in another layer than their package's (none today; see the module docstring).
+PLACED: dict[str, str] = {}
 
 #: (importer, imported) pairs that close a cycle someone is removing: the rule set names the engine's
 #: CompiledRules and the kinds' validate_params; genre and voice read each other.

@@ -104,10 +104,10 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
     (a :class:`~kepulint.reading.genre.Genre`) is the genre of the whole file when ``text`` is one chunk.
     An HTML file (by its name, unless ``markdown`` says how to read it) is linted as its
     visible text, with positions in the HTML source (:mod:`kepulint.text.readers`)."""
+    from .check.chunks import needs_chunks as chunks_needed
     from .check.engine import apply_overrides, run_rules, to_diagnostics
     from .reading.genre import genre_of
     from .reading.region import detect, resolve
-    from .run.chunks import needs_chunks as chunks_needed
     from .text.document import Document
 
     ruleset = ruleset if ruleset is not None else ruleset_for(settings.rule_paths)
@@ -123,7 +123,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         rules = [ruleset.by_code[c] for c in select if c in ruleset.by_code]
     else:
         rules = ruleset.select(settings.select, settings.ignore)
-    from .run import chunks
+    from .check import chunks
 
     if chunked:
         whole = chunks.genre_of_chunks(text, path, markdown)  # one genre for the whole file

@@ -29,11 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kepulint.api import Settings, lint_source
-from kepulint.check import suppress
+from kepulint.check import chunks, suppress
 from kepulint.kinds.base import FINGERPRINT_CONTEXT
 from kepulint.model import FileResult
 from kepulint.reading.evidence import evidence
-from kepulint.run import chunks
 from kepulint.text import matchindex
 from kepulint.text.document import Document
 from kepulint.text.matchindex import MatchIndex

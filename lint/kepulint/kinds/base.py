@@ -117,7 +117,7 @@ class Kind:
     @property
     def chunk_edges_only(self) -> bool:
         """Whether the rule is judged only on the first and last chunks of a file too big to lint
-        at once (where a document opens and closes); see :mod:`kepulint.run.chunks`."""
+        at once (where a document opens and closes); see :mod:`kepulint.check.chunks`."""
         return False
 
     @cached_property

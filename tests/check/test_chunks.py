@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kepulint.api import Settings, lint_source
-from kepulint.run import chunks
+from kepulint.check import chunks
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = Settings(today="2026-11-25")
