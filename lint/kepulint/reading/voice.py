@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..text.document import Document
+from ..text.matchindex import index_of
 from ..text.normalize import fold_term
 from ..text.wordscan import WordScan, within
 from .genre import genre_of  # genre.py reads voice cues only inside a function: no import cycle
@@ -41,10 +42,16 @@ class Unasserted:
     after: bool  # True: the pattern follows the span; False: the span lies inside a match
     promotional: bool  # False: a promotional text's own claims are not affected
 
-    def covers(self, norm: str, start: int, end: int, sent_start: int, sent_end: int) -> bool:
+    def covers(self, doc: Document, start: int, end: int, lo: int, hi: int) -> bool:
+        """True when the construction holds the span [start, end), read within [lo, hi)."""
+        norm = doc.norm
         if self.after:
-            return self.pattern.match(norm, end, sent_end) is not None
-        return any(m.start() <= start and end <= m.end() for m in self.pattern.finditer(norm, sent_start, sent_end))
+            return self.pattern.match(norm, end, hi) is not None
+        index = index_of(doc._cache, self.pattern, norm)
+        if index.full_scan(lo, hi):  # the window's matches are the document's: one bisect, no rescan
+            k = bisect_right(index.starts, start) - 1
+            return k >= 0 and index.starts[k] >= lo and end <= index.ends[k] <= hi
+        return any(m.start() <= start and end <= m.end() for m in self.pattern.finditer(norm, lo, hi))
 
 
 @dataclass(frozen=True)
@@ -200,12 +207,11 @@ UNASSERTED_REACH = 160  # characters read on each side of a span (the longest co
 def unasserted(doc: Document, start: int, end: int, *, promotional: bool) -> str | None:
     """The construction of the span's sentence that names the claim without asserting it
     (an alternative question, a refuted reading, what is lacking or sought…), or None."""
-    norm = doc.norm
     sent_start, sent_end = doc.sentence_at(start)
     # the constructions are short: read only near the span (a sentence may be a whole hostile line)
     lo, hi = max(sent_start, start - UNASSERTED_REACH), min(sent_end, end + UNASSERTED_REACH)
     for u in vocabulary().unasserted:
-        if (u.promotional or not promotional) and u.covers(norm, start, end, lo, hi):
+        if (u.promotional or not promotional) and u.covers(doc, start, end, lo, hi):
             return u.name
     return None
 
