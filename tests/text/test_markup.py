@@ -1,11 +1,6 @@
-"""The fast paths that prepare a document give exactly what the plain code they replaced gave.
-
-Each test pits a fast path against a reference kept here (the straightforward code) or
-checks the fact it relies on: the URL pattern with its first letter spelled out, the
-Markdown patterns skipped when their trigger string is absent, inline code spans, fences and
-comments found in linear time, the list-based translation table, line starts, sentences,
-paragraphs, and front matter read by libyaml.
-"""
+"""text/markup.py: each fast path (URL pattern, Markdown patterns skipped without their
+trigger, code spans, fences and comments in linear time) gives what the plain code it replaced
+gave, kept here as the reference."""
 
 from __future__ import annotations
 
@@ -13,16 +8,12 @@ import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kepulint.text import markup, normalize, segment
-from kepulint.text.document import _SIMPLE_YAML, Document, _load_yaml
-from kepulint.text.source import line_starts
+from kepulint.text import markup
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -194,156 +185,3 @@ def test_masking_stays_linear(text: str, markdown: bool, prose: str | None) -> N
     with _alarm(20):
         masked = markup.mask(text, markdown)
     assert masked.text == (text if prose is None else prose)
-
-
-# --- folding ----------------------------------------------------------------------------
-
-
-def test_translation_list_equals_the_table() -> None:
-    every = "".join(map(chr, range(0x110000)))
-    assert every.translate(normalize._translation()) == every.translate(normalize._char_table())
-
-
-# --- line starts ------------------------------------------------------------------------
-
-NEWLINE_PIECES = ["\r\n", "\r", "\n", "\n\r", "a", "中", " ", "\x0b", "\u2028", "\x85"]
-
-
-@FAST
-@given(_text(NEWLINE_PIECES))
-def test_line_starts_as_before(text: str) -> None:
-    assert line_starts(text) == [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-
-
-# --- sentences and paragraphs -----------------------------------------------------------
-
-_OLD_END = re.compile(
-    r"(?:[。!?;]+|…{1,2}|\.{3,6})[”’」』)\]]*"
-    r"(?:[ \t]?(?:\[\^?\d{1,3}(?:[-–,]\d{1,3})*\]|【\d{1,3}(?:[-–,、]\d{1,3})*】|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
-    r"|(?<![0-9A-Za-z])\.(?=\s|$)|\r\n|\r|\n"
-)
-_OLD_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_OLD_LIST_OR_HEADING = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
-
-
-def _trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start] in " \t\r\n":
-        start += 1
-    while end > start and text[end - 1] in " \t\r\n":
-        end -= 1
-    if end > start:
-        out.append((start, end))
-
-
-def _old_sentences(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _OLD_END.finditer(text):
-        _trimmed(text, start, m.start() if m.group() in ("\n", "\r", "\r\n") else m.end(), spans)
-        start = m.end()
-    _trimmed(text, start, len(text), spans)
-    return spans
-
-
-def _old_paragraphs(text: str, markdown: bool) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    pos, cur_start, cur_end = 0, -1, -1
-    for line in _OLD_LINE.findall(text):
-        content = line.rstrip("\r\n")
-        blank = not content.strip()
-        if not markdown:
-            if not blank:
-                _trimmed(text, pos, pos + len(content), spans)
-        elif blank:
-            if cur_start >= 0:
-                _trimmed(text, cur_start, cur_end, spans)
-                cur_start = -1
-        else:
-            if cur_start >= 0 and _OLD_LIST_OR_HEADING.match(content):
-                _trimmed(text, cur_start, cur_end, spans)
-                cur_start = -1
-            if cur_start < 0:
-                cur_start = pos
-            cur_end = pos + len(content)
-            if content.lstrip().startswith("#"):
-                _trimmed(text, cur_start, cur_end, spans)
-                cur_start = -1
-        pos += len(line)
-    if cur_start >= 0:
-        _trimmed(text, cur_start, cur_end, spans)
-    return spans
-
-
-TEXT_PIECES = ["。", "!", "?", ";", "…", "……", ".", "...", "....", "3.5", "a.", ". ", "”", "」", ")", "]",
-               "[1]", "[^2]", "[1-3]", " [4]", "【5】", "【1、2】", "¹²", "\n", "\r", "\r\n", " ", "  ", "\t",
-               "\u3000", "\x0b", "\x0c", "\u2028", "\x85", "#", "# ", "## ", "#x", "####### ", "- ", "* ",
-               "+ ", "1. ", "2) ", "٣. ", "> ", ">", "x", "中文", "a b"]
-
-
-@FAST
-@given(_text(TEXT_PIECES))
-def test_sentences_as_before(text: str) -> None:
-    assert segment.sentences(text) == _old_sentences(text)
-
-
-@FAST
-@given(_text(TEXT_PIECES), st.booleans())
-def test_paragraphs_as_before(text: str, markdown: bool) -> None:
-    assert segment.paragraphs(text, markdown) == _old_paragraphs(text, markdown)
-
-
-@pytest.mark.parametrize("text", ["a" + " " * 100_000 + "\n", "\n" * 100_000 + "  ", "。[1" * 30_000,
-                                  "#\n" * 50_000, ("x" + " " * 1000 + "\r\n") * 100], ids=_short)
-def test_segmenting_stays_linear(text: str) -> None:
-    """Long runs of blanks, breaks or near-terminators take no time (no backtracking blow-up)."""
-    assert segment.sentences(text) == _old_sentences(text)
-    assert segment.paragraphs(text, True) == _old_paragraphs(text, True)
-
-
-# --- front matter -----------------------------------------------------------------------
-
-
-def _outcome(raw: str, loader: Any) -> Any:
-    try:
-        return yaml.load(raw, Loader=loader)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        return type(exc)
-
-
-KEYS = ["title", "date", "y", "null", "2025", "作者", "k-1", "_x"]
-VALUES = ["关于抑郁症", "2025-01-16", "2024-13-45", "1_000", "0x1F", "017", "~", "yes", "Off", ".inf", "1.2.3",
-          "a b", "a  b", "a'b", "a\\b", "a&b", "a|b", "a - b", "=", "《标题》", "x\u3000y", "😀", "2025-01-16 10"]
-SIMPLE_LINE = st.one_of(st.sampled_from(["", " "]),
-                        st.builds("{}:{}{}".format, st.sampled_from(KEYS), st.sampled_from(["", " ", "  "]),
-                                  st.sampled_from(VALUES)))
-
-
-@FAST
-@given(st.lists(SIMPLE_LINE, min_size=1, max_size=6), st.sampled_from(["\n", "\r\n"]))
-def test_simple_front_matter_reads_the_same_with_libyaml(lines: list[str], eol: str) -> None:
-    raw = eol.join(lines)
-    if _SIMPLE_YAML.fullmatch(raw):
-        assert _outcome(raw, yaml.CSafeLoader) == _outcome(raw, yaml.SafeLoader)
-
-
-@pytest.mark.parametrize("raw", [
-    "a: b\t", "a:\tb", "a: 1\n\ufeffb: 2", "a: [\\?]", "a: |#", "%YAML 1.3\n---\na: 1",  # libyaml differs
-    "a: " + "[" * 1_000, "- " * 1_000 + "x", "a: b\x85c: d", "a: 'quoted'", "a:\n  b: c",
-], ids=_short)
-def test_other_front_matter_goes_to_pyyaml(raw: str) -> None:
-    assert not _SIMPLE_YAML.fullmatch(raw)
-    assert _outcome_of_load(raw) == _outcome(raw, yaml.SafeLoader)
-
-
-def _outcome_of_load(raw: str) -> Any:
-    try:
-        return _load_yaml(raw)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        return type(exc)
-
-
-def test_usual_front_matter_takes_the_fast_path() -> None:
-    text = "---\ntitle: 关于抑郁症你需要知道的事\ndate: 2025-08-15\nauthor: 刘教授\n---\n正文。\n"
-    doc = Document.from_text(text, "a.md")
-    assert _SIMPLE_YAML.fullmatch(doc.masked.front_matter or "")
-    assert doc.front_matter["author"] == "刘教授"

@@ -19,7 +19,7 @@ from kepulint.kinds.hits import RuleHits
 from kepulint.rules.regex_literals import source_start_literals
 from kepulint.text.document import Document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = sorted([*ROOT.glob("seeds/*.md"), *ROOT.glob("tests/drafts/*.md")])
 
 
