@@ -130,16 +130,10 @@ DENSE_FINDINGS = 64  # findings of a document answered by searching before its n
 DENSE_SPACING = 100  # …and one per this many characters (ten times a normal draft's density)
 
 
-_LAST: list[Names] = []  # the last document's names (the language server lints in threads: one read)
-
-
+@lru_cache(maxsize=1)  # keyed by the document's LineIndex (its identity) and folded text
 def names_of(lines: LineIndex, norm: str = "") -> Names:
     """The :class:`Names` of the document with ``lines`` (built once per document)."""
-    entry = _LAST[0] if _LAST else None
-    if entry is None or entry.lines is not lines:
-        entry = Names(lines, norm)
-        _LAST[:] = [entry]
-    return entry
+    return Names(lines, norm)
 
 
 def _blank(lines: LineIndex, number: int) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..model import Edit, Fix
 from ..rules.ruleset import Rule
@@ -93,16 +94,10 @@ def _rewrite(rule: Rule, match: str, profile: str, local: Callable[[str], str]) 
     return title, len(old), new
 
 
-_SCRIPT: list[tuple[LineIndex, bool]] = []  # the last document's script (fixes of one draft share it)
-
-
+@lru_cache(maxsize=1)  # keyed by the document's LineIndex (its identity): fixes of one draft share it
 def _traditional(lines: LineIndex) -> bool:
     """Whether the draft is written in Traditional characters (judged on its first 1,000)."""
-    entry = _SCRIPT[0] if _SCRIPT else None  # one read: the language server lints in threads
-    if entry is None or entry[0] is not lines:
-        entry = (lines, is_traditional(lines.text[:1000]))
-        _SCRIPT[:] = [entry]
-    return entry[1]
+    return is_traditional(lines.text[:1000])
 
 
 def _disclaimer(text: str, lines: LineIndex, profile: str, local: object) -> Fix:
