@@ -57,11 +57,8 @@ LAYERS: tuple[frozenset[str], ...] = (
 #: Modules placed in another layer than their package's (none today; see the module docstring).
 PLACED: dict[str, str] = {}
 
-#: (importer, imported) pairs that close a cycle someone is removing: the rule set names the engine's
-#: CompiledRules and the kinds' validate_params; genre and voice read each other.
-KNOWN_CYCLES: frozenset[tuple[str, str]] = frozenset({
-    ("kepulint.reading.voice", "kepulint.reading.genre"),
-})
+#: (importer, imported) pairs allowed to close a cycle while someone removes it: none today.
+KNOWN_CYCLES: frozenset[tuple[str, str]] = frozenset()
 
 
 def modules() -> dict[str, tuple[Path, bool]]:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from ..model import Finding, Severity
 from ..reading.context import Context
+from ..reading.genre import genre_of
 from ..reading.voice import Offer, silenced
 from ..rules.prefilter import LiteralIndex, matches_at
 from ..rules.regex_literals import (
@@ -160,7 +161,7 @@ class Kind:
             if cue:
                 return Verdict(None, reason=f"debunked by {cue}")
         # genre, voice and page furniture (voice.py)
-        why = silenced(doc, start, end, o, self.offer, self.rule.code)
+        why = silenced(doc, start, end, o, self.offer, self.rule.code, genre_of)
         if why:
             return Verdict(None, reason=why)
         if o["preclinical"] == "suppress":

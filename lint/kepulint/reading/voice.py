@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,6 @@ from ..text.document import Document
 from ..text.matchindex import index_of
 from ..text.normalize import fold_term
 from ..text.wordscan import WordScan, within
-from .genre import genre_of  # genre.py reads voice cues only inside a function: no import cycle
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -278,10 +277,12 @@ class Offer:
 
 
 def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer: Offer | None,
-             code: str = "") -> str | None:
+             code: str, genre_of: Callable[[Document], Any]) -> str | None:
     """Why genre, voice or page structure silence a candidate of rule ``code`` at [start, end), or None.
 
-    ``opts`` are the rule's context options (``furniture``, ``reported``: suppress | ignore).
+    ``opts`` are the rule's context options (``furniture``, ``reported``: suppress | ignore);
+    ``genre_of`` gives the document's genre (:func:`kepulint.reading.genre.genre_of`, passed in
+    by the kinds: genre.py reads voice cues, so voice.py does not import it), asked only when needed.
     """
     if opts.get("furniture") == "suppress" and in_furniture(doc, start):
         return "page furniture"
