@@ -203,3 +203,11 @@ def test_the_graph_sees_function_level_and_relative_imports() -> None:
     assert "kepulint.api" in edges[ROOT]  # the lazy facade
     assert ROOT not in edges["kepulint.stamp"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_test_files_have_unique_names() -> None:
+    """pytest imports test files by their base name (no packages under tests/): two files of one
+    name in different folders would stop the whole run at collection."""
+    tests = Path(__file__).resolve().parent
+    names = [p.name for p in tests.rglob("test_*.py") if "data" not in p.relative_to(tests).parts]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
