@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from kepulint.api import Settings, lint_source, ruleset_for
 from kepulint.explain import check_example
 from kepulint.model import Diagnostic, FileResult
+from kepulint.report import json_report
 from kepulint.text.markup import is_markdown, mask
 from kepulint.text.source import LineIndex
 
@@ -113,7 +114,7 @@ def assert_spans_exact(text: str, result: FileResult) -> None:
 def view(d: Diagnostic) -> dict[str, Any]:
     """A diagnostic's fields, but its advice (read from the paragraph, which an inserted blank
     line may split) and fixes (their edits are checked by :func:`_assert_edits_shift`)."""
-    out = d.to_dict()
+    out = json_report.diagnostic(d, "cn")
     out["notes"] = d.notes
     out.pop("advice", None)
     out.pop("fixes", None)
