@@ -51,7 +51,11 @@ class Signals:
 class GenreVocabulary:
     threshold: int
     critical_threshold: int
+    voice_weight: int  # what one word of the publisher's own voice (本院, 本中心) counts
     hooks: Signals
+    voice: WordScan
+    kinds: dict[str, WordScan]  # kinds of sales wording: each kind found counts once (or its weight)
+    kind_weights: dict[str, int]
     scored: dict[str, Signals]
     offer_words: WordScan  # a price worded as an offer (仅需, 低至, 特价…)
 
@@ -61,11 +65,21 @@ def vocabulary() -> GenreVocabulary:
     from ..data import load_yaml
 
     data = load_yaml("genre.yaml")
+    kinds = data["promotional"].get("kinds", {})
     scored = {"promotional": Signals.of(data["promotional"]["signals"])}
     scored.update({g: Signals.of(data[g]) for g in ("kepu", "news", "notice", "factcheck")})
-    return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]),
-                           Signals.of(data["promotional"]["hooks"]), scored,
+    return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]), int(data["voice_weight"]),
+                           Signals.of(data["promotional"]["hooks"]),
+                           WordScan(fold_term(t) for t in data["promotional"]["voice"]["terms"]),
+                           {kind: WordScan(fold_term(t) for t in _terms(spec)) for kind, spec in kinds.items()},
+                           {kind: int(spec.get("weight", 1)) for kind, spec in kinds.items() if isinstance(spec, dict)},
+                           scored,
                            WordScan(fold_term(w) for w in data["promotional"].get("offer_words", [])))
+
+
+def _terms(spec: list[str] | dict[str, Any]) -> list[str]:
+    """A kind's words: a plain list, or ``{weight: n, terms: [...]}``."""
+    return spec["terms"] if isinstance(spec, dict) else spec
 
 
 @dataclass(frozen=True)
@@ -75,11 +89,18 @@ class Genre:
     name: str
     scores: tuple[tuple[str, int], ...] = ()
     hook: str = ""  # the booking hook or offered price that made the text promotional
+    price_list: bool = False  # a promotional text that lists its own prices (收费标准, 费用构成)
 
     @property
     def critical(self) -> bool:
         """News, notices and fact-checks report other people's claims."""
         return self.name in ("news", "notice", "factcheck")
+
+    @property
+    def offers(self) -> bool:
+        """True when a promotional text offers something in its own voice (a booking hook, an
+        offered price, its price list): only then are cost and course words (费用, 疗程) an offer."""
+        return bool(self.hook) or self.price_list
 
 
 @dataclass(frozen=True)
@@ -117,17 +138,39 @@ def evidence(doc: Document) -> Evidence:
             hook = found
             break
     keys = {name: signals.keys(norm) for name, signals in v.scored.items()}
-    keys["promotional"] = _unquoted_keys(doc, v.scored["promotional"])
+    keys["promotional"] = _unquoted_keys(doc, v.scored["promotional"]) | _publisher_keys(doc, v) | _kind_keys(doc, v)
     return Evidence(hook, tuple(sorted(keys.items())))
 
 
-def _unquoted_keys(doc: Document, signals: Signals) -> frozenset[str]:
-    """The distinct signals outside quotation marks: sales wording a text quotes (朋友「熟人推荐」的
-    外泌体) is someone else's."""
-    from .voice import quoted
+def _own(doc: Document, start: int, end: int) -> bool:
+    """True when the wording at [start, end) is the text's own: sales wording a text quotes
+    (朋友「熟人推荐」的外泌体) or holds at arm's length (号称, 所谓) is someone else's."""
+    from .voice import quoted, reported
 
-    words = {w for s, e, w in signals.words.find(doc.norm) if not quoted(doc, s, e)}
+    return not (quoted(doc, start, end) or reported(doc, start, end, distancing_only=True))
+
+
+def _unquoted_keys(doc: Document, signals: Signals) -> frozenset[str]:
+    """The distinct signals in the text's own voice (:func:`_own`)."""
+    words = {w for s, e, w in signals.words.find(doc.norm) if _own(doc, s, e)}
     return frozenset(words) | {f"/{i}" for i, p in enumerate(signals.patterns) if p.search(doc.norm)}
+
+
+def _publisher_keys(doc: Document, v: GenreVocabulary) -> frozenset[str]:
+    """The publisher's own voice (:func:`_own`), as ``@word`` keys (they weigh more)."""
+    return frozenset(f"@{w}" for s, e, w in v.voice.find(doc.norm) if _own(doc, s, e))
+
+
+def _kind_keys(doc: Document, v: GenreVocabulary) -> frozenset[str]:
+    """The kinds of sales wording in the text's own voice (:func:`_own`), as ``#kind`` keys (one each)."""
+    return frozenset(f"#{kind}" for kind, words in v.kinds.items()
+                     if any(_own(doc, s, e) for s, e, _ in words.find(doc.norm)))
+
+
+def _score(keys: frozenset[str], v: GenreVocabulary) -> int:
+    """A genre's score: one a signal, ``voice_weight`` a word of publisher voice, a kind's weight."""
+    return sum(v.voice_weight if k.startswith("@") else v.kind_weights.get(k[1:], 1) if k.startswith("#") else 1
+               for k in keys)
 
 
 def decide(ev: Evidence) -> Genre:
@@ -135,15 +178,17 @@ def decide(ev: Evidence) -> Genre:
     if ev.hook:
         return Genre("promotional", hook=ev.hook)
     v = vocabulary()
-    scores = {name: len(keys) for name, keys in ev.signals}
+    scores = {name: _score(keys, v) for name, keys in ev.signals}
     critical = sum(scores[g] for g in CRITICAL)
     if critical >= v.critical_threshold and critical > scores["promotional"] + scores["kepu"]:
         name = max(CRITICAL, key=lambda g: scores[g])  # max keeps the first of equal scores
     else:
         name = "promotional" if scores["promotional"] >= v.threshold else "kepu"
-    return Genre(name, tuple(sorted(scores.items())))
+    price_list = name == "promotional" and f"#{PRICE_LIST}" in dict(ev.signals).get("promotional", ())
+    return Genre(name, tuple(sorted(scores.items())), price_list=price_list)
 
 
+PRICE_LIST = "price list"  # the kind of sales wording (genre.yaml) that lists the publisher's prices
 _PRICE = re.compile(r"\d\s*万?元")  # a hook that is a price, not a booking call
 
 
