@@ -130,3 +130,39 @@ def test_a_doctor_explaining_to_the_reader_stays_kepu(text: str) -> None:
 ])
 def test_debunking_words_do_not_outweigh_the_publishers_own_voice(text: str) -> None:
     assert judged(text).name == "promotional"
+
+
+# -- approval and trial news, and a price in dollars ---------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("某公司的间充质干细胞注射液获批上市，药监局此前已受理其申请。", "news"),
+    ("某公司的間充質幹細胞注射液獲批上市，藥監局此前已受理其申請。", "news"),
+    ("什么是干细胞？本文为你说明它如何在体内修复组织。", "kepu"),
+    ("什麼是幹細胞？本文為你說明它如何在體內修復組織。", "kepu"),
+])
+def test_an_approval_and_its_filing_earn_news(text: str, expected: str) -> None:
+    assert judged(text).name == expected
+
+
+@pytest.mark.parametrize(("text", "promotional"), [
+    ("水光针每支$1,800，两支以上再减$300。", True),
+    ("水光針每支$1,800，兩支以上再減$300。", True),
+    ("消委会发现，坊间水光针每支$1,800至$4,000不等，呼吁市民小心。", False),
+    ("消委會發現，坊間水光針每支$1,800至$4,000不等，呼籲市民小心。", False),
+])
+def test_a_dollar_price_per_unit_is_an_offer_unless_reported(text: str, promotional: bool) -> None:
+    assert (judged(text).name == "promotional") is promotional
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("近日，某公司宣布其干细胞注射液获得临床试验默示许可。媒体关注。本文科普：什么是干细胞？那么，它安全吗？",
+     "kepu"),
+    ("近日，某公司宣布其幹細胞注射液獲得臨床試驗默示許可。媒體關注。本文科普：什麼是幹細胞？那麼，它安全嗎？",
+     "kepu"),
+    ("近日，某公司宣布其干细胞注射液获得临床试验默示许可。媒体关注。本文介绍：什么是干细胞？那么，它安全吗？",
+     "news"),
+    ("近日，某公司宣布其幹細胞注射液獲得臨床試驗默示許可。媒體關注。本文介紹：什麼是幹細胞？那麼，它安全嗎？",
+     "news"),
+])
+def test_a_text_that_declares_itself_kepu_weighs_more_than_its_news_hook(text: str, expected: str) -> None:
+    assert judged(text).name == expected

@@ -24,15 +24,19 @@ CRITICAL = ("news", "factcheck", "notice")  # tie order: a regulator's voice mus
 
 @dataclass(frozen=True)
 class Signals:
-    """One genre's compiled vocabulary: literal words and regexes (on folded text)."""
+    """One genre's compiled vocabulary: literal words, regexes (on folded text), and strong words
+    (the text declaring its genre: 科普, 小编) that weigh as the publisher's voice."""
 
     words: WordScan
     patterns: tuple[re.Pattern[str], ...]
+    strong: WordScan | None = None
 
     @classmethod
     def of(cls, spec: dict[str, Any]) -> Signals:
+        strong = spec.get("strong", [])
         return cls(WordScan(fold_term(t) for t in spec.get("terms", [])),
-                   tuple(re.compile(p) for p in spec.get("patterns", [])))
+                   tuple(re.compile(p) for p in spec.get("patterns", [])),
+                   WordScan(fold_term(t) for t in strong) if strong else None)
 
     def found(self, text: str) -> list[tuple[int, int, str]]:
         """The signals in ``text`` as (start, end, text): each distinct word once, each pattern once."""
@@ -43,15 +47,16 @@ class Signals:
                                          if (m := p.search(text)))])
 
     def keys(self, text: str) -> frozenset[str]:
-        """The distinct signals in ``text``: the words, and ``/N`` for pattern N."""
-        return self.words.distinct(text) | {f"/{i}" for i, p in enumerate(self.patterns) if p.search(text)}
+        """The distinct signals in ``text``: the words, ``/N`` for pattern N, ``@word`` for a strong word."""
+        strong = {f"@{w}" for w in self.strong.distinct(text)} if self.strong else set()
+        return self.words.distinct(text) | strong | {f"/{i}" for i, p in enumerate(self.patterns) if p.search(text)}
 
 
 @dataclass(frozen=True)
 class GenreVocabulary:
     threshold: int
     critical_threshold: int
-    voice_weight: int  # what one word of the publisher's own voice (本院, 本中心) counts
+    strong_weight: int  # what one strong signal counts (the publisher's voice 本中心, a text declaring itself 科普)
     hooks: Signals
     voice: WordScan
     kinds: dict[str, WordScan]  # kinds of sales wording: each kind found counts once (or its weight)
@@ -68,7 +73,7 @@ def vocabulary() -> GenreVocabulary:
     kinds = data["promotional"].get("kinds", {})
     scored = {"promotional": Signals.of(data["promotional"]["signals"])}
     scored.update({g: Signals.of(data[g]) for g in ("kepu", "news", "notice", "factcheck")})
-    return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]), int(data["voice_weight"]),
+    return GenreVocabulary(int(data["threshold"]), int(data["critical_threshold"]), int(data["strong_weight"]),
                            Signals.of(data["promotional"]["hooks"]),
                            WordScan(fold_term(t) for t in data["promotional"]["voice"]["terms"]),
                            {kind: WordScan(fold_term(t) for t in _terms(spec)) for kind, spec in kinds.items()},
@@ -168,8 +173,8 @@ def _kind_keys(doc: Document, v: GenreVocabulary) -> frozenset[str]:
 
 
 def _score(keys: frozenset[str], v: GenreVocabulary) -> int:
-    """A genre's score: one a signal, ``voice_weight`` a word of publisher voice, a kind's weight."""
-    return sum(v.voice_weight if k.startswith("@") else v.kind_weights.get(k[1:], 1) if k.startswith("#") else 1
+    """A genre's score: one a signal, ``strong_weight`` a word of publisher voice, a kind's weight."""
+    return sum(v.strong_weight if k.startswith("@") else v.kind_weights.get(k[1:], 1) if k.startswith("#") else 1
                for k in keys)
 
 
