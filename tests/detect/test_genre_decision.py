@@ -149,6 +149,8 @@ def test_an_approval_and_its_filing_earn_news(text: str, expected: str) -> None:
     ("水光針每支$1,800，兩支以上再減$300。", True),
     ("消委会发现，坊间水光针每支$1,800至$4,000不等，呼吁市民小心。", False),
     ("消委會發現，坊間水光針每支$1,800至$4,000不等，呼籲市民小心。", False),
+    ("记者调查发现，美白针每支$2,500，业者宣称可以变白。", False),
+    ("記者調查發現，美白針每支$2,500，業者宣稱可以變白。", False),
 ])
 def test_a_dollar_price_per_unit_is_an_offer_unless_reported(text: str, promotional: bool) -> None:
     assert (judged(text).name == "promotional") is promotional

@@ -139,7 +139,8 @@ def evidence(doc: Document) -> Evidence:
         # a price, in its sentence, unless its clause speaks as a seller (推销…，称…，每针收费2万元
         # is the pitch a report relays; 市面上价格混乱，本院每针仅需2万元 is an offer)
         clause = not _PRICE.search(found) or bool(v.offer_words.distinct(found)) or _sells(doc, v, start)
-        if not (reported(doc, start, end, clause=clause) or regulated(doc, start, clause=clause) or _asked(doc, start)):
+        if not (reported(doc, start, end, clause=clause) or regulated(doc, start, clause=clause) or _asked(doc, start)
+                or (not clause and _critical_sentence(doc, v, start))):
             hook = found
             break
     keys = {name: signals.keys(norm) for name, signals in v.scored.items()}
@@ -194,7 +195,7 @@ def decide(ev: Evidence) -> Genre:
 
 
 PRICE_LIST = "price list"  # the kind of sales wording (genre.yaml) that lists the publisher's prices
-_PRICE = re.compile(r"\d\s*万?元")  # a hook that is a price, not a booking call
+_PRICE = re.compile(r"\d\s*万?元|\$\s*\d")  # a hook that is a price, not a booking call
 
 
 def _sells(doc: Document, v: GenreVocabulary, pos: int) -> bool:
@@ -205,6 +206,13 @@ def _sells(doc: Document, v: GenreVocabulary, pos: int) -> bool:
     lo = max(norm.rfind(c, 0, pos) for c in CLAUSE_BREAKS) + 1
     ends = [i for c in CLAUSE_BREAKS if (i := norm.find(c, pos)) >= 0]
     return bool(v.scored["promotional"].words.distinct(norm[lo:min(ends, default=len(norm))]))
+
+
+def _critical_sentence(doc: Document, v: GenreVocabulary, pos: int) -> bool:
+    """True when the sentence at ``pos`` speaks as a reporter, regulator or fact-checker (记者调查发现,
+    经查, 网传): a price in it is reported, not offered."""
+    start, end = doc.sentence_at(pos)
+    return any(v.scored[g].keys(doc.norm[start:end]) for g in CRITICAL)
 
 
 def _asked(doc: Document, pos: int) -> bool:
