@@ -1,10 +1,23 @@
 """The genre a draft earns from its own wording: promotional, kepu, news, notice or factcheck.
 
 A text with a booking hook or an offered price in its own voice is promotional, whatever its
-headline says (a scam cannot buy a fact-check's leniency with the word 辟谣). Otherwise each
-genre counts its distinct signals: enough critical signals (news, notice, fact-check) that outweigh
-the explaining and selling voice make it the best of those, sales wording makes it promotional,
-and a text that earns no genre is 科普. The vocabulary is ``data/genre.yaml``.
+headline says (a scam cannot buy a fact-check's leniency with the word 辟谣). Otherwise each genre
+is *weighed*, not matched first: a signal counts one, a strong one (the publisher speaking of
+itself, 本中心 or 敝所; its own price list; a text declaring itself 科普) counts ``strong_weight``,
+and a kind of sales wording (a buying guide, praise, a service described for its customer) counts
+once however many of its words a text holds. Sales wording that a text quotes or holds at arm's
+length (号称…首选) is not earned.
+
+A text that mixes genres is decided by the weights: the critical genres (news, notice,
+fact-check) win when together they reach ``critical_threshold`` and outweigh the explaining and
+selling voice together (a news story that quotes an ad stays news: the ad's words are quoted or
+reported and its hook is in a reported sentence, so they earn nothing); then the best of them
+wins, the reporter before the fact-checker before the regulator on equal scores (a regulator's
+own voice must outscore the reporter who relays it). Otherwise ``threshold`` promotional weight
+makes the text promotional (a clinic page that explains a therapy with 什么是 and 如何 still sells
+it), and a text that earns no genre is 科普. Cost and course words (费用, 疗程) are the publisher's
+offer only in a promotional text that offers something: a hook, an offered price or its price
+list (:attr:`Genre.offers`). The vocabulary is ``data/genre.yaml``.
 """
 
 from __future__ import annotations
