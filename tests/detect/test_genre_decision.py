@@ -168,3 +168,26 @@ def test_a_dollar_price_per_unit_is_an_offer_unless_reported(text: str, promotio
 ])
 def test_a_text_that_declares_itself_kepu_weighs_more_than_its_news_hook(text: str, expected: str) -> None:
     assert judged(text).name == expected
+
+
+# -- bench/quality.py --genres -------------------------------------------------------------
+
+def test_the_genre_report_counts_agreements_and_lists_each_disagreement() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from quality_lib import genre_report
+
+    records = [
+        {"id": "cn-kepu-x-1", "genre": "kepu", "script": "hans", "lines": ["什么是干细胞？本文为你说明。"]},
+        {"id": "tw-promo-x-2", "genre": "promotional", "script": "hant",
+         "lines": ["本中心提供幹細胞療程，歡迎來電預約。"]},
+        {"id": "cn-news-x-3", "genre": "news", "script": "hans", "lines": ["什么是干细胞？本文为你说明。"]},
+    ]
+    report = genre_report(records)
+    assert report.startswith("Genre: 2 of 3 texts agree (0.67)")
+    assert "| kepu | 0 | 1 | 0 | 0 | 0 | 1 |" in report
+    assert "| promotional | 1 | 0 | 0 | 0 | 0 | 1 |" in report
+    assert "| news | 0 | 1 | 0 | 0 | 0 | 1 |" in report
+    assert [line.split(":")[0] for line in report.splitlines() if line.startswith(("cn-", "tw-"))] == ["cn-news-x-3"]
