@@ -5,6 +5,7 @@
     python bench/quality.py --part all --json     # every text, one JSON object
     python bench/quality.py --misses [CODE ...]   # the clear findings kepulint missed, one a line
     python bench/quality.py --false-positives     # every dev-part diagnostic that matches no finding
+    python bench/quality.py --genres              # annotated × predicted genre, and each disagreement
 
 Format, split and scoring: tests/corpus/README.md. A broken corpus file is one line on stderr
 and is skipped; the others are scored (exit 2 when any file was skipped).
@@ -25,6 +26,7 @@ from quality_lib import (
     NaiveBaseline,
     evaluate,
     false_positives,
+    genre_report,
     kepulint_marks,
     load_corpus,
     markdown,
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="list the clear findings kepulint missed (of these codes, or all) instead of scores")
     parser.add_argument("--false-positives", action="store_true",
                         help="list every diagnostic that matches no annotated finding, one a line")
+    parser.add_argument("--genres", action="store_true",
+                        help="print a confusion matrix of annotated × predicted genre and each disagreement")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"{args.corpus}: error: not a directory", file=sys.stderr)
@@ -51,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"{problem} (skipped)", file=sys.stderr)
     records = select_part(records, args.part)
+    if args.genres:
+        print(genre_report(records), end="")
+        return 2 if problems else 0
     if args.misses is not None or args.false_positives:
         if args.misses is not None:
             for line in misses(records, lambda r: kepulint_marks(r, args.profile), frozenset(args.misses)):

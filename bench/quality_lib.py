@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,6 +107,39 @@ def kepulint_marks(record: dict[str, Any], profile: str | None = None) -> list[M
         kwargs["profile"] = profile
     return [_mark(d.code, d.line, d.column, d.end_line, d.end_column, d.message)
             for d in lint_text(text_of(record), **kwargs)]
+
+
+def kepulint_genre(record: dict[str, Any]) -> tuple[str, str]:
+    """kepulint's genre of a record's text, and what earned it (the hook, or the genres' scores)."""
+    from kepulint.reading.genre import genre_of
+    from kepulint.reading.region import detect
+    from kepulint.text.document import Document
+
+    doc = Document.from_text(text_of(record), f"{record['id']}.txt", today="2026-12-07", profile="auto")
+    doc.profile = detect(doc.masked.text, doc.norm)
+    genre = genre_of(doc)
+    return genre.name, genre.hook or " ".join(f"{g}={n}" for g, n in genre.scores if n)
+
+
+def genre_report(records: list[dict[str, Any]]) -> str:
+    """A confusion matrix of annotated × predicted genre, then one line per disagreement."""
+    from kepulint.reading.genre import GENRES
+
+    predicted = {r["id"]: kepulint_genre(r) for r in records}
+    counts = Counter((r["genre"], predicted[r["id"]][0]) for r in records)
+    agree = sum(n for (a, p), n in counts.items() if a == p)
+    out = [f"Genre: {agree} of {len(records)} texts agree ({agree / max(len(records), 1):.2f})", "",
+           "| annotated \\ predicted | " + " | ".join(GENRES) + " | total |",
+           "|---" * (len(GENRES) + 2) + "|"]
+    for a in GENRES:
+        row = [counts[(a, p)] for p in GENRES]
+        out.append(f"| {a} | " + " | ".join(str(n) for n in row) + f" | {sum(row)} |")
+    out.append("")
+    for r in sorted(records, key=lambda r: (r["genre"], r["id"])):
+        name, why = predicted[r["id"]]
+        if name != r["genre"]:
+            out.append(f"{r['id']}: annotated {r['genre']}, predicted {name} [{r['script']}] ({why}) | {r['lines'][0]}")
+    return "\n".join(out) + "\n"
 
 
 def _mark(code: str, line: int, column: int, end_line: int, end_column: int, message: str) -> Mark:

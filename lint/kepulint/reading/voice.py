@@ -298,8 +298,8 @@ def silenced(doc: Document, start: int, end: int, opts: Mapping[str, Any], offer
         if allowed is not None and code not in allowed:
             return f"a {genre.name} text does not make {code} claims in its own voice"
     if offer is not None and offer.covers(doc.norm[start:end]):
-        if genre.name != "promotional":
-            return f"commerce word in a {genre.name} text: not offered by the publisher"
+        if not genre.offers:
+            return f"commerce word in a {genre.name} text that offers nothing: not offered by the publisher"
         why = reported(doc, start, end) or regulated(doc, start)
         if why:
             return f"commerce word reported or regulated ({why})"
