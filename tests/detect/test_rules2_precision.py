@@ -1,0 +1,88 @@
+"""Precision constructions of the claim and promotion rules (issue #15, second round): each
+construction silent on fresh sentences of its class, in Simplified and Traditional, while the
+claim it must not hide still fires. The sentences are written for these tests, not taken from
+the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from kepulint.api import lint_text
+
+PROMO_HEAD = "本院细胞治疗中心\n欢迎来电预约，名额有限。\n"  # booking hooks: the page sells
+
+
+def codes_on_last_line(text: str) -> list[tuple[str, str]]:
+    """(code, matched text) of the line-level diagnostics on the last line of ``text``."""
+    last = text.count("\n") + 1
+    return [(d.code, d.match) for d in lint_text(text, path="draft.txt", today="2026-12-07", profile="cn")
+            if d.line == last and d.code not in ("DSC001", "DSC002", "META001")]
+
+
+SILENT = [
+    # CIT001: a measurement of a body, a tissue or a sample (a share of it, or of its own total)
+    ("CIT001", "点阵激光每次只作用于约30%的皮肤表面。"),
+    ("CIT001", "點陣雷射每次只作用於約30%的皮膚表面。"),
+    ("CIT001", "NK细胞约占外周血淋巴细胞总数的10%。"),
+    ("CIT001", "NK細胞約佔周邊血淋巴細胞總數的10%。"),
+    ("CIT001", "成年人的水分约占体重的60%左右。"),
+    # EVD003: an approval reported as a dated first; a drug in development; a disease's cost burden
+    ("EVD003", "这是我国首款获批上市的间充质干细胞注射液。"),
+    ("EVD003", "這是台灣第一款獲批上市的細胞治療產品。"),
+    ("EVD003", "该注射液由某药企自主研发，属于干细胞新药，适应症为膝骨关节炎。"),
+    ("EVD003", "該注射液由某藥廠自主研發，屬於幹細胞新藥，適應症為膝骨關節炎。"),
+    ("EVD003", "干细胞研究方兴未艾，而中风带来的沉重医疗费用负担仍困扰着许多家庭。"),
+    ("EVD003", "幹細胞研究方興未艾，而中風帶來的巨額醫療費用仍困擾著許多家庭。"),
+    # EVD001: a named research field is no model result
+    ("EVD001", "近年来干细胞基础与临床前研究的进展，为治疗帕金森病带来了新思路。"),
+    ("EVD001", "近年來幹細胞基礎與臨床前研究的進展，為治療帕金森病帶來了新思路。"),
+    ("EVD001", "近年来干细胞基础和临床前研究进展很快，胰岛移植治疗糖尿病仍受供体限制。"),
+    ("EVD001", "近年來幹細胞基礎和臨床前研究進展很快，胰島移植治療糖尿病仍受供體限制。"),
+    # CLM006: a rule or policy welcomed as good news
+    ("CLM006", "罕见病用药纳入医保的新政策，对患者家庭可谓一大福音。"),
+    ("CLM006", "罕見病用藥納入健保的新制，對病患家庭可謂一大福音。"),
+    ("CLM006", "远程医疗法规松绑，对偏远地区的民众是莫大的福音。"),
+    # ADV002: a case told as an incident
+    ("ADV002", "在一则真实案例中，李某听信推销员的话，花光积蓄购买“神药”。"),
+    ("ADV002", "在一則真實案例中，李某聽信推銷員的話，花光積蓄購買「神藥」。"),
+    ("ADV002", "这起真实案例说明，老年人尤其要提防电话推销。"),
+    ("ADV002", "這起真實案例說明，長者尤其要提防電話推銷。"),
+]
+
+FIRING = [
+    # the same words where they are the claim
+    ("CIT001", "约30%的患者皮肤出现红肿。", "30%"),
+    ("CIT001", "約30%的患者皮膚出現紅腫。", "30%"),
+    ("CLM006", "本院幹細胞療法對中風患者可謂一大福音。", "福音"),
+    ("CLM006", "本院干细胞疗法对中风患者可谓一大福音。", "福音"),
+    ("ADV002", "一个真实案例：张阿姨打了三次干细胞后，现在走路都没问题了。", "真实案例"),
+    ("ADV002", "真實案例分享：客戶使用後皮膚明顯改善。", "真實案例"),
+]
+
+
+@pytest.mark.parametrize("head", ["", PROMO_HEAD], ids=["plain", "selling"])
+@pytest.mark.parametrize(("code", "sentence"), SILENT)
+def test_construction_silences_its_class(code: str, sentence: str, head: str) -> None:
+    assert code not in {c for c, _ in codes_on_last_line(head + sentence)}
+
+
+@pytest.mark.parametrize(("code", "sentence", "match"), FIRING)
+def test_claim_still_fires_on_a_page_that_sells(code: str, sentence: str, match: str) -> None:
+    assert (code, match) in codes_on_last_line(PROMO_HEAD + sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "这款药上市时曾经高达120万元一针，如今已有国产同类产品。",
+    "這款藥上市時曾經高達120萬元一針，如今已有國產同類產品。",
+    "据报道，该进口针剂当年售价8000元一支。",
+])
+def test_a_reported_unit_price_offers_nothing(sentence: str) -> None:
+    assert "ADV001" not in {c for c, _ in codes_on_last_line(sentence)}
+
+
+@pytest.mark.parametrize(("sentence", "match"), [
+    ("干细胞抗衰老疗程5000元一针，欢迎预约。", "5000元一针"),
+    ("幹細胞抗衰老療程5000元一針，歡迎預約。", "5000元一針"),
+])
+def test_an_offered_unit_price_still_fires(sentence: str, match: str) -> None:
+    assert ("ADV001", match) in codes_on_last_line(PROMO_HEAD + sentence)
