@@ -42,6 +42,14 @@ SILENT = [
     ("CLM006", "罕见病用药纳入医保的新政策，对患者家庭可谓一大福音。"),
     ("CLM006", "罕見病用藥納入健保的新制，對病患家庭可謂一大福音。"),
     ("CLM006", "远程医疗法规松绑，对偏远地区的民众是莫大的福音。"),
+    # CLM001: 唯一 counting a review step
+    ("CLM001", "今年上半年唯一受理的间充质干细胞新药来自一家初创企业。"),
+    ("CLM001", "今年上半年唯一受理的間充質幹細胞新藥來自一家新創公司。"),
+    ("CLM001", "该公司是本月唯一提交申报的细胞药企。"),
+    # ADV001: a third party's price list reported
+    ("ADV001", "在上海某医美机构的价目表上，一次水光针标价3980元。"),
+    ("ADV001", "在台中某醫美診所的價目表上，一次水光針標價12000元。"),
+    ("ADV001", "记者查看某生物公司的收费表发现，储存费逐年上涨。"),
     # ADV002: a case told as an incident
     ("ADV002", "在一则真实案例中，李某听信推销员的话，花光积蓄购买“神药”。"),
     ("ADV002", "在一則真實案例中，李某聽信推銷員的話，花光積蓄購買「神藥」。"),
@@ -57,6 +65,9 @@ FIRING = [
     ("CLM006", "本院干细胞疗法对中风患者可谓一大福音。", "福音"),
     ("ADV002", "一个真实案例：张阿姨打了三次干细胞后，现在走路都没问题了。", "真实案例"),
     ("ADV002", "真實案例分享：客戶使用後皮膚明顯改善。", "真實案例"),
+    ("CLM001", "本院是唯一獲得認可的幹細胞中心。", "唯一"),
+    ("CLM001", "本院是唯一获得认可的干细胞中心。", "唯一"),
+    ("ADV001", "本院价目表：干细胞回输每次3.8万元。", "价目表"),
 ]
 
 
@@ -86,3 +97,14 @@ def test_a_reported_unit_price_offers_nothing(sentence: str) -> None:
 ])
 def test_an_offered_unit_price_still_fires(sentence: str, match: str) -> None:
     assert ("ADV001", match) in codes_on_last_line(PROMO_HEAD + sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "自體軟骨細胞移植治療膝關節軟骨缺損，目前已有6家醫院獲衛福部核准執行。",
+    "自體脂肪幹細胞移植治療慢性傷口，已有兩家醫學中心經衛福部核准施行。",
+    "幹細胞治療脊髓損傷，至今已有3家醫院獲衛福部核准實施。",
+])
+def test_taiwan_hospitals_approved_to_perform(sentence: str) -> None:
+    tw = [d.code for d in lint_text(sentence, path="draft.txt", today="2026-12-07", profile="tw")]
+    cn = [d.code for d in lint_text(sentence, path="draft.txt", today="2026-12-07", profile="cn")]
+    assert "EVD003" not in tw and "EVD003" in cn  # legal under 特管辦法 in Taiwan only
