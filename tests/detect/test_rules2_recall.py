@@ -1,0 +1,46 @@
+"""Recall constructions of the claim rules (issue #15, second round): a trial licence received and
+patients recruited by number (TRL001), a count noun with a comparison and a number in 万/亿
+(CIT001); each firing on fresh sentences in Simplified and Traditional, and silent when a
+registry ID or a named source is given. The sentences are written for these tests, not taken
+from the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from kepulint.api import lint_text
+
+
+def findings(text: str) -> list[tuple[str, str]]:
+    """(code, matched text) of the line-level diagnostics of ``text``."""
+    return [(d.code, d.match) for d in lint_text(text, path="draft.txt", today="2026-12-07", profile="cn")
+            if d.code not in ("DSC001", "DSC002", "META001")]
+
+
+FIRING = [
+    ("TRL001", "某生物公司的间充质干细胞注射液获得国家药监局临床试验通知书。", "获得国家药监局临床试验通知书"),
+    ("TRL001", "某生技公司的間充質幹細胞注射液取得臨床試驗許可。", "取得臨床試驗許可"),
+    ("TRL001", "该细胞药物日前收到临试通知。", "收到临试通知"),
+    ("TRL001", "某醫院啟動幹細胞研究，招募60位膝關節炎患者。", "招募60位"),
+    ("TRL001", "项目将征集120例帕金森病患者参与。", "征集120例"),
+    ("CIT001", "全国糖尿病患者已突破1.4亿。", "患者已突破1.4亿"),
+    ("CIT001", "每年新發病例超過 40 萬例。", "病例超過 40 萬例"),
+    ("CIT001", "我国卒中死亡人数高达200万。", "死亡人数高达200万"),
+]
+
+SILENT = [
+    ("TRL001", "某生物公司的间充质干细胞注射液获得临床试验通知书（CXSL2300123）。"),
+    ("TRL001", "某醫院啟動幹細胞研究（NCT05123456），招募60位膝關節炎患者，截至2025年3月。"),
+    ("CIT001", "据国家卫健委2024年数据，全国糖尿病患者已突破1.4亿。"),
+    ("CIT001", "根據衛福部2023年統計，每年新發病例超過 40 萬例。"),
+]
+
+
+@pytest.mark.parametrize(("code", "sentence", "match"), FIRING)
+def test_construction_fires(code: str, sentence: str, match: str) -> None:
+    assert (code, match) in findings(sentence)
+
+
+@pytest.mark.parametrize(("code", "sentence"), SILENT)
+def test_with_its_source_it_is_silent(code: str, sentence: str) -> None:
+    assert code not in {c for c, _ in findings(sentence)}
