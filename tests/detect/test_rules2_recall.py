@@ -1,6 +1,6 @@
 """Recall constructions of the claim rules (issue #15, second round): a trial licence received and
-patients recruited by number (TRL001), a count noun with a comparison and a number in 万/亿
-(CIT001); each firing on fresh sentences in Simplified and Traditional, and silent when a
+patients recruited by number (TRL001), a count noun with a comparison and a number in 万/亿, and a fraction a rate
+reaches (CIT001); each firing on fresh sentences in Simplified and Traditional, and silent when a
 registry ID or a named source is given. The sentences are written for these tests, not taken
 from the corpus."""
 
@@ -26,6 +26,9 @@ FIRING = [
     ("CIT001", "全国糖尿病患者已突破1.4亿。", "患者已突破1.4亿"),
     ("CIT001", "每年新發病例超過 40 萬例。", "病例超過 40 萬例"),
     ("CIT001", "我国卒中死亡人数高达200万。", "死亡人数高达200万"),
+    ("CIT001", "在我国，1型糖尿病的患病率约为1/1000。", "1/1000"),
+    ("CIT001", "台灣自閉症的盛行率已上升至1/50，家長應多留意。", "1/50"),
+    ("CIT001", "該病在新生兒中的發生率近1/3000。", "1/3000"),
 ]
 
 SILENT = [
@@ -33,6 +36,8 @@ SILENT = [
     ("TRL001", "某醫院啟動幹細胞研究（NCT05123456），招募60位膝關節炎患者，截至2025年3月。"),
     ("CIT001", "据国家卫健委2024年数据，全国糖尿病患者已突破1.4亿。"),
     ("CIT001", "根據衛福部2023年統計，每年新發病例超過 40 萬例。"),
+    ("CIT001", "每次服用剂量为1/2片，饭后服用。"),
+    ("CIT001", "據美國CDC 2023年數據，自閉症的發生率已上升至1/36。"),
 ]
 
 
