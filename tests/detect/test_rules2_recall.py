@@ -1,8 +1,9 @@
-"""Recall constructions of the claim rules (issue #15, second round): a trial licence received and
-patients recruited by number (TRL001), a count noun with a comparison and a number in 万/亿, and a fraction a rate
-reaches (CIT001), an appeal to what unnamed authorities said (CIT002), a complaint solved (EVD003); each firing on fresh sentences in Simplified and Traditional, and silent when a
-registry ID or a named source is given. The sentences are written for these tests, not taken
-from the corpus."""
+"""Recall constructions of the claim rules (issue #15, second round): a trial licence received
+and patients recruited by number (TRL001); a count noun with a comparison and a number in 万/亿,
+and a fraction a rate reaches (CIT001); an appeal to what unnamed authorities said (CIT002); a
+complaint solved by the therapy (EVD003). Each fires on fresh sentences in Simplified and
+Traditional, and is silent when a registry ID or a named source is given, or when asked. The
+sentences are written for these tests, not taken from the corpus."""
 
 from __future__ import annotations
 
