@@ -1,9 +1,10 @@
 """Recall constructions of the claim rules (issue #15, second round): a trial licence received
 and patients recruited by number (TRL001); a count noun with a comparison and a number in 万/亿,
-and a fraction a rate reaches (CIT001); an appeal to what unnamed authorities said (CIT002); a
-complaint solved by the therapy (EVD003). Each fires on fresh sentences in Simplified and
-Traditional, and is silent when a registry ID or a named source is given, or when asked. The
-sentences are written for these tests, not taken from the corpus."""
+and a fraction a rate reaches (CIT001); safety declared confirmed (CLM003); an appeal to what
+unnamed authorities said (CIT002); a complaint solved by the therapy (EVD003). Each fires on
+fresh sentences in Simplified and Traditional, and is silent when a registry ID or a named source
+is given, when asked, or as a purpose or a requirement. The sentences are written for these
+tests, not taken from the corpus."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ FIRING = [
     ("CIT001", "每年新發病例超過 40 萬例。", "病例超過 40 萬例"),
     ("CIT001", "我国卒中死亡人数高达200万。", "死亡人数高达200万"),
     ("CIT002", "正如业内专家多次强调的，益生菌要选活菌数高的。", "正如业内专家多次强调的"),
+    ("CLM003", "这款胶原蛋白饮已证实了其安全性。", "证实了其安全性"),
+    ("CLM003", "臨床觀察確認了外泌體精華的安全性。", "確認了外泌體精華的安全性"),
+    ("CLM003", "多年使用证明本品的安全性。", "证明本品的安全性"),
     ("CIT002", "正如許多醫生所說的，膠原蛋白要天天補。", "正如許多醫生所說的"),
     ("CIT002", "正如相关研究指出的，灵芝孢子粉能提高免疫力。", "正如相关研究指出的"),
     ("CIT001", "在我国，1型糖尿病的患病率约为1/1000。", "1/1000"),
@@ -42,6 +46,9 @@ SILENT = [
     ("CIT001", "根據衛福部2023年統計，每年新發病例超過 40 萬例。"),
     ("CIT001", "每次服用剂量为1/2片，饭后服用。"),
     ("CIT002", "正如世界卫生组织在2023年报告中指出的，全球约有3.5亿人患抑郁症。"),
+    ("CLM003", "新药上市前需要证明其安全性。"),
+    ("CLM003", "新藥上市前必須經過試驗，證明其安全性才能核准。"),
+    ("CLM003", "治疗前应做皮试，以确认安全性。"),
     ("CIT001", "據美國CDC 2023年數據，自閉症的發生率已上升至1/36。"),
 ]
 
