@@ -26,6 +26,15 @@ SILENT = [
     ("CIT001", "NK细胞约占外周血淋巴细胞总数的10%。"),
     ("CIT001", "NK細胞約佔周邊血淋巴細胞總數的10%。"),
     ("CIT001", "成年人的水分约占体重的60%左右。"),
+    # CIT001: a share in the blood or a tissue; a criterion to check
+    ("CIT001", "中性粒细胞在血液中的占比约为50-70%。"),
+    ("CIT001", "中性粒細胞在血液中的佔比約為50-70%。"),
+    ("CIT001", "挑選機構時，要看細胞活率是否達到90%以上。"),
+    # EVD003: a commerce word as a topic in a title's list, or as a variable of research or outcome
+    ("EVD003", "外泌体生发全解析：原理、费用与注意事项"),
+    ("EVD003", "外泌體生髮全解析：原理、費用與注意事項"),
+    ("EVD003", "干细胞治疗自闭症的疗程设计仍在摸索之中。"),
+    ("EVD003", "幹細胞修復效果受年齡與搭配療程等因素影響。"),
     # EVD003: an approval reported as a dated first; a drug in development; a disease's cost burden
     ("EVD003", "这是我国首款获批上市的间充质干细胞注射液。"),
     ("EVD003", "這是台灣第一款獲批上市的細胞治療產品。"),
@@ -129,3 +138,20 @@ def test_taiwan_hospitals_approved_to_perform(sentence: str) -> None:
     tw = [d.code for d in lint_text(sentence, path="draft.txt", today="2026-12-07", profile="tw")]
     cn = [d.code for d in lint_text(sentence, path="draft.txt", today="2026-12-07", profile="cn")]
     assert "EVD003" not in tw and "EVD003" in cn  # legal under 特管辦法 in Taiwan only
+
+
+@pytest.mark.parametrize("sentence", [
+    "停止接触过敏源后，急性荨麻疹有可能会自己痊愈。",
+    "停止接觸過敏源後，急性蕁麻疹有可能會自己痊癒。",
+    "远离诱因之后，湿疹常常会自行痊愈。",
+])
+def test_an_illness_that_heals_once_its_cause_is_removed(sentence: str) -> None:
+    assert "CLM002" not in {c for c, _ in codes_on_last_line(PROMO_HEAD + sentence)}
+
+
+@pytest.mark.parametrize(("sentence", "match"), [
+    ("服用本品后，荨麻疹会自己痊愈。", "痊愈"),
+    ("服用本品後，蕁麻疹會自己痊癒。", "痊癒"),
+])
+def test_a_product_credited_with_the_healing_still_fires(sentence: str, match: str) -> None:
+    assert ("CLM002", match) in codes_on_last_line(PROMO_HEAD + sentence)
