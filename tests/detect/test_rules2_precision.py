@@ -67,6 +67,10 @@ SILENT = [
     ("ADV001", "很多人会问：干细胞回输的治疗费用大概是多少？"),
     ("ADV001", "很多人會問：幹細胞回輸的治療費用大概是多少？"),
     ("ADV001", "「外泌體療程費用怎麼算？」是讀者最常問的問題。"),
+    # CLM001: the best interests of a person, a legal standard
+    ("CLM001", "法院判决时以儿童的最佳利益为首要考虑。"),
+    ("CLM001", "法院判決時以兒童的最佳利益為首要考量。"),
+    ("CLM001", "医护人员应以患者最佳利益为依归。"),
     # ADV001: a placeholder number reaches nobody
     ("ADV001", "全国服务电话：400-000-0000"),
     ("ADV001", "聯絡電話：(02)000-00000"),
@@ -133,6 +137,8 @@ def test_an_offered_unit_price_still_fires(sentence: str, match: str) -> None:
     "自體軟骨細胞移植治療膝關節軟骨缺損，目前已有6家醫院獲衛福部核准執行。",
     "自體脂肪幹細胞移植治療慢性傷口，已有兩家醫學中心經衛福部核准施行。",
     "幹細胞治療脊髓損傷，至今已有3家醫院獲衛福部核准實施。",
+    "民眾若想接受幹細胞治療，應洽詢衛福部核准的台大醫院等醫療機構。",
+    "自體免疫細胞治療請選擇衛福部核准並完成登記的醫學中心。",
 ])
 def test_taiwan_hospitals_approved_to_perform(sentence: str) -> None:
     tw = [d.code for d in lint_text(sentence, path="draft.txt", today="2026-12-07", profile="tw")]
