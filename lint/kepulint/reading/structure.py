@@ -154,7 +154,7 @@ def _break_positions(doc: Document, breaks: str) -> list[int]:
     """Offsets of every clause-break character in the document, ascending (one scan per set)."""
     table: dict[str, list[int]] = doc.memo("clause-break-positions", lambda d: {})
     if breaks not in table:
-        table[breaks] = [i for i, ch in enumerate(doc.norm) if ch in breaks]
+        table[breaks] = [m.start() for m in re.finditer(f"[{re.escape(breaks)}]", doc.norm)]
     return table[breaks]
 
 
