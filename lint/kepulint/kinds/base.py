@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any, ClassVar
 
 from ..model import Finding, Severity
@@ -48,10 +48,20 @@ CONTEXT_DEFAULTS = {
 }
 
 
-@cache
+_COMPILED: dict[str, re.Pattern[str]] = {}  # a cache: each rule regex compiled once per process
+
+
 def compiled(pattern: str) -> re.Pattern[str]:
     """``re.compile`` once per process (rules share patterns; nothing is compiled unneeded)."""
-    return re.compile(pattern)
+    found = _COMPILED.get(pattern)
+    if found is None:
+        found = _COMPILED[pattern] = re.compile(pattern)
+    return found
+
+
+def is_compiled(pattern: str) -> bool:
+    """True when :func:`compiled` has already paid for ``pattern`` in this process."""
+    return pattern in _COMPILED
 
 
 def compile_patterns(patterns: list[str], where: str) -> list[re.Pattern[str]]:
@@ -382,8 +392,9 @@ class RulePattern:
         for gate in self.gates:  # a loop, not a generator: ~180 calls per draft
             if present.isdisjoint(gate):
                 return False
-        # a short match holds a literal of each gate: they must stand that close somewhere
-        return self.width is None or literals.near(self.gates, self.width)
+        # a short match holds a literal of each gate: they must stand that close somewhere. That
+        # proof only saves compiling the regex (start-up): once compiled, searching is cheaper
+        return self.width is None or is_compiled(self.source) or literals.near(self.gates, self.width)
 
 
 MAX_GATED_WIDTH = 2000  # patterns whose matches are at most this wide are gated on their literals' distance
