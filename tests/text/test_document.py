@@ -6,24 +6,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from textkit import FAST, short
 
 from kepulint.text.document import _SIMPLE_YAML, Document, _load_yaml
-
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _short(text: str) -> str:
-    """A test id: the start of ``text``."""
-    return repr(text[:12])
-
-
-def _text(pieces: list[str]) -> st.SearchStrategy[str]:
-    """Texts made of ``pieces`` and arbitrary characters (surrogates excluded)."""
-    piece = st.one_of(st.sampled_from(pieces), st.characters(exclude_categories=("Cs",)))
-    return st.lists(piece, max_size=40).map("".join)
-
 
 # --- front matter -----------------------------------------------------------------------
 
@@ -54,7 +41,7 @@ def test_simple_front_matter_reads_the_same_with_libyaml(lines: list[str], eol: 
 @pytest.mark.parametrize("raw", [
     "a: b\t", "a:\tb", "a: 1\n\ufeffb: 2", "a: [\\?]", "a: |#", "%YAML 1.3\n---\na: 1",  # libyaml differs
     "a: " + "[" * 1_000, "- " * 1_000 + "x", "a: b\x85c: d", "a: 'quoted'", "a:\n  b: c",
-], ids=_short)
+], ids=short)
 def test_other_front_matter_goes_to_pyyaml(raw: str) -> None:
     assert not _SIMPLE_YAML.fullmatch(raw)
     assert _outcome_of_load(raw) == _outcome(raw, yaml.SafeLoader)

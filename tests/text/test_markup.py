@@ -10,24 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from textkit import FAST, short, texts_of
 
 from kepulint.text import markup
-
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _short(text: str) -> str:
-    """A test id: the start of ``text``."""
-    return repr(text[:12])
-
-
-def _text(pieces: list[str]) -> st.SearchStrategy[str]:
-    """Texts made of ``pieces`` and arbitrary characters (surrogates excluded)."""
-    piece = st.one_of(st.sampled_from(pieces), st.characters(exclude_categories=("Cs",)))
-    return st.lists(piece, max_size=40).map("".join)
-
 
 # --- URLs -------------------------------------------------------------------------------
 
@@ -47,7 +34,7 @@ def test_url_first_letters_are_all_that_match_case_insensitively() -> None:
 
 
 @FAST
-@given(_text(URL_PIECES))
+@given(texts_of(URL_PIECES))
 def test_url_pattern_matches_as_before(text: str) -> None:
     assert [m.span() for m in markup._URL.finditer(text)] == [m.span() for m in _OLD_URL.finditer(text)]
 
@@ -59,7 +46,7 @@ MARKDOWN_PIECES = ["`", "``", "```", "~~~", "<", "<b>", "</i>", "<a href=x>", "]
 
 
 @FAST
-@given(_text(MARKDOWN_PIECES))
+@given(texts_of(MARKDOWN_PIECES))
 def test_every_markdown_match_holds_its_trigger(text: str) -> None:
     view = markup.lf_view(text)
     assert all("`" in view[a:b] for a, b in markup._inline_code(view, []))
@@ -114,7 +101,7 @@ def _old_blocks(text: str, view: str, pos: int, markdown: bool, result: markup.M
 @st.composite
 def _text_and_blocks(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
     """A backtick-rich LF text and sorted, disjoint blocks in it (as :func:`markup._merge` gives)."""
-    text = markup.lf_view(draw(_text(CODE_PIECES)))
+    text = markup.lf_view(draw(texts_of(CODE_PIECES)))
     cuts = draw(st.lists(st.integers(0, len(text)), max_size=6))
     pairs = zip(cuts[::2], cuts[1::2], strict=False)  # an odd last cut is dropped
     return text, markup._merge([(min(a, b), max(a, b) + 1) for a, b in pairs])
@@ -128,7 +115,7 @@ def test_code_spans_as_the_pattern_found_them(case: tuple[str, list[tuple[int, i
 
 
 @FAST
-@given(_text(CODE_PIECES))
+@given(texts_of(CODE_PIECES))
 def test_fence_pattern_matches_as_before(text: str) -> None:
     view = markup.lf_view(text)
     for pos in range(0, len(view) + 1, 3):
@@ -137,7 +124,7 @@ def test_fence_pattern_matches_as_before(text: str) -> None:
 
 
 @settings(FAST, max_examples=500)
-@given(_text(CODE_PIECES), st.booleans())
+@given(texts_of(CODE_PIECES), st.booleans())
 def test_blocks_as_before(text: str, markdown: bool) -> None:
     view = markup.lf_view(text)
     new, old = markup.Masked(text), markup.Masked(text)
@@ -179,7 +166,7 @@ LONG_CASES = [  # text, markdown, what the prose view should be (None: unchanged
 ]
 
 
-@pytest.mark.parametrize(("text", "markdown", "prose"), LONG_CASES, ids=[_short(case[0]) for case in LONG_CASES])
+@pytest.mark.parametrize(("text", "markdown", "prose"), LONG_CASES, ids=[short(case[0]) for case in LONG_CASES])
 def test_masking_stays_linear(text: str, markdown: bool, prose: str | None) -> None:
     """Long runs of backticks, tildes, fences or comment markers take no time (they took minutes)."""
     with _alarm(20):

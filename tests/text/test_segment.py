@@ -5,24 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from textkit import FAST, short, texts_of
 
 from kepulint.text import segment
-
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _short(text: str) -> str:
-    """A test id: the start of ``text``."""
-    return repr(text[:12])
-
-
-def _text(pieces: list[str]) -> st.SearchStrategy[str]:
-    """Texts made of ``pieces`` and arbitrary characters (surrogates excluded)."""
-    piece = st.one_of(st.sampled_from(pieces), st.characters(exclude_categories=("Cs",)))
-    return st.lists(piece, max_size=40).map("".join)
-
 
 # --- sentences and paragraphs -----------------------------------------------------------
 
@@ -90,19 +77,19 @@ TEXT_PIECES = ["。", "!", "?", ";", "…", "……", ".", "...", "....", "3.5",
 
 
 @FAST
-@given(_text(TEXT_PIECES))
+@given(texts_of(TEXT_PIECES))
 def test_sentences_as_before(text: str) -> None:
     assert segment.sentences(text) == _old_sentences(text)
 
 
 @FAST
-@given(_text(TEXT_PIECES), st.booleans())
+@given(texts_of(TEXT_PIECES), st.booleans())
 def test_paragraphs_as_before(text: str, markdown: bool) -> None:
     assert segment.paragraphs(text, markdown) == _old_paragraphs(text, markdown)
 
 
 @pytest.mark.parametrize("text", ["a" + " " * 100_000 + "\n", "\n" * 100_000 + "  ", "。[1" * 30_000,
-                                  "#\n" * 50_000, ("x" + " " * 1000 + "\r\n") * 100], ids=_short)
+                                  "#\n" * 50_000, ("x" + " " * 1000 + "\r\n") * 100], ids=short)
 def test_segmenting_stays_linear(text: str) -> None:
     """Long runs of blanks, breaks or near-terminators take no time (no backtracking blow-up)."""
     assert segment.sentences(text) == _old_sentences(text)
