@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -122,8 +123,8 @@ class Context:
         self._indexed: Document | None = None
         self._indexes: dict[str, MatchIndex] = {}
         self._absent: dict[tuple[str, int], bool] = {}  # (pattern name, sentence start) -> none there
-        self._last_clause: tuple[Document | None, int, int] = (None, -1, 0)  # doc, start, its clause start
-        self._last_clause_end: tuple[Document | None, int, int] = (None, -1, 0)  # doc, end, its clause end
+        # memo name -> (doc, position, answer) of the last question: the candidate at hand asks up to four times
+        self._last_asked: dict[str, tuple[Document, int, int]] = {}
 
     # -- indexes (built once per document, on demand) ----------------------------------
     def boundaries(self, doc: Document) -> Boundaries:
@@ -188,34 +189,30 @@ class Context:
 
     # -- scopes -------------------------------------------------------------
     def clause_start(self, doc: Document, start: int) -> int:
-        """Start of the clause holding ``start``: after the last break or contrast word
-        (memoised per position: the checks of one candidate ask up to four times)."""
-        if self._last_clause[0] is doc and self._last_clause[1] == start:  # the candidate at hand
-            return self._last_clause[2]
-        memo = doc._cache.get("context-clause-starts")
-        if memo is None:
-            memo = doc._cache["context-clause-starts"] = {}
-        found = memo.get(start)
-        if found is None:
-            clause = self.boundaries(doc).clause_start(start)
-            last = None if self._none_in(doc, "contrast", clause, start) \
-                else self._index(doc, "contrast").last(clause, start)
-            found = memo[start] = last[1] if last else clause
-        self._last_clause = (doc, start, found)
-        return found  # type: ignore[no-any-return]
+        """Start of the clause holding ``start``: after the last break or contrast word (memoised)."""
+        return self._per_position(doc, "context-clause-starts", start, self._clause_start)
+
+    def _clause_start(self, doc: Document, start: int) -> int:
+        clause = self.boundaries(doc).clause_start(start)
+        last = None if self._none_in(doc, "contrast", clause, start) \
+            else self._index(doc, "contrast").last(clause, start)
+        return last[1] if last else clause
 
     def clause_end(self, doc: Document, end: int) -> int:
         """End of the clause holding ``end - 1``: the next break, or its sentence's end (memoised)."""
-        if self._last_clause_end[0] is doc and self._last_clause_end[1] == end:  # the candidate at hand
-            return self._last_clause_end[2]
-        memo = doc._cache.get("context-clause-ends")
-        if memo is None:
-            memo = doc._cache["context-clause-ends"] = {}
-        found = memo.get(end)
+        return self._per_position(doc, "context-clause-ends", end, lambda d, e: self.boundaries(d).clause_end(e))
+
+    def _per_position(self, doc: Document, name: str, pos: int, compute: Callable[[Document, int], int]) -> int:
+        """``compute(doc, pos)`` once per document and position (kept in the document's memo)."""
+        last = self._last_asked.get(name)  # one read: the language server lints in threads
+        if last is not None and last[0] is doc and last[1] == pos:
+            return last[2]
+        memo: dict[int, int] = doc.memo(name, lambda d: {})
+        found = memo.get(pos)
         if found is None:
-            found = memo[end] = self.boundaries(doc).clause_end(end)
-        self._last_clause_end = (doc, end, found)
-        return found  # type: ignore[no-any-return]
+            found = memo[pos] = compute(doc, pos)
+        self._last_asked[name] = (doc, pos, found)
+        return found
 
     # -- the five questions --------------------------------------------------
     def negation(self, doc: Document, start: int, end: int) -> str | None:
