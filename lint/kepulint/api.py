@@ -139,7 +139,7 @@ def lint_source(text: str, path: str, settings: Settings, *, select: Sequence[st
         settings = replace(settings, profile=detect(doc.masked.text, doc.norm))  # prose only: no code
         doc.profile = settings.profile
     if genre is not None:
-        doc._cache["genre"] = genre
+        doc.memo("genre", lambda d: genre)  # the whole file's genre, for one of its chunks
     findings = run_rules(doc, rules, ruleset.compiled)
     diagnostics = to_diagnostics(doc, findings, ruleset.by_code)
     from .check.suppress import apply_suppressions

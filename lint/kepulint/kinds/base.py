@@ -222,9 +222,7 @@ def fingerprint_context(doc: Document, pos: int) -> str:
     and last 500, so that thousands of findings in one long line do not each copy and hash it.
     One string per sentence, shared by its findings."""
     s_start, s_end = doc.sentence_at(pos)
-    memo = doc._cache.get("fingerprint-contexts")
-    if memo is None:
-        memo = doc._cache["fingerprint-contexts"] = {}
+    memo: dict[int, str] = doc.memo("fingerprint-contexts", lambda d: {})
     text = memo.get(s_start)
     if text is None:
         half = FINGERPRINT_CONTEXT // 2

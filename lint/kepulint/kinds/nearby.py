@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..text.document import Document
-from ..text.matchindex import index_of
 from .base import Hit
 
 Condition = tuple[re.Pattern[str], int, int]  # regex, before, after
@@ -33,7 +32,7 @@ def near(doc: Document, hit: Hit, cond: Condition) -> bool:
     pat, before, after = cond
     s_start, s_end = doc.sentence_at(hit[0])
     lo, hi = max(s_start, hit[0] - before), min(s_end, hit[1] + after)
-    index = index_of(doc._cache, pat, doc.norm)  # a pack's wide window is not scanned per trigger
+    index = doc.matches(pat)  # a pack's wide window is not scanned per trigger
     if not index.usable:  # may match empty, or depends on the text around
         return any(not (hit[0] <= m.start() and m.end() <= hit[1]) for m in pat.finditer(doc.norm, lo, hi))
     m = index.first(lo, hi)
@@ -46,4 +45,4 @@ def unless(doc: Document, hit: Hit, cond: Condition) -> bool:
     """The regex occurs in the hit's sentence or ``before``/``after`` sentences around it."""
     pat, before, after = cond
     lo, hi = doc.sentence_window(hit[0], before, after)
-    return index_of(doc._cache, pat, doc.norm).first(lo, hi) is not None
+    return doc.matches(pat).first(lo, hi) is not None

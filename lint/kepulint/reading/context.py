@@ -15,7 +15,7 @@ from typing import Any
 
 from ..text import matchindex
 from ..text.document import Document
-from ..text.matchindex import MatchIndex, index_of
+from ..text.matchindex import MatchIndex
 from ..text.normalize import fold_term
 from ..text.segment import Boundaries
 from .structure import framing_clause_cue, names_humans  # clause scope
@@ -23,10 +23,7 @@ from .structure import framing_clause_cue, names_humans  # clause scope
 
 def _memo(doc: Document, key: str) -> dict[Any, Any]:
     """The document's memo dict ``key`` (made on first use)."""
-    found = doc._cache.get(key)
-    if found is None:
-        found = doc._cache[key] = {}
-    return found  # type: ignore[no-any-return]
+    return doc.memo(key, lambda d: {})  # type: ignore[no-any-return]
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -129,10 +126,8 @@ class Context:
     # -- indexes (built once per document, on demand) ----------------------------------
     def boundaries(self, doc: Document) -> Boundaries:
         """The document's sentence and clause boundaries (see :class:`~kepulint.text.segment.Boundaries`)."""
-        found = doc._cache.get("context-boundaries")
-        if found is None:
-            found = doc._cache["context-boundaries"] = Boundaries.of(doc.norm, doc.sentences, self.v.clause_breaks)
-        return found  # type: ignore[no-any-return]
+        breaks = self.v.clause_breaks
+        return doc.memo("context-boundaries", lambda d: Boundaries.of(d.norm, d.sentences, breaks))  # type: ignore[no-any-return]
 
     def _index(self, doc: Document, name: str) -> MatchIndex:
         """The :class:`~kepulint.text.matchindex.MatchIndex` of vocabulary pattern ``name`` in ``doc``
@@ -141,7 +136,7 @@ class Context:
             self._indexed, self._indexes, self._absent = doc, {}, {}
         index = self._indexes.get(name)
         if index is None:
-            index = self._indexes[name] = index_of(doc._cache, getattr(self.v, name), doc.norm)
+            index = self._indexes[name] = doc.matches(getattr(self.v, name))
         return index
 
     def _none_in(self, doc: Document, name: str, lo: int, hi: int) -> bool:

@@ -16,7 +16,7 @@ from bisect import bisect_right
 
 from ..text.document import Document
 from ..text.markup import URL_FILL
-from ..text.matchindex import index_of, indexable
+from ..text.matchindex import indexable
 
 HEADING_MAX = 40  # a plain-text heading is one short line
 SECTION_LINES = 25  # a heading governs at most this many lines below it
@@ -119,7 +119,7 @@ def framing_clause_cue(doc: Document, clause_start: int, cues: re.Pattern[str], 
     sent_start, _ = doc.sentence_at(clause_start)
     norm = doc.norm
     stops = _break_positions(doc, breaks)
-    cue_at = index_of(doc._cache, cues, norm) if indexable(cues) else None
+    cue_at = doc.matches(cues) if indexable(cues) else None
     strip = breaks + " "
     walked: list[tuple[int, str | None]] = []  # (clause end, its cue when it frames), nearest first
     answer: str | None = None
@@ -164,4 +164,4 @@ _HUMANS = re.compile(r"人类|人体|患者|病人|病患|病友|临床|受试�
 def names_humans(doc: Document, lo: int, hi: int) -> bool:
     """True when the clause ``doc.norm[lo:hi]`` brings in human participants (人类, 患者, 临床…)
     of its own (found by bisect in the document's matches: no rescan per hit)."""
-    return index_of(doc._cache, _HUMANS, doc.norm).first(lo, hi) is not None
+    return doc.matches(_HUMANS).first(lo, hi) is not None

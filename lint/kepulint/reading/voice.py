@@ -22,7 +22,6 @@ from functools import lru_cache
 from typing import Any
 
 from ..text.document import Document
-from ..text.matchindex import index_of
 from ..text.normalize import fold_term
 from ..text.wordscan import WordScan, within
 
@@ -46,7 +45,7 @@ class Unasserted:
         norm = doc.norm
         if self.after:
             return self.pattern.match(norm, end, hi) is not None
-        index = index_of(doc._cache, self.pattern, norm)
+        index = doc.matches(self.pattern)
         if index.full_scan(lo, hi):  # the window's matches are the document's: one bisect, no rescan
             k = bisect_right(index.starts, start) - 1
             return k >= 0 and index.starts[k] >= lo and end <= index.ends[k] <= hi

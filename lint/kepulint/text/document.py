@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from . import markup, segment
+from .matchindex import MatchIndex
 from .normalize import OffsetMap, fold
 from .source import LineIndex
 
@@ -164,3 +165,12 @@ class Document:
         if key not in self._cache:
             self._cache[key] = build(self)
         return self._cache[key]
+
+    def matches(self, pattern: re.Pattern[str]) -> MatchIndex:
+        """Where ``pattern`` matches in :attr:`norm`, for range queries by bisect (one index per
+        pattern and document: see :class:`~kepulint.text.matchindex.MatchIndex`)."""
+        indexes: dict[re.Pattern[str], MatchIndex] = self.memo("match-indexes", lambda d: {})
+        index = indexes.get(pattern)
+        if index is None:
+            index = indexes[pattern] = MatchIndex(pattern, self.norm)
+        return index

@@ -25,19 +25,7 @@ from bisect import bisect_left, bisect_right
 SHORT = 256  # ranges up to this many characters are searched directly (cheaper than an index)
 _CONTEXT_SENSITIVE = re.compile(r"\\[bBAZ]|\(\?[=!<]|(?<!\[)\^|(?<!\\)\$")
 
-MEMO = "match-indexes"  # Document memo key of :func:`index_of`
 Match = tuple[int, int, str]  # start, end, matched text
-
-
-def index_of(doc_cache: dict[str, object], pattern: re.Pattern[str], text: str) -> MatchIndex:
-    """The index of ``pattern`` over ``text``, kept in ``doc_cache`` (a document's memo) by pattern."""
-    indexes = doc_cache.get(MEMO)
-    if not isinstance(indexes, dict):
-        indexes = doc_cache[MEMO] = {}
-    index = indexes.get(pattern)
-    if index is None:
-        index = indexes[pattern] = MatchIndex(pattern, text)
-    return index  # type: ignore[no-any-return]
 
 
 def indexable(pattern: re.Pattern[str]) -> bool:
