@@ -27,8 +27,7 @@ Python loads the root package (``kepulint/__init__.py``) before any submodule, s
 the constants it assigns (``from .. import __version__``) is no dependency; its lazily re-exported
 API (``kepulint.lint_text``) is, and sits in the top layer.
 
-:data:`KNOWN_CYCLES` lists the imports that close the cycles other work is removing; the test
-fails when one of them no longer closes a cycle (take it off the list, so the list only shrinks).
+There are no exemptions: a module's layer is its package's, and no cycle is tolerated.
 """
 
 from __future__ import annotations
@@ -54,11 +53,6 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"run"}),
     frozenset({"explain", "cli", "lsp", "serve", "batch", "launch", "__main__", ""}),
 )
-#: Modules placed in another layer than their package's (none today; see the module docstring).
-PLACED: dict[str, str] = {}
-
-#: (importer, imported) pairs allowed to close a cycle while someone removes it: none today.
-KNOWN_CYCLES: frozenset[tuple[str, str]] = frozenset()
 
 
 def modules() -> dict[str, tuple[Path, bool]]:
@@ -112,7 +106,7 @@ def group_of(name: str) -> str:
     """The layer name of module ``name``: its first component below kepulint ("" for the root)."""
     if name == ROOT:
         return ""
-    return PLACED.get(name) or name.split(".")[1]
+    return name.split(".")[1]
 
 
 def layer(name: str) -> int:
@@ -161,38 +155,21 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def without_known(edges: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {name: {t for t in targets if (name, t) not in KNOWN_CYCLES} for name, targets in edges.items()}
-
-
 def test_every_module_has_a_layer() -> None:
     unplaced = [name for name in modules() if not any(group_of(name) in members for members in LAYERS)]
     assert not unplaced, f"modules in no layer (add them to LAYERS): {unplaced}"
 
 
 def test_no_import_cycles() -> None:
-    found = cycles(without_known(graph()))
+    found = cycles(graph())
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
 def test_no_module_imports_a_higher_layer() -> None:
     upward = sorted(f"{name} (layer {layer(name)}) imports {target} (layer {layer(target)})"
-                    for name, targets in without_known(graph()).items() for target in targets
+                    for name, targets in graph().items() for target in targets
                     if layer(target) > layer(name))
     assert not upward, "imports against the layer order:\n" + "\n".join(upward)
-
-
-def test_known_cycles_are_still_cycles() -> None:
-    """Each listed import still exists and still closes a cycle; else take it off the list."""
-    edges = graph()
-    gone = []
-    for importer, imported in sorted(KNOWN_CYCLES):
-        rest = without_known(edges)
-        rest[importer] = rest[importer] | {imported}
-        if imported not in edges.get(importer, set()) or not any(
-                importer in c and imported in c for c in cycles(rest)):
-            gone.append(f"{importer} -> {imported}")
-    assert not gone, "no longer cycles; remove from KNOWN_CYCLES: " + ", ".join(gone)
 
 
 def test_the_graph_sees_function_level_and_relative_imports() -> None:
