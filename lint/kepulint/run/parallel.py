@@ -60,8 +60,8 @@ Done = list[tuple[int, FileResult, "FileSig | None"]]
 
 @dataclass(frozen=True)
 class LintContext:
-    """What every file of a run is linted with; workers get it with each batch (under 50 kB, most
-    of it the rules' help texts the cache stores by reference; a few batches per worker)."""
+    """What every file of a run is linted with; workers get it with each batch (a few hundred
+    bytes: the settings and the cache's folder and key, never the rules or their help)."""
 
     settings: Settings
     encoding: str | None
